@@ -1,0 +1,285 @@
+"""A grid of raw cell values -> records -> findings.
+
+The grid is what a sheet or a CSV holds: rows of `str`, `int`, `float`, `datetime` or `None`,
+each with the number the user sees (the sheet row, or the line of the file). Nothing here
+knows about Excel or files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..specs.model import FieldSpec, RecordSpec, Spec
+from . import rules
+from .cells import cell_text
+from .fields import check_column, field_check
+from .findings import Finding, Problem, Report, column_letter
+
+Row = tuple[int, Sequence[Any]]
+
+
+@dataclass
+class Context:
+    """What the user told us about the batch beyond its rows."""
+
+    document_type: str | None = None
+    # How the user counts places: sheet rows, or lines of a file.
+    row_word: str = "row"
+
+
+@dataclass(slots=True)
+class Record:
+    kind: RecordSpec
+    row: int
+    # Canonical text of every field of `kind`, in column order: what the CSV will hold.
+    values: list[str]
+
+    def get(self, key: str) -> str:
+        return self.values[self.kind.index(key)]
+
+
+@dataclass
+class Batch:
+    spec: Spec
+    records: list[Record]
+    report: Report
+    context: Context = field(default_factory=Context)
+
+    @property
+    def exportable(self) -> bool:
+        return self.report.errors == 0
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def finding(
+    row: int, f: FieldSpec, problem: Problem, value: Any = None, column: str | None = None
+) -> Finding:
+    return Finding(
+        problem.severity,
+        row,
+        column or f.column,
+        f.label,
+        problem.code,
+        problem.message,
+        value,
+        problem.fix,
+    )
+
+
+def validate_rows(
+    spec: Spec, rows: Iterable[Row], *, typed: bool = False, context: Context | None = None
+) -> Batch:
+    """Validate a batch held as rows of cells; `typed` when cells may be non-text (a workbook)."""
+    context = context or Context()
+    if spec.layout != "records":
+        raise NotImplementedError(f"layout {spec.layout!r}")
+    report = Report(spec.name)
+    grouped, order = _split_records(spec, rows, report, context)
+    records_by_kind: dict[str | None, list[Record]] = {}
+    for kind in spec.records:
+        kind_rows = grouped.get(kind.keyword, [])
+        records_by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
+    records = [records_by_kind[k][i] for k, i in order]
+    _check_structure(records, report, context)
+    for kind in spec.records:
+        _check_required_when(kind, records_by_kind[kind.keyword], report)
+    for rule in spec.rules:
+        rules.apply(rule, spec, records_by_kind.get(rule.record, []), report, context)
+    report.sort()
+    return Batch(spec, records, report, context)
+
+
+def _split_records(
+    spec: Spec, rows: Iterable[Row], report: Report, context: Context
+) -> tuple[dict[str | None, list[Row]], list[tuple[str | None, int]]]:
+    keywords = {r.keyword: r for r in spec.records}
+    lowered = {k.lower(): k for k in keywords if k}
+    grouped: dict[str | None, list[Row]] = {k: [] for k in keywords}
+    order: list[tuple[str | None, int]] = []
+    for number, cells in rows:
+        if all(map(is_blank, cells)):
+            continue
+        raw = cells[0] if cells else None
+        keyword = raw.strip() if isinstance(raw, str) else raw
+        kind = keywords.get(keyword) if isinstance(keyword, str) else None
+        if kind is None:
+            report.findings.append(_unknown_keyword(number, raw, lowered))
+            continue
+        width = len(kind.fields)
+        if len(cells) > width:
+            extra = _extra_cells(kind, number, cells, keywords, context)
+            if extra:
+                report.findings.extend(extra)
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        order.append((kind.keyword, len(grouped[kind.keyword])))
+        grouped[kind.keyword].append((number, cells))
+    return grouped, order
+
+
+def _unknown_keyword(number: int, raw: Any, lowered: dict[str, str]) -> Finding:
+    expected = " or ".join(k for k in lowered.values())
+    text = raw.strip() if isinstance(raw, str) else raw
+    fix = lowered.get(text.lower()) if isinstance(text, str) else None
+    if is_blank(raw):
+        message = f"Column A is blank; every record starts with {expected}."
+    else:
+        message = f"Column A holds {text!r}; every record starts with {expected}."
+    return Finding("error", number, "A", "Record type", "unknown-keyword", message, raw, fix)
+
+
+def _extra_cells(
+    kind: RecordSpec, number: int, cells: Sequence[Any], keywords: dict, context: Context
+) -> list[Finding]:
+    width = len(kind.fields)
+    out = []
+    for i in range(width, len(cells)):
+        value = cells[i]
+        if is_blank(value):
+            continue
+        column = column_letter(i + 1)
+        if isinstance(value, str) and value.strip() in keywords:
+            out.append(
+                Finding(
+                    "error",
+                    number,
+                    column,
+                    "Record type",
+                    "records-joined",
+                    f"A {value.strip()} record starts in column {column} of this {kind.keyword} "
+                    f"{context.row_word}: two records are joined on one {context.row_word}. "
+                    f"Put each record on its own {context.row_word}.",
+                    value,
+                )
+            )
+            break
+        out.append(
+            Finding(
+                "error",
+                number,
+                column,
+                f"Past {kind.fields[-1].label}",
+                "extra-field",
+                f"A {kind.keyword} record has {width} fields (A to {kind.fields[-1].column}); "
+                f"column {column} must be empty.",
+                value,
+            )
+        )
+    return out
+
+
+def _check_fields(
+    spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
+) -> list[Record]:
+    numbers = [n for n, _ in rows]
+    columns: list[list[Any]] = [list(c) for c in zip(*(cells for _, cells in rows))]
+    if not columns:
+        columns = [[] for _ in kind.fields]
+    canonical: list[list[str]] = []
+    for f, raw in zip(kind.fields, columns):
+        if f.kind == "keyword":
+            canonical.append([kind.keyword or ""] * len(raw))
+            continue
+        texts, overridden = _texts(f, raw, typed, numbers, report)
+        checked, problems = check_column(field_check(spec, kind.keyword, f), texts)
+        for i, problem in problems:
+            if i not in overridden:
+                report.findings.append(finding(numbers[i], f, problem, raw[i]))
+        canonical.append(checked)
+    return [Record(kind, n, list(vals)) for n, vals in zip(numbers, zip(*canonical))]
+
+
+def _texts(
+    f: FieldSpec, raw: list[Any], typed: bool, numbers: list[int], report: Report
+) -> tuple[list[str], set[int]]:
+    """Text of every cell of a column; positions whose own diagnosis an Excel error replaces."""
+    if not typed:
+        return [v if v is not None else "" for v in raw], set()
+    texts: list[str] = []
+    overridden: set[int] = set()
+    for i, value in enumerate(raw):
+        if value is None or type(value) is str:
+            texts.append(value or "")
+            continue
+        text, problem = cell_text(f, value)
+        texts.append(text)
+        if problem is not None:
+            report.findings.append(finding(numbers[i], f, problem, value))
+            if problem.severity == "error":
+                overridden.add(i)
+    return texts, overridden
+
+
+def _check_structure(records: list[Record], report: Report, context: Context) -> None:
+    header: Record | None = None
+    details = 0
+    word = context.row_word
+    for position, record in enumerate(records):
+        keyword = record.kind.keyword
+        if keyword == "Header":
+            if header is not None and details == 0:
+                report.findings.append(_no_details(header, word))
+            header, details = record, 0
+        elif header is None:
+            code = "first-not-header" if position == 0 else "detail-before-header"
+            report.findings.append(
+                Finding(
+                    "error",
+                    record.row,
+                    "A",
+                    "Detail",
+                    code,
+                    "A Detail comes before any Header: the batch must start with a Header "
+                    "record, and every Detail belongs to the Header above it.",
+                    record.values[0],
+                )
+            )
+        else:
+            details += 1
+    if header is not None and details == 0:
+        report.findings.append(_no_details(header, word))
+
+
+def _no_details(header: Record, word: str) -> Finding:
+    return Finding(
+        "error",
+        header.row,
+        "A",
+        "Header",
+        "header-without-details",
+        f"This Header has no Detail lines: add at least one Detail {word} below it, or "
+        "delete the Header.",
+        header.values[0],
+    )
+
+
+def _check_required_when(kind: RecordSpec, records: list[Record], report: Report) -> None:
+    for i, f in enumerate(kind.fields):
+        if not f.required_when:
+            continue
+        conditions = [
+            (kind.index(k), set(v), kind.field(k).label, v) for k, v in f.required_when.items()
+        ]
+        for record in records:
+            if record.values[i] != "":
+                continue
+            for index, allowed, label, shown in conditions:
+                if record.values[index] in allowed:
+                    report.findings.append(
+                        Finding(
+                            "error",
+                            record.row,
+                            f.column,
+                            f.label,
+                            "required",
+                            f"{f.label} is required when {label} is {' or '.join(shown)}. {f.help}",
+                            None,
+                        )
+                    )
+                    break

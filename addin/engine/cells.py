@@ -1,0 +1,106 @@
+"""Typed cell values from Excel (numbers, dates, booleans) as the text a CSV would hold.
+
+Excel stores what a person types as a binary float or a date serial, and quietly changes
+codes on the way: `001` becomes 1, `1-2` becomes a date, a long number becomes 1.23E+12.
+This is where those are recognised and explained.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ..specs.model import FieldSpec
+from .fields import canonical_number, format_date
+from .findings import Problem
+
+# Excel keeps 15 significant digits; a number past that lost its tail.
+_EXCEL_DIGITS = 15
+# Excel date serials for 1900-01-01 .. 9999-12-31.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def number_text(value: int | float) -> str:
+    """The decimal text Excel shows for a number (never a float artefact, never an exponent)."""
+    if isinstance(value, int):
+        return str(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    # repr is the shortest text that reads back as the same float: 0.1 + 0.2 style noise is gone.
+    return canonical_number(Decimal(repr(value)))
+
+
+def cell_text(f: FieldSpec, value: object) -> tuple[str, Problem | None]:
+    """Text of a typed cell for field `f`, and what Excel probably did to it.
+
+    An error problem replaces the field's own diagnosis of the text; a warning adds to it.
+    """
+    if value is None:
+        return "", None
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), None
+    if isinstance(value, (int, float)):
+        return _number_cell(f, value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _date_cell(f, value)
+    if isinstance(value, dt.time):
+        return value.isoformat(), Problem(
+            "error",
+            "time-in-cell",
+            f"{f.label} holds a time of day ({value.isoformat()}); format the cell as Text "
+            "and type the value again.",
+        )
+    return str(value), None
+
+
+def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]:
+    text = number_text(value)
+    if f.kind in ("integer", "number", "code", "flag", "yesno"):
+        return text, None
+    if f.kind == "date":
+        fix = None
+        if isinstance(value, (int, float)) and 1 <= value < 2958466 and value == int(value):
+            fix = format_date(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        return text, Problem(
+            "error",
+            "number-in-date",
+            f"{f.label} holds the number {text} instead of a date: the cell is formatted as a "
+            "number. Format it as a date (DD/MM/YYYY) or type the date as text.",
+            fix,
+        )
+    digits = len(text.lstrip("-").replace(".", "").lstrip("0"))
+    if digits > _EXCEL_DIGITS or abs(value) >= 1e11:
+        message = (
+            f"{f.label} holds the number {text}: Excel turns a long code into a number, shows "
+            f"it as {value:.2E} and keeps only {_EXCEL_DIGITS} digits. Format the column as "
+            "Text and type or paste the code again."
+        )
+    else:
+        message = (
+            f"{f.label} holds the number {text}, not text: Excel drops leading zeros from codes "
+            "typed into a General cell (001 becomes 1). Format the column as Text and type the "
+            "code again if it had any."
+        )
+    return text, Problem("warning", "number-in-text", message)
+
+
+def _date_cell(f: FieldSpec, value: dt.date) -> tuple[str, Problem | None]:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    text = format_date(day)
+    if f.kind == "date":
+        return text, None
+    if f.kind in ("integer", "number"):
+        return text, Problem(
+            "error",
+            "date-in-number",
+            f"{f.label} holds a date ({text}) where a number belongs: Excel reads entries like "
+            "1/2 or 3-4 as dates. Format the cell as a number and type the value again.",
+        )
+    return text, Problem(
+        "warning",
+        "date-in-text",
+        f"{f.label} holds a date ({text}), not text: Excel turns codes such as "
+        f"{day.day}-{day.month} into dates. Format the column as Text and type the code again.",
+    )

@@ -1,0 +1,526 @@
+"""Checks on one field's values: what is wrong with a value, and its canonical text.
+
+Every per-cell rule lives in `FieldCheck.diagnose`. Whole columns are checked in two tiers
+(`check_column`): a regular expression derived from the same declaration passes the values
+that are already canonical and clean, at C speed, and only the rest are diagnosed one by one.
+The screen may send a clean value to diagnosis (it is conservative), never the reverse; a
+property test holds the two together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..specs.model import FieldSpec, Spec
+from .findings import Problem
+
+# Characters that arrive by pasting from mail, web pages and word processors, and what they
+# should have been.
+PASTED = {
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",  # figure space
+    "\u202f": " ",  # narrow no-break space
+    "\u200b": "",  # zero-width space
+    "\u200c": "",  # zero-width non-joiner
+    "\u200d": "",  # zero-width joiner
+    "\u2060": "",  # word joiner
+    "\ufeff": "",  # byte-order mark / zero-width no-break space
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+}
+_PASTED_TABLE = str.maketrans(PASTED)
+_PASTED_RE = re.compile("[" + "".join(PASTED) + "]")
+
+NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
+DATE_RE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_DATE_TIME_RE = re.compile(r"(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?")
+_LOOSE_NUMBER_RE = re.compile(r"\(?-?[$£€R]?\s?-?[\d,]*\.?\d+\)?")
+
+
+def char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} {name}".strip()
+
+
+def canonical_number(d: Decimal, min_decimals: int = 0) -> str:
+    """Plain decimal text: no exponent, no trailing zeros beyond `min_decimals`, no -0."""
+    if d == 0:
+        d = Decimal(0)
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if min_decimals:
+        whole, _, frac = text.partition(".")
+        text = f"{whole}.{frac.ljust(min_decimals, '0')}"
+    return text
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date in one of the accepted spellings (DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY), or None."""
+    m = DATE_RE.fullmatch(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(4)), int(m.group(3)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def format_date(d: dt.date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def _plain_number_fix(text: str) -> str | None:
+    """The plain number meant by `1,234.50`, `R 12.00` or `(5.00)`, when that is certain."""
+    if not _LOOSE_NUMBER_RE.fullmatch(text):
+        return None
+    negative = text.startswith("(") and text.endswith(")")
+    core = re.sub(r"[()$£€R\s]", "", text)
+    if core.count(".") > 1 or not re.fullmatch(r"-?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?", core):
+        return None
+    core = core.replace(",", "")
+    if negative:
+        core = "-" + core.lstrip("-")
+    return core
+
+
+def _amount_words(f: FieldSpec) -> str:
+    parts = []
+    if f.digits_before is not None:
+        parts.append(f"at most {f.digits_before} digits before the point")
+    if f.digits_after:
+        parts.append(f"{f.digits_after} after it")
+    return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """The checks of one field, compiled once per spec."""
+
+    field: FieldSpec
+    encoding: str
+    warn_delimiters: bool
+    screen: re.Pattern[str] | None
+    # Applied once per distinct value the screen passed (dates, ranges).
+    fast_ok: Callable[[str], bool] | None
+
+    @property
+    def label(self) -> str:
+        return self.field.label
+
+    def diagnose(self, value: str) -> tuple[str, list[Problem]]:
+        """Canonical text of `value` and every problem with it."""
+        kind = self.field.kind
+        if kind == "text":
+            return self._text(value)
+        if kind in ("integer", "number"):
+            return self._number(value)
+        if kind == "date":
+            return self._date(value)
+        if kind in ("flag", "yesno", "code"):
+            return self._choice(value)
+        return value, []
+
+    # -- kinds -------------------------------------------------------------------------
+
+    def _required(self) -> list[Problem]:
+        f = self.field
+        if f.required:
+            return [Problem("error", "required", f"{f.label} is required. {f.help}".strip())]
+        return []
+
+    def _text(self, value: str) -> tuple[str, list[Problem]]:
+        f = self.field
+        if value == "":
+            return "", self._required()
+        problems: list[Problem] = []
+        if "\n" in value or "\r" in value:
+            fixed = " ".join(value.split())
+            problems.append(
+                Problem(
+                    "error",
+                    "line-break",
+                    f"{f.label} has a line break inside the cell; the import reads it as a new "
+                    "record. Put it on one line (Alt+Enter in Excel makes these).",
+                    fixed,
+                )
+            )
+        cleaned = value.translate(_PASTED_TABLE)
+        unencodable = self._unencodable(value)
+        if unencodable:
+            names = ", ".join(char_name(c) for c in unencodable)
+            fix = cleaned if not self._unencodable(cleaned) else None
+            problems.append(
+                Problem(
+                    "error",
+                    "not-encodable",
+                    f"{f.label} contains {names}, which the import file "
+                    f"({self.encoding_label}) cannot hold. Replace or remove it.",
+                    fix,
+                )
+            )
+        elif cleaned != value:
+            names = ", ".join(sorted({char_name(c) for c in _PASTED_RE.findall(value)}))
+            problems.append(
+                Problem(
+                    "warning",
+                    "pasted-characters",
+                    f"{f.label} contains {names}, usually pasted from e-mail or a web page; "
+                    "the accounting system compares it as a different character.",
+                    cleaned,
+                )
+            )
+        if value != value.strip():
+            problems.append(
+                Problem(
+                    "warning",
+                    "surrounding-spaces",
+                    f"{f.label} starts or ends with a space, which the import keeps and a "
+                    "lookup will not match.",
+                    cleaned.strip(),
+                )
+            )
+        if f.max_length is not None and len(value) > f.max_length:
+            problems.append(
+                Problem(
+                    "error",
+                    "too-long",
+                    f"{f.label} is {len(value)} characters long; at most {f.max_length} fit.",
+                )
+            )
+        elif f.warn_longer_than is not None and len(value) > f.warn_longer_than:
+            problems.append(
+                Problem(
+                    "warning",
+                    "long-for-older-versions",
+                    f"{f.label} is {len(value)} characters long; older versions of the "
+                    f"accounting system keep only {f.warn_longer_than}.",
+                )
+            )
+        if self.warn_delimiters and ("," in value or '"' in value):
+            problems.append(
+                Problem(
+                    "warning",
+                    "delimiter-in-text",
+                    f"{f.label} contains a comma or a double quote; the file quotes it, but "
+                    "the import may not read quoted fields. Use another character if you can.",
+                )
+            )
+        return value, problems
+
+    @property
+    def encoding_label(self) -> str:
+        return {"cp1252": "Windows-1252"}.get(self.encoding, self.encoding)
+
+    def _unencodable(self, value: str) -> list[str]:
+        if self.encoding.lower().startswith("utf"):
+            return [c for c in dict.fromkeys(value) if 0xD800 <= ord(c) <= 0xDFFF]
+        try:
+            value.encode(self.encoding)
+            return []
+        except UnicodeEncodeError:
+            bad = []
+            for c in dict.fromkeys(value):
+                try:
+                    c.encode(self.encoding)
+                except UnicodeEncodeError:
+                    bad.append(c)
+            return bad
+
+    def _number(self, value: str) -> tuple[str, list[Problem]]:
+        f = self.field
+        text = value.strip()
+        if text == "":
+            return "", self._required()
+        if not NUMBER_RE.fullmatch(text):
+            fix = _plain_number_fix(text)
+            return value, [
+                Problem(
+                    "error",
+                    "not-a-number",
+                    f"{f.label} must be a number written with . as the decimal point and no "
+                    f"thousands separators or currency signs; {text!r} is not.",
+                    fix,
+                )
+            ]
+        d = Decimal(text)
+        canonical = canonical_number(d, f.min_decimals)
+        problems: list[Problem] = []
+        whole, _, frac = canonical.lstrip("-").partition(".")
+        decimals = len(frac.rstrip("0")) if f.min_decimals else len(frac)
+        if f.kind == "integer" and d != d.to_integral_value():
+            fix = None
+            message = f"{f.label} must be a whole number; {text} is not."
+            scaled = d * 100
+            if f.hundredths_of_percent and scaled == scaled.to_integral_value():
+                fix = canonical_number(scaled)
+                message = (
+                    f"{f.label} is the percentage × 100 with no decimals: "
+                    f"{text} % is written {fix}."
+                )
+            return value, [Problem("error", "not-whole", message, fix)]
+        if f.digits_after is not None and decimals > f.digits_after:
+            rounded = round(d, f.digits_after)
+            artefact = abs(rounded - d) < Decimal(1).scaleb(-(f.digits_after + 4))
+            problems.append(
+                Problem(
+                    "error",
+                    "too-many-decimals",
+                    f"{f.label} has {decimals} decimals; at most {f.digits_after} fit "
+                    f"({_amount_words(f)}).",
+                    canonical_number(rounded, f.min_decimals) if artefact else None,
+                )
+            )
+        if f.digits_before is not None and len(whole) > f.digits_before:
+            problems.append(
+                Problem(
+                    "error",
+                    "too-many-digits",
+                    f"{f.label} has {len(whole)} digits before the point; at most "
+                    f"{f.digits_before} fit ({_amount_words(f)}).",
+                )
+            )
+        if not self._in_range(d):
+            problems.append(Problem("error", "out-of-range", self._range_message(text)))
+        if f.warn_negative and d < 0:
+            problems.append(
+                Problem(
+                    "warning",
+                    "negative",
+                    f"{f.label} is negative. For a return or a reversal use a credit note "
+                    "batch with positive amounts, unless you mean to post a negative line.",
+                )
+            )
+        if f.hundredths_of_percent and 0 < d < 100:
+            problems.append(
+                Problem(
+                    "warning",
+                    "looks-like-percent",
+                    f"{f.label} {canonical} means {canonical_number(d / 100)} %; if you meant "
+                    f"{canonical} %, write {canonical_number(d * 100)}.",
+                )
+            )
+        return canonical, problems
+
+    def _in_range(self, d: Decimal) -> bool:
+        f = self.field
+        return not (
+            (f.minimum is not None and d < f.minimum) or (f.maximum is not None and d > f.maximum)
+        )
+
+    def _range_message(self, text: str) -> str:
+        f = self.field
+        if f.minimum is not None and f.maximum is not None:
+            bounds = f"from {canonical_number(f.minimum)} to {canonical_number(f.maximum)}"
+        elif f.minimum is not None and 0 < f.minimum < 1:
+            bounds = "greater than 0"
+        elif f.minimum is not None:
+            bounds = f"at least {canonical_number(f.minimum)}"
+        else:
+            bounds = f"at most {canonical_number(f.maximum or Decimal(0))}"
+        return f"{f.label} must be {bounds}; {text} is not."
+
+    def _date(self, value: str) -> tuple[str, list[Problem]]:
+        f = self.field
+        text = value.strip()
+        if text == "":
+            return "", self._required()
+        d = parse_date(text)
+        if d is not None:
+            return format_date(d), []
+        fix = None
+        if m := _ISO_DATE_RE.fullmatch(text):
+            fix = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        elif m := _DOTTED_DATE_RE.fullmatch(text):
+            fix = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        elif (m := _DATE_TIME_RE.fullmatch(text)) and (d := parse_date(m.group(1))):
+            fix = format_date(d)
+        if DATE_RE.fullmatch(text):
+            message = f"{f.label} {text} is not a real date. Write DD/MM/YYYY."
+        else:
+            message = f"{f.label} must be a date written DD/MM/YYYY; {text!r} is not."
+        return value, [Problem("error", "not-a-date", message, fix)]
+
+    def _choice(self, value: str) -> tuple[str, list[Problem]]:
+        f = self.field
+        text = value.strip()
+        upper = text.upper()
+        if f.kind == "flag" and upper in ("", "N"):
+            return "", []
+        if upper == "":
+            return "", self._required()
+        choices = f.choices or ()
+        if f.kind in ("flag", "yesno"):
+            if upper in choices:
+                return upper, []
+            fix = {"YES": "Y", "TRUE": "Y", "NO": "N", "FALSE": "N"}.get(upper)
+            if f.kind == "flag" and fix == "N":
+                fix = ""
+            allowed = "Y or blank" if f.kind == "flag" else "Y or N"
+            return value, [
+                Problem(
+                    "error", "not-allowed", f"{f.label} must be {allowed}; {text!r} is not.", fix
+                )
+            ]
+        if text in choices:
+            return text, []
+        return value, [
+            Problem(
+                "error",
+                "not-allowed",
+                f"{f.label} must be one of {_choice_words(choices)}; {text!r} is not. {f.help}",
+            )
+        ]
+
+
+def _safe_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return format_date(dt.date(year, month, day))
+    except ValueError:
+        return None
+
+
+def _choice_words(choices: tuple[str, ...]) -> str:
+    shown = [c for c in choices if c]
+    if len(shown) > 8:
+        return f"{shown[0]} to {shown[-1]}" if len(shown) < 40 else f"{shown[0]} … {shown[-1]}"
+    return ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else shown[0]
+
+
+# -- screens ---------------------------------------------------------------------------------
+
+
+def _screen_text(f: FieldSpec, warn_delimiters: bool) -> str:
+    # Printable ASCII; without `"` and `,` where those draw a warning.
+    edge = r"[!#-+\--~]" if warn_delimiters else r"[!-~]"
+    inner = r"[ !#-+\--~]" if warn_delimiters else r"[ -~]"
+    longest = min(n for n in (f.max_length, f.warn_longer_than, 10_000) if n is not None)
+    body = edge if longest == 1 else f"{edge}(?:{inner}{{0,{longest - 2}}}{edge})?"
+    return body if f.required else f"(?:{body})?"
+
+
+def _screen_number(f: FieldSpec) -> str:
+    before = f.digits_before or 1
+    negative_allowed = not f.warn_negative and (f.minimum is None or f.minimum < 0)
+    pattern = f"(?:0|[1-9]\\d{{0,{before - 1}}})"
+    after = f.digits_after or 0
+    if f.kind == "number" and after:
+        m = f.min_decimals
+        if m:
+            pattern += f"\\.\\d{{{m}}}" + (
+                f"(?:\\d{{0,{after - m - 1}}}[1-9])?" if after > m else ""
+            )
+        else:
+            pattern += f"(?:\\.\\d{{0,{after - 1}}}[1-9])?"
+    if negative_allowed:
+        zero = "0" + ("." + "0" * f.min_decimals if f.min_decimals else "")
+        pattern = f"(?!-{re.escape(zero)}$)-?" + pattern
+    return pattern if f.required else f"(?:{pattern})?"
+
+
+def _fast_range(f: FieldSpec) -> Callable[[str], bool] | None:
+    if f.minimum is None and f.maximum is None and not f.hundredths_of_percent:
+        return None
+    lo, hi = f.minimum, f.maximum
+
+    def ok(value: str) -> bool:
+        if value == "":
+            return True
+        d = Decimal(value)
+        if f.hundredths_of_percent and 0 < d < 100:
+            return False
+        return (lo is None or d >= lo) and (hi is None or d <= hi)
+
+    return ok
+
+
+def _fast_date(value: str) -> bool:
+    return value == "" or parse_date(value) is not None
+
+
+def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
+    screen: str | None
+    fast_ok: Callable[[str], bool] | None = None
+    if f.kind == "text":
+        screen = _screen_text(f, spec.warn_delimiters_in_text)
+    elif f.kind in ("integer", "number"):
+        screen = _screen_number(f)
+        fast_ok = _fast_range(f)
+    elif f.kind == "date":
+        screen = r"\d\d/\d\d/\d{4}" if f.required else r"(?:\d\d/\d\d/\d{4})?"
+        fast_ok = _fast_date
+    elif f.kind in ("flag", "yesno", "code"):
+        choices = [c for c in (f.choices or ()) if c]
+        screen = "|".join(re.escape(c) for c in sorted(choices, key=len, reverse=True))
+        if f.kind == "flag" or not f.required:
+            screen = f"(?:{screen})?"
+    else:
+        screen = None
+    compiled = re.compile(rf"^(?!(?:{screen})$).*$", re.M) if screen is not None else None
+    return FieldCheck(f, spec.encoding, spec.warn_delimiters_in_text, compiled, fast_ok)
+
+
+_CACHE: dict[tuple[str, str | None, str], FieldCheck] = {}
+
+
+def field_check(spec: Spec, keyword: str | None, f: FieldSpec) -> FieldCheck:
+    key = (spec.name, keyword, f.key)
+    check = _CACHE.get(key)
+    if check is None or check.field is not f:
+        check = _CACHE[key] = _build(f, spec)
+    return check
+
+
+def check_column(
+    check: FieldCheck, values: list[str]
+) -> tuple[list[str], list[tuple[int, Problem]]]:
+    """Canonical texts of a column and its problems, by position."""
+    n = len(values)
+    joined = "\n".join(values)
+    suspects: list[int]
+    if check.screen is None or joined.count("\n") != n - 1:
+        suspects = list(range(n))
+    else:
+        suspects = []
+        line = pos = 0
+        for m in check.screen.finditer(joined):
+            start = m.start()
+            line += joined.count("\n", pos, start)
+            pos = start
+            suspects.append(line)
+        if check.fast_ok is not None:
+            passed = set(values).difference(values[i] for i in suspects)
+            failing = {v for v in passed if not check.fast_ok(v)}
+            if failing:
+                suspects = sorted(
+                    set(suspects).union(i for i, v in enumerate(values) if v in failing)
+                )
+    if not suspects:
+        return values, []
+    canonical = list(values)
+    problems: list[tuple[int, Problem]] = []
+    memo: dict[str, tuple[str, list[Problem]]] = {}
+    for i in suspects:
+        value = values[i]
+        result = memo.get(value)
+        if result is None:
+            result = memo[value] = check.diagnose(value)
+        canonical[i] = result[0]
+        problems.extend((i, p) for p in result[1])
+    return canonical, problems
+
+
+def decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None

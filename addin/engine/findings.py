@@ -1,0 +1,97 @@
+"""What validation says about a batch: findings, one per problem in one cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem found in one value, before it is placed on a row and column."""
+
+    severity: Severity
+    code: str
+    message: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: Severity
+    row: int
+    column: str
+    field: str
+    code: str
+    message: str
+    value: Any = None
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "severity": self.severity,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "code": self.code,
+            "message": self.message,
+            "value": json_value(self.value),
+        }
+        if self.fix is not None:
+            out["fix"] = self.fix
+        return out
+
+
+def json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def column_index(letter: str) -> int:
+    """1-based column number of a column letter (A -> 1, AC -> 29)."""
+    n = 0
+    for ch in letter:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def column_letter(index: int) -> str:
+    """Column letter of a 1-based column number."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Report:
+    """All findings of one batch, in sheet order."""
+
+    format: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.row, column_index(f.column), f.severity != "error"))
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [f.to_json() for f in self.findings],
+        }

@@ -1,0 +1,89 @@
+"""The cross-field rules a spec can declare, each implemented once."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..specs.model import (
+    NotBefore,
+    OnlyForDocumentTypes,
+    PatternWhen,
+    Rule,
+    Spec,
+    UniqueInBatch,
+    ZeroWhen,
+)
+from .fields import decimal_or_none, parse_date
+from .findings import Finding, Report
+
+
+def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> None:
+    if not records:
+        return
+    kind = records[0].kind
+    index = kind.index(rule.field)
+    field = kind.fields[index]
+
+    def add(record, message: str, fix: str | None = None) -> None:
+        report.findings.append(
+            Finding(
+                rule.severity,
+                record.row,
+                field.column,
+                field.label,
+                rule.code,
+                message,
+                record.values[index],
+                fix,
+            )
+        )
+
+    if isinstance(rule, PatternWhen):
+        when = [(kind.index(k), set(v)) for k, v in rule.when.items()]
+        pattern = re.compile(rule.pattern)
+        source = re.compile(rule.normalise_from) if rule.normalise_from else None
+        for record in records:
+            if not all(record.values[i] in allowed for i, allowed in when):
+                continue
+            value = record.values[index]
+            if pattern.fullmatch(value):
+                continue
+            if source is not None and source.fullmatch(value):
+                record.values[index] = source.sub(rule.normalise_to or "", value)
+                continue
+            if value:
+                add(record, rule.message)
+    elif isinstance(rule, NotBefore):
+        other = kind.index(rule.other)
+        for record in records:
+            later, earlier = record.values[index], record.values[other]
+            if later and earlier:
+                a, b = parse_date(later), parse_date(earlier)
+                if a is not None and b is not None and a < b:
+                    add(record, rule.message)
+    elif isinstance(rule, ZeroWhen):
+        when = [(kind.index(k), set(v)) for k, v in rule.when.items()]
+        for record in records:
+            if all(record.values[i] in allowed for i, allowed in when):
+                d = decimal_or_none(record.values[index])
+                if d is None or d == Decimal(0):
+                    add(record, rule.message)
+    elif isinstance(rule, OnlyForDocumentTypes):
+        possible = {t.key for t in spec.document_types} & set(rule.document_types)
+        chosen = context.document_type
+        misplaced = not possible or (chosen is not None and chosen not in rule.document_types)
+        if misplaced:
+            for record in records:
+                if record.values[index] == rule.value:
+                    add(record, rule.message, "N")
+    elif isinstance(rule, UniqueInBatch):
+        first_seen: dict[str, int] = {}
+        for record in records:
+            value = record.values[index]
+            if not value:
+                continue
+            if value in first_seen:
+                add(record, f"{rule.message} (also on {context.row_word} {first_seen[value]})")
+            else:
+                first_seen[value] = record.row

@@ -1,0 +1,412 @@
+"""Sage Pastel Partner customer and supplier document batches (Header/Detail records).
+
+Facts marked *inferred* in the format notes come from public generators, not from Sage;
+they live here and nowhere else so they are easy to change once verified.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .model import (
+    DocumentType,
+    FieldSpec,
+    NotBefore,
+    OnlyForDocumentTypes,
+    PatternWhen,
+    RecordSpec,
+    Spec,
+    UniqueInBatch,
+    ZeroWhen,
+)
+
+TAX_TYPES = tuple(str(n) for n in range(31)) + tuple(f"{n:02d}" for n in range(10))
+GOODS_LINES = {"line_type": ("4", "6")}
+
+
+def _text(key: str, label: str, column: str, max_length: int, help: str, **kw) -> FieldSpec:
+    return FieldSpec(
+        key=key, label=label, column=column, kind="text", max_length=max_length, help=help, **kw
+    )
+
+
+def _flag(key: str, label: str, column: str, meaning: str, **kw) -> FieldSpec:
+    return FieldSpec(
+        key=key,
+        label=label,
+        column=column,
+        kind="flag",
+        choices=("", "Y"),
+        blank_means=f"not {meaning}",
+        help=f"Y = {meaning}; leave blank when not {meaning}.",
+        **kw,
+    )
+
+
+def _price(key: str, label: str, column: str, help: str) -> FieldSpec:
+    return FieldSpec(
+        key=key,
+        label=label,
+        column=column,
+        kind="number",
+        digits_before=9,
+        digits_after=4,
+        min_decimals=2,
+        required_when=GOODS_LINES if key != "cost_price" else None,
+        warn_negative=True,
+        help=help,
+    )
+
+
+def _header(party: str) -> RecordSpec:
+    party_code = "Supplier Code" if party == "supplier" else "Customer Code"
+    return RecordSpec(
+        keyword="Header",
+        caption="On a Header row",
+        fields=(
+            FieldSpec(
+                key="record",
+                label="Header",
+                column="A",
+                kind="keyword",
+                help="The word Header: starts a new document.",
+            ),
+            _text(
+                "document_number",
+                "Document Number",
+                "B",
+                8,
+                "Ignored when importing: Pastel numbers documents itself.",
+                import_ignored=True,
+                excel_text=True,
+            ),
+            _flag("deleted", "Deleted", "C", "deleted", import_ignored=True),
+            _flag("print_status", "Print Status", "D", "printed"),
+            FieldSpec(
+                key="account",
+                label=party_code,
+                column="E",
+                kind="text",
+                required=True,
+                max_length=6,
+                excel_text=True,
+                example="ABC001",
+                help=f"The {party}'s account code in Pastel, 1 to 6 characters.",
+            ),
+            FieldSpec(
+                key="period",
+                label="Period Number",
+                column="F",
+                kind="integer",
+                required=True,
+                digits_before=2,
+                minimum=Decimal(1),
+                maximum=Decimal(13),
+                example="3",
+                help="Period of the company's financial year (1 to 13), not the calendar month.",
+            ),
+            FieldSpec(
+                key="date",
+                label="Date",
+                column="G",
+                kind="date",
+                required=True,
+                example="14/05/2025",
+                help="Document date, DD/MM/YYYY.",
+            ),
+            _text(
+                "order_number",
+                "Order Number",
+                "H",
+                25,
+                "Customer's order number; in supplier batches usually the supplier's own "
+                "invoice number. Up to 25 characters (older Pastel versions take 15).",
+                excel_text=True,
+                warn_longer_than=15,
+            ),
+            FieldSpec(
+                key="inclusive",
+                label="Inc/Exc",
+                column="I",
+                kind="yesno",
+                required=True,
+                choices=("Y", "N"),
+                example="N",
+                help="Y = the prices are inclusive of tax, N = exclusive.",
+            ),
+            FieldSpec(
+                key="discount",
+                label="Discount",
+                column="J",
+                kind="number",
+                digits_before=9,
+                digits_after=4,
+                blank_means="0",
+                warn_negative=True,
+                help="Document (invoice) discount; blank or 0 when none.",
+            ),
+            _text("message_1", "Invoice Message 1", "K", 30, "Printed on the document."),
+            _text("message_2", "Invoice Message 2", "L", 30, "Printed on the document."),
+            _text("message_3", "Invoice Message 3", "M", 30, "Printed on the document."),
+            *(
+                _text(f"address_{n}", f"Delivery Address {n}", column, 30, "Delivery address line.")
+                for n, column in zip(range(1, 6), "NOPQR")
+            ),
+            _text(
+                "sales_analysis",
+                "Sales Analysis Code",
+                "S",
+                5,
+                "Sales analysis code, up to 5 characters.",
+                excel_text=True,
+            ),
+            FieldSpec(
+                key="settlement_terms",
+                label="Settlement Terms",
+                column="T",
+                kind="integer",
+                digits_before=2,
+                minimum=Decimal(0),
+                maximum=Decimal(32),
+                blank_means="0",
+                help="Settlement terms code, 0 to 32.",
+            ),
+            FieldSpec(
+                key="document_date",
+                label="Document Date",
+                column="U",
+                kind="date",
+                example="30/06/2025",
+                help="DD/MM/YYYY: the due date for invoices, expiry for quotes, delivery for orders.",
+            ),
+            _text("telephone", "Telephone", "V", 16, "Contact telephone.", excel_text=True),
+            _text("fax", "Fax Number", "W", 16, "Contact fax number.", excel_text=True),
+            _text("contact", "Contact Person", "X", 16, "Contact person."),
+            FieldSpec(
+                key="exchange_rate",
+                label="Exchange Rate",
+                column="Y",
+                kind="number",
+                digits_before=7,
+                digits_after=6,
+                minimum=Decimal("0.000001"),
+                blank_means="1",
+                help="Home-currency units per foreign unit, above 0; 1 for home-currency accounts.",
+            ),
+            _text("freight_method", "Freight Method", "Z", 10, "How the goods travel."),
+            _text("ship_deliver", "Ship/Deliver", "AA", 16, "Shipping or delivery note."),
+            FieldSpec(
+                key="additional_costs",
+                label="Additional Costs",
+                column="AB",
+                kind="yesno",
+                choices=("Y", "N"),
+                blank_means="N",
+                help="Supplier invoices only: Y = an additional-cost invoice; N or blank = normal.",
+            ),
+            _flag("email_status", "Email Status", "AC", "emailed"),
+        ),
+    )
+
+
+def _detail(party: str) -> RecordSpec:
+    selling = "exclusive purchase price" if party == "supplier" else "exclusive selling price"
+    return RecordSpec(
+        keyword="Detail",
+        caption="On a Detail row",
+        fields=(
+            FieldSpec(
+                key="record",
+                label="Detail",
+                column="A",
+                kind="keyword",
+                help="The word Detail: a line of the document above it.",
+            ),
+            _price("cost_price", "Cost Price", "B", "Cost price per unit (9 digits, 4 decimals)."),
+            FieldSpec(
+                key="quantity",
+                label="Quantity",
+                column="C",
+                kind="number",
+                digits_before=9,
+                digits_after=4,
+                required_when=GOODS_LINES,
+                warn_negative=True,
+                example="10",
+                help="Quantity (9 digits, 4 decimals).",
+            ),
+            _price(
+                "unit_price",
+                "Unit Selling Price",
+                "D",
+                f"The {selling} per unit, before tax (9 digits, 4 decimals).",
+            ),
+            _price(
+                "inclusive_price",
+                "Inclusive Price",
+                "E",
+                "The price per unit including tax (9 digits, 4 decimals).",
+            ),
+            _text("unit", "Unit", "F", 4, "Unit of measure, up to 4 characters."),
+            FieldSpec(
+                key="tax_type",
+                label="Tax Type",
+                column="G",
+                kind="code",
+                choices=TAX_TYPES,
+                excel_text=True,
+                example="01",
+                help="00 to 30: the line of the company's tax table, not a percentage.",
+            ),
+            FieldSpec(
+                key="discount_type",
+                label="Discount Type",
+                column="H",
+                kind="code",
+                choices=("0", "1", "2", "3"),
+                required_when=GOODS_LINES,
+                help="0 none, 1 settlement, 2 invoice, 3 both.",
+            ),
+            FieldSpec(
+                key="discount_percentage",
+                label="Discount Percentage",
+                column="I",
+                kind="integer",
+                digits_before=4,
+                minimum=Decimal(0),
+                maximum=Decimal(9999),
+                blank_means="0",
+                hundredths_of_percent=True,
+                example="1250",
+                help="Percent × 100 with no decimals: 12.5 % is 1250; 0 to 9999.",
+            ),
+            _text(
+                "code",
+                "Code",
+                "J",
+                15,
+                "Inventory item code (line type 4) or GL account, 7 digits (line type 6).",
+                excel_text=True,
+                required_when=GOODS_LINES,
+            ),
+            _text(
+                "description",
+                "Description",
+                "K",
+                40,
+                "Line description; the remark on remark lines.",
+            ),
+            FieldSpec(
+                key="line_type",
+                label="Line Type",
+                column="L",
+                kind="code",
+                required=True,
+                choices=("4", "6", "7"),
+                help="4 inventory, 6 general ledger, 7 remark.",
+            ),
+            _text(
+                "project",
+                "Projects Code",
+                "M",
+                5,
+                "Project code, up to 5 characters.",
+                excel_text=True,
+            ),
+            _text(
+                "store", "Store", "N", 3, "Multi-store code, inventory lines only.", excel_text=True
+            ),
+        ),
+    )
+
+
+def _rules(party: str) -> tuple:
+    rules: list = [
+        PatternWhen(
+            record="Detail",
+            field="code",
+            when={"line_type": ("6",)},
+            pattern=r"\d{7}",
+            normalise_from=r"(\d{4})/(\d{3})",
+            normalise_to=r"\1\2",
+            code="gl-code-digits",
+            message="A general ledger line (line type 6) needs a 7-digit GL account in Code, "
+            "for example 1000000 (1000/000 is accepted and rewritten).",
+        ),
+        NotBefore(
+            record="Header",
+            field="document_date",
+            other="date",
+            code="document-date-before-date",
+            message="Document Date is earlier than Date: the due, expiry or delivery date "
+            "usually comes after the document date.",
+        ),
+        OnlyForDocumentTypes(
+            record="Header",
+            field="additional_costs",
+            value="Y",
+            document_types=("supplier-invoice",),
+            code="additional-costs-not-supplier-invoice",
+            message="Additional Costs Y only applies to supplier invoices; use N or leave blank.",
+        ),
+        UniqueInBatch(
+            record="Header",
+            field="order_number",
+            code="duplicate-order-number",
+            message="The same Order Number appears on another document in this batch: "
+            "check it is not the same document entered twice.",
+        ),
+    ]
+    if party == "customer":
+        rules.append(
+            ZeroWhen(
+                record="Detail",
+                field="cost_price",
+                when={"line_type": ("4",)},
+                code="zero-cost-price",
+                message="Cost Price is 0 on an inventory line: Pastel will post the sale "
+                "with no cost of sales. Fill in the item's cost.",
+            )
+        )
+    return tuple(rules)
+
+
+PASTEL_CUSTOMER = Spec(
+    name="pastel-customer",
+    title="Sage Pastel Partner customer document batch",
+    system="Sage Pastel Partner",
+    layout="records",
+    encoding="cp1252",
+    records=(_header("customer"), _detail("customer")),
+    document_types=(
+        DocumentType(key="quotation", label="Quotation"),
+        DocumentType(key="sales-order", label="Sales order"),
+        DocumentType(key="invoice", label="Invoice"),
+        DocumentType(key="credit-note", label="Credit note"),
+        DocumentType(key="debit-note", label="Debit note"),
+    ),
+    rules=_rules("customer"),
+    warn_delimiters_in_text=True,
+    summary="Process → Customers → batch → Import. One Header record per document followed by "
+    "its Detail lines; no title row. The document type is the batch you import into.",
+)
+
+PASTEL_SUPPLIER = Spec(
+    name="pastel-supplier",
+    title="Sage Pastel Partner supplier document batch",
+    system="Sage Pastel Partner",
+    layout="records",
+    encoding="cp1252",
+    records=(_header("supplier"), _detail("supplier")),
+    document_types=(
+        DocumentType(key="purchase-order", label="Purchase order"),
+        DocumentType(key="grv", label="Goods received voucher"),
+        DocumentType(key="supplier-invoice", label="Supplier invoice"),
+        DocumentType(key="return", label="Return to supplier"),
+        DocumentType(key="supplier-credit-note", label="Supplier credit note"),
+    ),
+    rules=_rules("supplier"),
+    warn_delimiters_in_text=True,
+    summary="Process → Suppliers → batch → Import. One Header record per document followed by "
+    "its Detail lines; no title row. The document type is the batch you import into.",
+)
