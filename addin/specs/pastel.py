@@ -177,7 +177,8 @@ def _header(party: str) -> RecordSpec:
                 column="U",
                 kind="date",
                 example="30/06/2025",
-                help="DD/MM/YYYY: the due date for invoices, expiry for quotes, delivery for orders.",
+                help="DD/MM/YYYY: the due date for invoices, expiry for quotes, "
+                "delivery for orders.",
             ),
             _text("telephone", "Telephone", "V", 16, "Contact telephone.", excel_text=True),
             _text("fax", "Fax Number", "W", 16, "Contact fax number.", excel_text=True),

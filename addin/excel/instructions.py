@@ -1,0 +1,131 @@
+"""The Instructions sheet: the spec told in plain words, field by field."""
+
+from __future__ import annotations
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..engine.fields import canonical_number
+from ..engine.findings import column_letter
+from ..specs.model import FieldSpec
+from .layout import MARK_HEADINGS, Layout
+
+HEADING_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
+COLUMNS = ("Record", "Column", "Field", "Required", "Format", "Allowed values", "What it holds")
+WIDTHS = (10, 8, 24, 22, 30, 26, 70)
+
+
+def field_format(f: FieldSpec) -> str:
+    """The format of a field in a few words, as a bookkeeper would say it."""
+    if f.kind == "keyword":
+        return "the word itself"
+    if f.kind == "text":
+        return f"text, up to {f.max_length} characters" if f.max_length else "text"
+    if f.kind == "date":
+        return "date, DD/MM/YYYY"
+    if f.kind == "integer":
+        return "whole number"
+    if f.kind == "number":
+        words = f"number, up to {f.digits_before} digits"
+        if f.digits_after:
+            words += f" and {f.digits_after} decimals"
+        if f.min_decimals:
+            words += f" (written with at least {f.min_decimals})"
+        return words
+    if f.kind == "flag":
+        return "Y or blank"
+    if f.kind == "yesno":
+        return "Y or N"
+    return "code"
+
+
+def allowed_values(f: FieldSpec) -> str:
+    if f.kind == "keyword":
+        return f.label
+    if f.choices and f.kind == "code" and len(f.choices) > 10:
+        shown = [c for c in f.choices if len(c) == 2] or list(f.choices)
+        return f"{shown[0]} to {shown[-1]}"
+    if f.choices:
+        return ", ".join(c or "(blank)" for c in f.choices)
+    if f.minimum is not None and f.maximum is not None:
+        return f"{canonical_number(f.minimum)} to {canonical_number(f.maximum)}"
+    if f.minimum is not None and f.minimum > 0:
+        return "more than 0"
+    return ""
+
+
+def required_words(f: FieldSpec) -> str:
+    if f.required or f.kind == "keyword":
+        return "Yes"
+    if f.required_when:
+        conditions = "; ".join(
+            f"{k.replace('_', ' ')} {' or '.join(v)}" for k, v in f.required_when.items()
+        )
+        return f"When {conditions}"
+    if f.blank_means:
+        return f"No (blank means {f.blank_means})"
+    return "No"
+
+
+def write_instructions(ws: Worksheet, layout: Layout) -> None:
+    """Stream the sheet (write-only): title, how to use, then one row per field."""
+    spec = layout.spec
+    ws.sheet_properties.tabColor = "548235"
+    for c, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[column_letter(c)].width = width
+    lines = [
+        spec.summary,
+        "How to use: type or paste rows on the Batch sheet from row "
+        f"{layout.first_data_row} down, press Validate on the Batchsheet tab, fix the cells "
+        "marked red (errors) or amber (warnings), then press Export CSV.",
+        f"The columns {', '.join(MARK_HEADINGS)} right of the data are written by Validate "
+        "and never exported.",
+        "Mandatory fields: "
+        + "; ".join(
+            f"{r.keyword or 'every row'}: "
+            + ", ".join(f.label for f in r.fields if f.required and f.kind != "keyword")
+            for r in spec.records
+        )
+        + ".",
+    ]
+    rows: list[list[object]] = [[_styled(ws, spec.title, Font(bold=True, size=14))]]
+    rows += [[_styled(ws, line)] for line in lines if line]
+    rows.append([])
+    rows.append([_styled(ws, h, Font(bold=True, color="FFFFFF"), HEADING_FILL) for h in COLUMNS])
+    ws.freeze_panes = f"A{len(rows) + 1}"
+    for record in spec.records:
+        for f in record.fields:
+            notes = f.help
+            if f.import_ignored and "gnored" not in notes:
+                notes += " Ignored when importing."
+            values = (
+                record.keyword or "",
+                f.column,
+                f.label,
+                required_words(f),
+                field_format(f),
+                allowed_values(f),
+                notes,
+            )
+            rows.append([_styled(ws, v, wrap=c == len(values)) for c, v in enumerate(values, 1)])
+    for row in rows:
+        ws.append(row)
+
+
+def _styled(
+    ws: Worksheet,
+    value: str,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    *,
+    wrap: bool = False,
+) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "@"
+    cell.alignment = Alignment(vertical="top", wrap_text=wrap)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell

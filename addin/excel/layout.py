@@ -1,0 +1,83 @@
+"""Where things are in a Batchsheet workbook: one place for sheet names, rows and columns.
+
+The live-Excel entry points and the openpyxl file adapter both read and write workbooks
+through these facts, so a template and the code that fills it cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.findings import column_letter
+from ..specs.model import FieldSpec, Spec
+
+DATA_SHEET = "Batch"
+INSTRUCTIONS_SHEET = "Instructions"
+LISTS_SHEET = "Lists"
+FORMAT_NAME = "Batchsheet_Format"
+LAYOUT_NAME = "Batchsheet_Layout"
+LAYOUT_VERSION = "1"
+# Rows a template's formatting, dropdowns and marking rules cover.
+LAST_ROW = 1_048_576
+MARK_HEADINGS = ("Errors in", "Warnings in", "Problems")
+# Excel's limit for the text of one cell.
+CELL_TEXT_LIMIT = 32_767
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Rows and columns of a format's data sheet."""
+
+    spec: Spec
+
+    @property
+    def caption_rows(self) -> int:
+        """Rows above the data: one caption row per record kind, or the table's header row."""
+        return len(self.spec.records) if self.spec.layout == "records" else 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.caption_rows + 1
+
+    @property
+    def data_width(self) -> int:
+        return self.spec.width
+
+    @property
+    def last_data_column(self) -> str:
+        return column_letter(self.data_width)
+
+    @property
+    def mark_columns(self) -> tuple[str, str, str]:
+        first = self.data_width + 1
+        return (column_letter(first), column_letter(first + 1), column_letter(first + 2))
+
+    def fields_in_column(self, index: int) -> list[tuple[str | None, FieldSpec]]:
+        """Every (record keyword, field) that lives in the 1-based column `index`."""
+        return [
+            (r.keyword, r.fields[index - 1]) for r in self.spec.records if index <= len(r.fields)
+        ]
+
+
+def number_format(f: FieldSpec) -> str:
+    """How a field's cell shows its value in Excel."""
+    if f.excel_text or f.kind in ("text", "code", "flag", "yesno", "keyword"):
+        return "@"
+    if f.kind == "date":
+        return "DD/MM/YYYY"
+    if f.kind == "number" and f.min_decimals:
+        return "0." + "0" * f.min_decimals + "#" * ((f.digits_after or 0) - f.min_decimals)
+    return "General"
+
+
+def column_format(layout: Layout, index: int) -> str:
+    """The format of a whole column, for rows typed by hand.
+
+    A column shared by a code and a number is text: a number typed as text still reads,
+    while a code typed into a General cell loses its leading zeros for good.
+    """
+    formats = {number_format(f) for _, f in layout.fields_in_column(index)}
+    if "@" in formats and any(f.excel_text for _, f in layout.fields_in_column(index)):
+        return "@"
+    formats.discard("@")
+    return formats.pop() if len(formats) == 1 else "General"

@@ -1,0 +1,50 @@
+"""What goes into each cell when a batch is written to a sheet.
+
+Numbers land as numbers and dates as dates where their text reads back unchanged, so people
+can sum and sort; codes and anything that would not survive the trip land as text. The
+openpyxl builder and the live-Excel import both use these decisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from ..engine.cells import number_text
+from ..engine.fields import NUMBER_RE, canonical_number, parse_date
+from ..specs.model import FieldSpec
+from .layout import number_format
+
+# Text Excel would take for a formula, or that a spreadsheet program may run when edited.
+FORMULA_LIKE = re.compile(r"^[=+\-@\t\r]")
+# Characters an .xlsx cannot hold at all (XML 1.0 forbids them).
+NOT_IN_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def field_value(f: FieldSpec, text: str) -> object:
+    """The cell value for a field's text: a number, a date, or the text itself."""
+    if text == "":
+        return None
+    fmt = number_format(f)
+    if fmt == "@":
+        return text
+    if f.kind in ("integer", "number"):
+        if not NUMBER_RE.fullmatch(text):
+            return text
+        d = Decimal(text)
+        value: int | float = int(d) if d == d.to_integral_value() and abs(d) < 2**53 else float(d)
+        # Only when Excel will hand back exactly this text.
+        if canonical_number(Decimal(number_text(value)), f.min_decimals) == text:
+            return value
+        return text
+    if f.kind == "date":
+        d = parse_date(text)
+        if d is not None and f"{d.day:02d}/{d.month:02d}/{d.year:04d}" == text:
+            return dt.datetime(d.year, d.month, d.day)
+        return text
+    return text
+
+
+def is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and bool(FORMULA_LIKE.match(value))

@@ -1,0 +1,326 @@
+"""Workbook templates, built from a spec (never drawn by hand).
+
+The same builder makes the committed `.xltx` files and the workbooks `import` fills, so a
+template and an imported batch always look and behave alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..engine.findings import column_letter
+from ..files import write_atomically
+from ..specs import SPECS
+from ..specs.model import FieldSpec, RecordSpec, Spec
+from .instructions import write_instructions
+from .layout import (
+    DATA_SHEET,
+    FORMAT_NAME,
+    INSTRUCTIONS_SHEET,
+    LAST_ROW,
+    LAYOUT_NAME,
+    LAYOUT_VERSION,
+    LISTS_SHEET,
+    MARK_HEADINGS,
+    Layout,
+    column_format,
+    number_format,
+)
+from .sheet_values import FORMULA_LIKE, field_value
+
+Marks = tuple[str, str, str]
+
+# A fixed timestamp keeps regenerated templates identical to the committed ones.
+BUILD_TIME = dt.datetime(2025, 1, 1)
+
+ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+WARNING_FILL = PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C")
+WARNING_FONT = Font(color="9C5700")
+HEADER_ROW_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+CAPTION_FILLS = (
+    PatternFill("solid", start_color="1F4E78", end_color="1F4E78"),
+    PatternFill("solid", start_color="548235", end_color="548235"),
+)
+MARK_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+THIN = Side(style="thin", color="BFBFBF")
+
+PROMPT_LIMIT = 255
+PROMPT_TITLE_LIMIT = 32
+
+
+class BatchWorkbookWriter:
+    """Streams a batch workbook for a spec: the template's sheets, then any data rows.
+
+    Write-only, so a workbook of a hundred thousand rows costs little memory; every cell a
+    row needs is a reused prototype carrying its field's number format.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.layout = Layout(spec)
+        wb = Workbook(write_only=True)
+        wb.properties.creator = "Batchsheet"
+        wb.properties.title = spec.title
+        wb.properties.created = BUILD_TIME
+        wb.properties.modified = BUILD_TIME
+        wb.properties.lastModifiedBy = "Batchsheet"
+        self.wb = wb
+        self.sheet = wb.create_sheet(DATA_SHEET)
+        write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout)
+        lists = wb.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        _data_sheet(self.sheet, self.layout, lists)
+        wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{spec.name}"')
+        wb.defined_names[LAYOUT_NAME] = DefinedName(LAYOUT_NAME, attr_text=f'"{LAYOUT_VERSION}"')
+        self._prototypes = {
+            r.keyword: [self._prototype(number_format(f)) for f in r.fields] for r in spec.records
+        }
+        self._text_cells = [self._prototype("@") for _ in range(self.layout.data_width)]
+        self._quoted = self._prototype("@", quoted=True)
+        self.rows = 0
+
+    def _prototype(self, fmt: str, *, quoted: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet)
+        cell.number_format = fmt
+        if quoted:
+            cell.quotePrefix = True
+        return cell
+
+    def _cells(self, prototypes: list[WriteOnlyCell], values: list[object]) -> list[object]:
+        row: list[object] = []
+        for prototype, value in zip(prototypes, values):
+            if value is None:
+                row.append(None)
+                continue
+            cell = prototype
+            if isinstance(value, str) and FORMULA_LIKE.match(value):
+                # A new cell each time: quotePrefix keeps Excel from running it when edited.
+                cell = self._prototype("@", quoted=True)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+            row.append(cell)
+        return row
+
+    def append(
+        self, kind: RecordSpec | None, values: list[str], marks: Marks | None = None
+    ) -> None:
+        """One data row: a record's canonical texts, or (kind None) raw texts kept as text."""
+        if kind is None:
+            row = self._cells(self._text_cells, [v if v != "" else None for v in values])
+        else:
+            typed = [field_value(f, v) for f, v in zip(kind.fields, values)]
+            row = self._cells(self._prototypes[kind.keyword], typed)
+        if marks is not None and any(marks):
+            row.extend([None] * (self.layout.data_width - len(row)))
+            row.extend(m or None for m in marks)
+        self.sheet.append(row)
+        self.rows += 1
+
+    def discard(self) -> None:
+        """Abandon the workbook: close its half-streamed sheets so nothing is left open."""
+        for ws in self.wb.worksheets:
+            with contextlib.suppress(Exception):
+                ws.close()
+
+    def save(self, path: Path, *, template: bool = False, replace: bool = False) -> Path:
+        self.wb.template = template
+        write_atomically(path, lambda temp: self.wb.save(temp), replace=replace)
+        return path
+
+
+def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
+    spec = layout.spec
+    first = layout.first_data_row
+    width = layout.data_width
+    ws.sheet_properties.tabColor = "1F4E78"
+    _columns(ws, layout)
+    ws.freeze_panes = f"B{first}"
+    _dropdowns_and_prompts(ws, layout, lists)
+    _marking_rules(ws, layout)
+    for r, record in enumerate(spec.records, start=1):
+        fill = CAPTION_FILLS[(r - 1) % len(CAPTION_FILLS)]
+        row: list[object] = []
+        for c in range(1, width + 1):
+            cell = WriteOnlyCell(ws)
+            if c <= len(record.fields):
+                f = record.fields[c - 1]
+                cell.value = f"{record.keyword} rows →" if c == 1 else f.label
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = fill
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            cell.border = Border(bottom=THIN)
+            row.append(cell)
+        for heading in MARK_HEADINGS:
+            cell = WriteOnlyCell(ws, value=heading if r == 1 else None)
+            cell.font = Font(bold=True)
+            cell.fill = MARK_FILL
+            row.append(cell)
+        ws.row_dimensions[r].height = 30
+        ws.append(row)
+
+
+def _columns(ws: Worksheet, layout: Layout) -> None:
+    for c in range(1, layout.data_width + 1):
+        letter = column_letter(c)
+        fields = [f for _, f in layout.fields_in_column(c)]
+        longest = max(
+            max(len(f.label) for f in fields),
+            max((min(f.max_length or 10, 30) for f in fields), default=10),
+        )
+        ws.column_dimensions[letter].width = max(8, min(longest + 2, 34))
+        ws.column_dimensions[letter].number_format = column_format(layout, c)
+    errors, warnings, problems = layout.mark_columns
+    ws.column_dimensions[errors].width = 11
+    ws.column_dimensions[warnings].width = 12
+    ws.column_dimensions[problems].width = 80
+    for letter in layout.mark_columns:
+        ws.column_dimensions[letter].number_format = "@"
+
+
+def _prompt(layout: Layout, index: int) -> tuple[str, str]:
+    entries = layout.fields_in_column(index)
+    if len(entries) == 1:
+        _, f = entries[0]
+        return _clip(f.label, PROMPT_TITLE_LIMIT), _clip(_field_words(f), PROMPT_LIMIT)
+    title = " / ".join(f.label for _, f in entries)
+    share = PROMPT_LIMIT // len(entries) - 2
+    body = "\n".join(_clip(f"{k}: {f.label}. {_field_words(f)}", share) for k, f in entries)
+    return _clip(title, PROMPT_TITLE_LIMIT), _clip(body, PROMPT_LIMIT)
+
+
+def _field_words(f: FieldSpec) -> str:
+    words = f.help
+    if f.required:
+        words = "Required. " + words
+    elif f.required_when:
+        words = "Required on some lines. " + words
+    if f.import_ignored:
+        words += " (Ignored by the import.)" if "ignored" not in words.lower() else ""
+    return words
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _dropdowns_and_prompts(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
+    first = layout.first_data_row
+    list_column = 1
+    grid: dict[tuple[int, int], str] = {}
+    for c in range(1, layout.data_width + 1):
+        letter = column_letter(c)
+        entries = layout.fields_in_column(c)
+        sources: dict[str | None, str] = {}
+        for keyword, f in entries:
+            if f.kind == "keyword":
+                continue
+            choices = [x for x in (f.choices or ()) if x]
+            if f.kind in ("flag", "yesno") or (f.kind == "code" and len(choices) <= 10):
+                ref = column_letter(list_column)
+                grid[1, list_column] = f"{keyword}: {f.label}"
+                for r, choice in enumerate(choices, start=2):
+                    grid[r, list_column] = choice
+                sources[keyword] = f"{LISTS_SHEET}!${ref}$2:${ref}${len(choices) + 1}"
+                list_column += 1
+        title, prompt = _prompt(layout, c)
+        area = f"{letter}{first}:{letter}{LAST_ROW}"
+        if c == 1:
+            keywords = ",".join(r.keyword or "" for r in layout.spec.records)
+            dv = DataValidation(type="list", formula1=f'"{keywords}"', allow_blank=True)
+            dv.error = f"Column A holds {keywords.replace(',', ' or ')}."
+            dv.errorTitle = "Record type"
+            dv.showErrorMessage = True
+        elif sources:
+            dv = DataValidation(
+                type="list", formula1=_list_source(layout, sources), allow_blank=True
+            )
+            # Advisory: the column's other record kind takes free values; Validate explains.
+            dv.showErrorMessage = False
+        else:
+            dv = DataValidation(type=None, allow_blank=True)
+        dv.promptTitle = title
+        dv.prompt = prompt
+        dv.showInputMessage = True
+        dv.add(area)
+        ws.data_validations.append(dv)
+    _write_grid(lists, grid)
+
+
+def _write_grid(ws: Worksheet, grid: dict[tuple[int, int], str]) -> None:
+    rows = max((r for r, _ in grid), default=0)
+    columns = max((c for _, c in grid), default=0)
+    for r in range(1, rows + 1):
+        ws.append([_text_cell(ws, grid.get((r, c))) for c in range(1, columns + 1)])
+
+
+def _text_cell(ws: Worksheet, value: str | None) -> object:
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "@"
+    return cell
+
+
+def _list_source(layout: Layout, sources: dict[str | None, str]) -> str:
+    first = layout.first_data_row
+    keywords = [r.keyword for r in layout.spec.records]
+    if len(keywords) == 1 or len(sources) == len(keywords) == 1:
+        return next(iter(sources.values()))
+    # Pick the list of the row's own record kind; a kind without one gets an empty cell.
+    blank = f"{LISTS_SHEET}!$ZZ$1"
+    expr = blank
+    for keyword in reversed(keywords):
+        if keyword in sources:
+            expr = f'IF($A{first}="{keyword}",{sources[keyword]},{expr})'
+    return expr
+
+
+def _marking_rules(ws: Worksheet, layout: Layout) -> None:
+    first = layout.first_data_row
+    errors, warnings, _ = layout.mark_columns
+    area = f"A{first}:{layout.last_data_column}{LAST_ROW}"
+    # The cell's own column letter, looked up as a word in that row's list of marked columns.
+    me = 'SUBSTITUTE(ADDRESS(1,COLUMN(),4),"1","")'
+    for column, fill, font in (
+        (errors, ERROR_FILL, ERROR_FONT),
+        (warnings, WARNING_FILL, WARNING_FONT),
+    ):
+        formula = f'ISNUMBER(SEARCH(" "&{me}&" "," "&${column}{first}&" "))'
+        ws.conditional_formatting.add(
+            area, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True)
+        )
+    if layout.spec.layout == "records":
+        header = layout.spec.records[0].keyword
+        ws.conditional_formatting.add(
+            area,
+            FormulaRule(
+                formula=[f'$A{first}="{header}"'], fill=HEADER_ROW_FILL, font=Font(bold=True)
+            ),
+        )
+
+
+def template_name(spec: Spec) -> str:
+    return f"{spec.name}.xltx"
+
+
+def save_template(spec: Spec, path: Path, *, replace: bool = True) -> Path:
+    return BatchWorkbookWriter(spec).save(path, template=True, replace=replace)
+
+
+def write_templates(out_dir: Path) -> list[Path]:
+    """Write one template per format into `out_dir`, replacing older copies."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [save_template(spec, out_dir / template_name(spec)) for spec in SPECS.values()]

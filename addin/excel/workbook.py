@@ -1,0 +1,126 @@
+"""The openpyxl adapter: Batchsheet workbooks on disk, read in one pass and marked in one pass."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+
+from ..engine.batch import Batch, Context, validate_rows
+from ..engine.csv_read import ReadError
+from ..files import write_atomically
+from ..specs import SPECS, Spec
+from .layout import DATA_SHEET, FORMAT_NAME, Layout
+from .marks import marks_block
+
+DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
+
+
+@dataclass
+class BookRows:
+    spec: Spec
+    rows: list[tuple[int, tuple[Any, ...]]]
+    document_type: str | None = None
+
+
+def _defined_text(wb: Workbook, name: str) -> str | None:
+    defined = wb.defined_names.get(name)
+    if defined is None or defined.attr_text is None:
+        return None
+    text = defined.attr_text.strip()
+    if text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return None
+
+
+def open_book(path: Path, *, read_only: bool = True) -> Workbook:
+    """Open a workbook for reading values, with a clear error for anything that is not one."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError(str(path), "no such file")
+    try:
+        return load_workbook(path, read_only=read_only, data_only=True, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise ReadError(
+            str(path), f"not an Excel workbook (.xlsx) that can be read: {_reason(e)}"
+        ) from None
+    except Exception as e:  # openpyxl and defusedxml raise many kinds for damaged files
+        raise ReadError(str(path), f"the workbook is damaged or unsafe: {_reason(e)}") from None
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).strip() or type(e).__name__
+    return text.splitlines()[0][:200]
+
+
+def book_spec(wb: Workbook, path: Path) -> Spec:
+    name = _defined_text(wb, FORMAT_NAME)
+    if name is None:
+        raise ReadError(
+            str(path),
+            "this workbook does not say which import format it holds: make it from a "
+            "Batchsheet template, or bring a CSV in with `batchsheet import`",
+        )
+    if name not in SPECS:
+        raise ReadError(str(path), f"the workbook holds the format {name!r}, which is unknown")
+    return SPECS[name]
+
+
+def read_book(path: Path) -> BookRows:
+    """Every data row of a Batchsheet workbook with its sheet row number."""
+    path = Path(path)
+    wb = open_book(path)
+    try:
+        spec = book_spec(wb, path)
+        if DATA_SHEET not in wb.sheetnames:
+            raise ReadError(str(path), f"the workbook has no sheet named {DATA_SHEET!r}")
+        layout = Layout(spec)
+        ws = wb[DATA_SHEET]
+        try:
+            rows = [
+                (number, values)
+                for number, values in enumerate(
+                    ws.iter_rows(
+                        min_row=layout.first_data_row, max_col=layout.data_width, values_only=True
+                    ),
+                    start=layout.first_data_row,
+                )
+            ]
+        except Exception as e:
+            raise ReadError(str(path), f"the sheet cannot be read: {_reason(e)}") from None
+        return BookRows(spec, rows, _defined_text(wb, DOCUMENT_TYPE_NAME))
+    finally:
+        wb.close()
+
+
+def validate_book(path: Path) -> Batch:
+    book = read_book(path)
+    return validate_rows(
+        book.spec, book.rows, typed=True, context=Context(document_type=book.document_type)
+    )
+
+
+def mark_book(path: Path, batch: Batch) -> None:
+    """Write the marking columns of `batch` into the workbook at `path`, replacing old marks."""
+    path = Path(path)
+    keep_vba = path.suffix.lower() == ".xlsm"
+    try:
+        wb = load_workbook(path, keep_vba=keep_vba)
+    except Exception as e:
+        raise ReadError(str(path), f"cannot open the workbook to mark it: {_reason(e)}") from None
+    ws = wb[DATA_SHEET]
+    layout = Layout(batch.spec)
+    first = layout.first_data_row
+    last = max(ws.max_row, first)
+    block = marks_block(batch.report.findings, first, last)
+    start = layout.data_width + 1
+    for r, marks in enumerate(block, start=first):
+        for c, value in enumerate(marks, start=start):
+            if value is not None or ws.cell(row=r, column=c).value is not None:
+                ws.cell(row=r, column=c, value=value)
+    write_atomically(path, lambda temp: wb.save(temp), replace=True)
