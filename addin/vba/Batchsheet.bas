@@ -1,0 +1,195 @@
+Attribute VB_Name = "BatchsheetRibbon"
+' The Batchsheet ribbon tab.
+'
+' Every button calls OnBatchsheetButton, which dispatches on the button's tag. The work itself
+' is done in Python (addin.excel.ribbon); this module only asks for file paths, because Excel's
+' own dialogs behave natively on Windows and macOS, and hands them to Python through xlwings'
+' RunPython (in the xlwings module of this add-in).
+'
+' The module is not named "Batchsheet" because the VBA project is: VBA refuses a module that
+' shares its project's name.
+Option Explicit
+
+Private Const PYTHON_MODULE As String = "addin.excel.ribbon"
+' The workbook-level name a Batchsheet template stores its format in (addin.excel.layout).
+Private Const FORMAT_NAME As String = "Batchsheet_Format"
+Private Const ALERT_TITLE As String = "Batchsheet"
+
+Public Sub OnBatchsheetButton(control As IRibbonControl)
+    Dim tag As String
+    On Error GoTo Failed
+    tag = control.Tag
+    RunButton tag
+    Exit Sub
+Failed:
+    ' A plain alert, never the VBA debugger: the people pressing these buttons keep books.
+    MsgBox "Batchsheet could not finish this step." & vbNewLine & vbNewLine & _
+           Err.Description, vbExclamation, ALERT_TITLE
+End Sub
+
+' Runs what the button tagged `tag` stands for. Public so that it can be tried from the
+' Immediate window, e.g. RunButton "validate".
+Public Sub RunButton(ByVal tag As String)
+    Dim action As String, argument As String, helperBook As Workbook
+
+    action = TagAction(tag)
+    argument = TagArgument(tag)
+
+    Select Case action
+    Case "validate", "clear_marks"
+        If Not HaveWorkbook() Then Exit Sub
+        RunPython PythonCall(action)
+    Case "export_csv"
+        If Not HaveWorkbook() Then Exit Sub
+        argument = AskExportPath(ActiveWorkbook)
+        If argument = "" Then Exit Sub ' cancelled
+        RunPython PythonCall(action, argument)
+    Case "import_csv", "new_batch", "show_help"
+        If action = "import_csv" Then
+            argument = AskImportPath()
+            If argument = "" Then Exit Sub ' cancelled
+        End If
+        Set helperBook = EnsureCallerBook()
+        RunPython PythonCall(action, argument)
+        CloseIfUntouched helperBook
+    Case Else
+        MsgBox "This button is not known to this version of Batchsheet (" & tag & ").", _
+               vbExclamation, ALERT_TITLE
+    End Select
+End Sub
+
+' "new_batch:pastel-customer" -> "new_batch"; "validate" -> "validate".
+Public Function TagAction(ByVal tag As String) As String
+    Dim colon As Long
+    colon = InStr(tag, ":")
+    If colon > 0 Then
+        TagAction = Left$(tag, colon - 1)
+    Else
+        TagAction = tag
+    End If
+End Function
+
+' "new_batch:pastel-customer" -> "pastel-customer"; "validate" -> "".
+Public Function TagArgument(ByVal tag As String) As String
+    Dim colon As Long
+    colon = InStr(tag, ":")
+    If colon > 0 Then TagArgument = Mid$(tag, colon + 1)
+End Function
+
+' The Python statement RunPython runs: one call into addin.excel.ribbon, with at most one text
+' argument ("" means none).
+Public Function PythonCall(ByVal functionName As String, Optional ByVal argument As String = "") As String
+    Dim arguments As String
+    If argument <> "" Then arguments = PythonText(argument)
+    PythonCall = "import " & PYTHON_MODULE & " as batchsheet_ribbon; batchsheet_ribbon." & _
+                 functionName & "(" & arguments & ")"
+End Function
+
+' A Python expression whose value is `text`, written with letters, digits and punctuation that
+' mean nothing to cmd.exe, the macOS shell or AppleScript. RunPython pastes its command inside a
+' double-quoted "python -c" argument (where cmd.exe still expands %NAME% and the shell expands
+' $NAME, backslashes and quotes), and on macOS splits its parameters at "|", so a path is never
+' pasted as it is: it travels as the hex digits of its UTF-16 code units.
+Public Function PythonText(ByVal text As String) As String
+    Dim i As Long, unit As Long, digits As String
+    For i = 1 To Len(text)
+        unit = AscW(Mid$(text, i, 1))
+        ' AscW answers a negative Integer for code units above &H7FFF.
+        If unit < 0 Then unit = unit + 65536
+        digits = digits & Right$("000" & Hex$(unit), 4)
+    Next i
+    PythonText = "bytes.fromhex('" & digits & "').decode('utf-16-be', 'surrogatepass')"
+End Function
+
+' The file name the Save As dialog suggests: the workbook's name without its extension, the
+' format and today's date, e.g. "March batch-pastel-customer-2025-03-31.csv". Kept equal to
+' addin.excel.ribbon.suggested_export_name, which the tests check.
+Public Function SuggestedExportName(ByVal bookName As String, ByVal formatName As String, _
+                                    ByVal today As Date) As String
+    Dim stem As String, dot As Long
+    stem = bookName
+    dot = InStrRev(bookName, ".")
+    ' Like Python's PurePath.stem: a leading or trailing dot is not an extension.
+    If dot > 1 And dot < Len(bookName) Then stem = Left$(bookName, dot - 1)
+    If formatName <> "" Then stem = stem & "-" & formatName
+    SuggestedExportName = stem & "-" & Format$(today, "yyyy-mm-dd") & ".csv"
+End Function
+
+' The text of a defined name that holds a string: ="pastel-customer" -> pastel-customer.
+Public Function TextOfName(ByVal refersTo As String) As String
+    If Len(refersTo) >= 3 And Left$(refersTo, 2) = "=""" And Right$(refersTo, 1) = """" Then
+        TextOfName = Replace(Mid$(refersTo, 3, Len(refersTo) - 3), """""", """")
+    End If
+End Function
+
+Private Function BatchFormat(ByVal book As Workbook) As String
+    Dim refersTo As String
+    On Error Resume Next ' a workbook not made from a Batchsheet template has no such name
+    refersTo = book.Names(FORMAT_NAME).RefersTo
+    On Error GoTo 0
+    BatchFormat = TextOfName(refersTo)
+End Function
+
+Private Function AskExportPath(ByVal book As Workbook) As String
+    Dim suggestion As String, chosen As Variant
+    suggestion = SuggestedExportName(book.Name, BatchFormat(book), Date)
+    #If Mac Then
+        chosen = Application.GetSaveAsFilename(InitialFileName:=suggestion)
+    #Else
+        ' Start in the workbook's folder, unless it lives online (OneDrive shows a URL).
+        If book.Path <> "" And InStr(book.Path, "://") = 0 Then
+            suggestion = book.Path & Application.PathSeparator & suggestion
+        End If
+        chosen = Application.GetSaveAsFilename(InitialFileName:=suggestion, _
+                     FileFilter:="CSV files (*.csv),*.csv", Title:="Export the batch as CSV")
+    #End If
+    ' Cancel answers False; the dialog itself has asked before replacing an existing file.
+    If VarType(chosen) = vbBoolean Then Exit Function
+    AskExportPath = LocalPath(CStr(chosen))
+End Function
+
+Private Function AskImportPath() As String
+    Dim chosen As Variant
+    #If Mac Then
+        ' Excel for Mac ignores Windows-style file filters.
+        chosen = Application.GetOpenFilename()
+    #Else
+        chosen = Application.GetOpenFilename( _
+                     FileFilter:="CSV and text files (*.csv;*.txt),*.csv;*.txt,All files (*.*),*.*", _
+                     Title:="Import a CSV batch")
+    #End If
+    If VarType(chosen) = vbBoolean Then Exit Function
+    AskImportPath = LocalPath(CStr(chosen))
+End Function
+
+' Python wants a POSIX path on macOS; older Excel for Mac answers "Macintosh HD:Users:...".
+Private Function LocalPath(ByVal path As String) As String
+    #If Mac Then
+        If Left$(path, 1) <> "/" Then path = ToPosixPath(path)
+    #End If
+    LocalPath = path
+End Function
+
+Private Function HaveWorkbook() As Boolean
+    If ActiveWorkbook Is Nothing Then
+        MsgBox "Open a Batchsheet workbook first, or start one with New batch.", _
+               vbInformation, ALERT_TITLE
+    Else
+        HaveWorkbook = True
+    End If
+End Function
+
+' xlwings hands Python the active workbook as the caller, so with no workbook open (Excel just
+' started) there has to be one. The blank workbook made here is closed again once Python is done.
+Private Function EnsureCallerBook() As Workbook
+    If ActiveWorkbook Is Nothing Then Set EnsureCallerBook = Workbooks.Add
+End Function
+
+Private Sub CloseIfUntouched(ByVal helperBook As Workbook)
+    #If Mac Then
+        ' On macOS RunPython returns before Python has finished, which still needs the workbook.
+    #Else
+        If helperBook Is Nothing Then Exit Sub
+        If helperBook.Saved Then helperBook.Close SaveChanges:=False
+    #End If
+End Sub
