@@ -1,0 +1,185 @@
+"""What our VBA module computes, run in pyopenvba's VBA interpreter (no Excel needed).
+
+The module's pure functions decide what Python is asked to do: the Python statement for each
+button, how a path travels inside it, the suggested export file name. Those run here as VBA;
+what needs Excel (dialogs, RunPython) is checked by reading the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pyopenvba.interpreter import Interpreter, VBADate
+
+from addin.excel.layout import FORMAT_NAME
+from addin.excel.template import write_templates
+from addin.installer.xlam import ribbon_module_source
+from addin.specs import SPECS
+
+# What RunPython's command may contain: nothing cmd.exe, a POSIX shell or AppleScript's "|"
+# splitting would act on.
+SAFE_COMMAND = re.compile(r"[A-Za-z0-9_ .,;()'=-]+")
+
+
+def vba_string(text: str) -> str:
+    """`text` as VBA holds it: UTF-16 code units, so characters beyond U+FFFF are two units."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    return "".join(chr(int.from_bytes(data[i : i + 2], "little")) for i in range(0, len(data), 2))
+
+
+def python_value(expression: str) -> object:
+    # Only bytes.fromhex(...).decode(...) is expected; no builtins beyond bytes are offered.
+    return eval(expression, {"__builtins__": {}, "bytes": bytes})
+
+
+paths = st.text(min_size=1, max_size=60) | st.sampled_from(
+    [
+        r"C:\Users\Zoë\Documents\March batch.csv",
+        r"\\server\share\100% sure & done\x.csv",
+        '/Users/jane/It\'s "quoted" $HOME `id` | more.csv',
+        "/Users/李/批次.csv",
+        "C:\\emoji 😀 folder\\batch.csv",
+        "trailing backslash\\",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(paths)
+@example("\ud800 lone surrogate")
+def test_python_text_carries_any_path_through_safely(vba: Interpreter, path: str) -> None:
+    expression = vba.run("PythonText", [vba_string(path)])
+    assert isinstance(expression, str)
+    assert SAFE_COMMAND.fullmatch(expression), expression
+    assert python_value(expression) == path
+
+
+@pytest.mark.parametrize(
+    ("tag", "dialog_answer", "expected_call"),
+    [
+        ("validate", None, ("validate", ())),
+        ("clear_marks", None, ("clear_marks", ())),
+        ("show_help", None, ("show_help", ())),
+        (
+            "export_csv",
+            r"C:\Users\Zoë\It's 100%\out.csv",
+            ("export_csv", (r"C:\Users\Zoë\It's 100%\out.csv",)),
+        ),
+        (
+            "import_csv",
+            "/Users/jane/$HOME|x/in.csv",
+            ("import_csv", ("/Users/jane/$HOME|x/in.csv",)),
+        ),
+    ]
+    + [(f"new_batch:{name}", None, ("new_batch", (name,))) for name in SPECS],
+)
+def test_each_button_becomes_one_call_to_its_entry_point(
+    vba: Interpreter,
+    monkeypatch: pytest.MonkeyPatch,
+    tag: str,
+    dialog_answer: str | None,
+    expected_call: tuple[str, tuple[str, ...]],
+) -> None:
+    import addin.excel.ribbon as entry_points
+
+    action = vba.run("TagAction", [tag])
+    argument = dialog_answer if dialog_answer is not None else vba.run("TagArgument", [tag])
+    command = (
+        vba.run("PythonCall", [action, vba_string(argument)])
+        if argument
+        else vba.run("PythonCall", [action])
+    )
+    assert isinstance(command, str) and SAFE_COMMAND.fullmatch(command), command
+
+    function_name = entry_points.ENTRY_POINTS[action]
+    original = getattr(entry_points, function_name)
+    calls: list[tuple[str, tuple[object, ...]]] = []
+
+    def record(*args: object) -> None:
+        inspect.signature(original).bind(*args)  # the call fits the real entry point
+        calls.append((function_name, args))
+
+    monkeypatch.setattr(entry_points, function_name, record)
+    exec(command, {})
+    assert calls == [expected_call]
+
+
+@pytest.mark.parametrize(
+    ("book", "format_name", "today"),
+    [
+        ("March batch.xlsx", "pastel-customer", dt.date(2025, 3, 31)),
+        ("pastel-supplier1", "pastel-supplier", dt.date(2025, 1, 2)),
+        ("a.b.c.xlsm", "pastel-customer", dt.date(2024, 12, 9)),
+        ("Zoë's batch.xlsx", "pastel-supplier", dt.date(2026, 7, 4)),
+        (".hidden", "pastel-customer", dt.date(2025, 10, 10)),
+    ],
+)
+def test_the_suggested_export_name_matches_python(
+    vba: Interpreter, book: str, format_name: str, today: dt.date
+) -> None:
+    from addin.excel.ribbon import suggested_export_name
+
+    in_vba = vba.run("SuggestedExportName", [book, format_name, VBADate.from_datetime(today)])
+    assert in_vba == suggested_export_name(book, format_name, today)
+
+
+def test_the_suggested_export_name_reads_well(vba: Interpreter) -> None:
+    name = vba.run(
+        "SuggestedExportName",
+        ["March batch.xlsx", "pastel-customer", VBADate.from_datetime(dt.date(2025, 3, 4))],
+    )
+    assert name == "March batch-pastel-customer-2025-03-04.csv"
+
+
+def test_the_vba_reads_the_format_a_template_records(vba: Interpreter, tmp_path: Path) -> None:
+    source = ribbon_module_source()
+    assert f'Private Const FORMAT_NAME As String = "{FORMAT_NAME}"' in source
+    found = set()
+    for template in write_templates(tmp_path):
+        defined = openpyxl.load_workbook(template).defined_names[FORMAT_NAME]
+        # Excel shows a workbook-level constant name's RefersTo as "=" + its formula text.
+        found.add(vba.run("TextOfName", ["=" + defined.attr_text]))
+    assert found == set(SPECS)
+    assert vba.run("TextOfName", ["=Batch!$A$1"]) == ""
+    assert vba.run("TextOfName", ['="say ""hi"""']) == 'say "hi"'
+
+
+def sub_body(source: str, header: str) -> str:
+    start = source.index(header)
+    return source[start : source.index("End Sub", start)]
+
+
+def test_the_button_callback_turns_every_failure_into_a_plain_alert() -> None:
+    body = sub_body(ribbon_module_source(), "Public Sub OnBatchsheetButton")
+    lines = [line.strip() for line in body.splitlines()]
+    assert lines[2] == "On Error GoTo Failed"  # before anything can fail
+    handler = body[body.index("Failed:") :]
+    assert "MsgBox" in handler and "Err.Description" in handler
+    assert "Resume" not in handler and "Err.Raise" not in handler
+
+
+def test_a_cancelled_dialog_runs_nothing() -> None:
+    body = sub_body(ribbon_module_source(), "Public Sub RunButton")
+    for ask in ("AskExportPath", "AskImportPath"):
+        after = body[body.index(ask) :].splitlines()
+        assert after[1].strip() == 'If argument = "" Then Exit Sub \' cancelled'
+    for asker in ("Private Function AskExportPath", "Private Function AskImportPath"):
+        source = ribbon_module_source()
+        start = source.index(asker)
+        function = source[start : source.index("End Function", start)]
+        # Excel answers False for Cancel; the function then returns "" without asking Python.
+        assert "If VarType(chosen) = vbBoolean Then Exit Function" in function
+        assert "RunPython" not in function
+
+
+def test_the_module_source_is_plain_ascii() -> None:
+    # A VBA project stores source in its code page (1252 here); ASCII reads the same in all.
+    bas = Path(__file__).resolve().parents[2] / "addin" / "vba" / "Batchsheet.bas"
+    bas.read_bytes().decode("ascii")
