@@ -1,0 +1,278 @@
+"""`batchsheet addin install | uninstall | status` in a temporary home, for both OS layouts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlwings
+from pyopenvba import ExcelFile
+
+from addin.installer import build_xlam, run
+from addin.installer.layout import layout_for
+from addin.specs import SPECS
+
+MAC_STARTUP = Path(
+    "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
+)
+WINDOWS_STARTUP = Path("AppData/Roaming/Microsoft/Excel/XLSTART")
+APPLESCRIPT = Path(xlwings.__file__).parent / f"xlwings-{xlwings.__version__}.applescript"
+
+
+def expected_files(platform: str) -> dict[str, Path]:
+    """Where each file belongs, relative to the home folder: the layout stated independently."""
+    templates = {
+        f"template {name}": Path("Documents/Batchsheet Templates") / f"{name}.xltx"
+        for name in SPECS
+    }
+    if platform == "windows":
+        return {
+            "add-in": WINDOWS_STARTUP / "Batchsheet.xlam",
+            "config": Path(".batchsheet/batchsheet.conf"),
+            **templates,
+        }
+    return {
+        "add-in": MAC_STARTUP / "Batchsheet.xlam",
+        "config": Path("Library/Containers/com.microsoft.Excel/Data/batchsheet.conf"),
+        "AppleScript": Path("Library/Application Scripts/com.microsoft.Excel") / APPLESCRIPT.name,
+        **templates,
+    }
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every folder and file under `root`, files with a digest of their content."""
+    tree = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        tree[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    return tree
+
+
+class Console:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+platforms = pytest.mark.parametrize("platform", ["windows", "macos"])
+
+
+def config_settings(path: Path, platform: str) -> dict[str, str]:
+    raw = path.read_bytes()
+    newline = b"\r\n" if platform == "windows" else b"\n"
+    assert raw.endswith(newline)
+    lines = raw[: -len(newline)].split(newline)
+    settings = {}
+    for line in lines:
+        key, value = line.decode("utf-8").split('","')
+        settings[key.strip('"')] = value.strip('"')
+    return settings
+
+
+@platforms
+def test_install_puts_every_file_in_place(home: Path, platform: str, tmp_path: Path) -> None:
+    console = Console()
+    assert run("install", platform=platform, home=home, out=console) == 0
+
+    files = {role: home / rel for role, rel in expected_files(platform).items()}
+    for role, path in files.items():
+        assert path.is_file(), f"{role} missing at {path}"
+        assert str(path) in console.text
+
+    # The add-in is the one the build makes.
+    with ExcelFile(files["add-in"]) as installed:
+        installed_modules = installed.vba_modules()
+    with ExcelFile(build_xlam(tmp_path / "fresh.xlam")) as fresh:
+        assert installed_modules == fresh.vba_modules()
+
+    # The config file names this Python, under the setting xlwings' VBA reads on this OS.
+    key = "INTERPRETER_WIN" if platform == "windows" else "INTERPRETER_MAC"
+    assert config_settings(files["config"], platform) == {
+        key: sys.executable,
+        "ADD_WORKBOOK_TO_PYTHONPATH": "false",
+    }
+
+    if platform == "macos":
+        assert files["AppleScript"].read_bytes() == APPLESCRIPT.read_bytes()
+
+    for name in SPECS:
+        with zipfile.ZipFile(files[f"template {name}"]) as template:
+            assert "xl/workbook.xml" in template.namelist()
+
+    manifest = json.loads((home / ".batchsheet" / "install-manifest.json").read_text())
+    assert set(manifest["files"]) == {str(p) for p in files.values()}
+    assert manifest["platform"] == platform
+
+
+@platforms
+def test_status_reports_each_file(home: Path, platform: str) -> None:
+    before = Console()
+    assert run("status", platform=platform, home=home, out=before) == 0
+    assert "Not installed" in before.text
+    for rel in expected_files(platform).values():
+        assert f"{home / rel}: missing" in before.text
+
+    run("install", platform=platform, home=home, out=Console())
+    after = Console()
+    assert run("status", platform=platform, home=home, out=after) == 0
+    for rel in expected_files(platform).values():
+        assert f"{home / rel}: present, current" in after.text
+    assert f"Python used by the add-in: {sys.executable}" in after.text
+    assert "Installed" in after.text
+
+
+@platforms
+def test_status_notices_an_out_of_date_file(home: Path, platform: str) -> None:
+    run("install", platform=platform, home=home, out=Console())
+    layout = layout_for(platform, home)
+    _rewrite_config_as_install_did(layout.config_file, layout.manifest, b'"OLD","x"\r\n')
+    console = Console()
+    run("status", platform=platform, home=home, out=console)
+    assert f"{layout.config_file}: present, out of date" in console.text
+    # An out-of-date file install wrote is updated by installing again.
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    assert b"ADD_WORKBOOK_TO_PYTHONPATH" in layout.config_file.read_bytes()
+
+
+def _rewrite_config_as_install_did(config: Path, manifest: Path, data: bytes) -> None:
+    """Simulate a file an older version installed: new bytes, recorded as installed."""
+    config.write_bytes(data)
+    record = json.loads(manifest.read_text())
+    record["files"][str(config)] = hashlib.sha256(data).hexdigest()
+    manifest.write_text(json.dumps(record))
+
+
+@platforms
+def test_uninstall_removes_exactly_what_install_added(home: Path, platform: str) -> None:
+    startup = home / (WINDOWS_STARTUP if platform == "windows" else MAC_STARTUP)
+    startup.mkdir(parents=True)
+    (startup / "Someone else's add-in.xlam").write_bytes(b"not ours")
+    (home / "Documents").mkdir()
+    (home / "Documents" / "accounts.xlsx").write_bytes(b"the user's own work")
+    before = snapshot(home)
+
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    assert snapshot(home) != before
+    console = Console()
+    assert run("uninstall", platform=platform, home=home, out=console) == 0
+    assert snapshot(home) == before
+    for rel in expected_files(platform).values():
+        assert f"removed       {home / rel}" in console.text
+
+
+@platforms
+def test_a_second_install_is_harmless(home: Path, platform: str) -> None:
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    first = snapshot(home)
+    console = Console()
+    assert run("install", platform=platform, home=home, out=console) == 0
+    assert snapshot(home) == first
+    assert console.text.count("(already in place)") == len(expected_files(platform))
+    # ... and uninstall after two installs still leaves nothing behind.
+    assert run("uninstall", platform=platform, home=home, out=Console()) == 0
+    assert snapshot(home) == {}
+
+
+@platforms
+def test_a_file_in_the_way_stops_the_install_before_anything_is_written(
+    home: Path, platform: str
+) -> None:
+    addin = home / expected_files(platform)["add-in"]
+    addin.parent.mkdir(parents=True)
+    addin.write_bytes(b"an add-in by the same name, not ours")
+    before = snapshot(home)
+    console = Console()
+    assert run("install", platform=platform, home=home, out=console) == 2
+    assert snapshot(home) == before
+    assert str(addin) in console.text
+    assert "Nothing was installed" in console.text
+
+
+@platforms
+def test_uninstall_keeps_a_file_the_user_changed(home: Path, platform: str) -> None:
+    run("install", platform=platform, home=home, out=Console())
+    template = home / expected_files(platform)[f"template {next(iter(SPECS))}"]
+    template.write_bytes(b"the user's edited template")
+    console = Console()
+    assert run("uninstall", platform=platform, home=home, out=console) == 0
+    assert template.read_bytes() == b"the user's edited template"
+    assert f"kept          {template} (changed since it was installed)" in console.text
+    assert not (home / expected_files(platform)["add-in"]).exists()
+
+
+def test_an_applescript_already_there_is_left_for_its_owner(home: Path) -> None:
+    script = home / expected_files("macos")["AppleScript"]
+    script.parent.mkdir(parents=True)
+    script.write_bytes(APPLESCRIPT.read_bytes())  # as `xlwings runpython install` leaves it
+    run("install", platform="macos", home=home, out=Console())
+    run("uninstall", platform="macos", home=home, out=Console())
+    assert script.read_bytes() == APPLESCRIPT.read_bytes()
+
+
+def test_an_existing_unlocalized_startup_folder_is_used(home: Path) -> None:
+    plain = home / "Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel"
+    plain.mkdir(parents=True)
+    assert run("install", platform="macos", home=home, out=Console()) == 0
+    assert (plain / "Batchsheet.xlam").is_file()
+
+
+def test_the_windows_layout_follows_the_home_override(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APPDATA", str(home.parent / "elsewhere"))
+    layout = layout_for("windows", home)
+    assert layout.startup_dir == home / WINDOWS_STARTUP
+
+
+def test_linux_without_a_platform_says_where_add_ins_install(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    console = Console()
+    assert run("install", home=home, out=console) == 2
+    assert "Windows or macOS" in console.text
+    assert snapshot(home) == {}
+
+
+def test_an_unknown_action_or_platform_fails_plainly(home: Path) -> None:
+    console = Console()
+    assert run("reinstall", platform="windows", home=home, out=console) == 2
+    assert run("install", platform="linux", home=home, out=console) == 2
+    assert "Unknown action" in console.text and "unknown platform" in console.text
+    assert snapshot(home) == {}
+
+
+def test_a_mac_python_path_the_shell_would_split_is_refused(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", "/Users/Jane Doe/.batchsheet/venv/bin/python")
+    console = Console()
+    assert run("install", platform="macos", home=home, out=console) == 2
+    assert "spaces" in console.text and "Traceback" not in console.text
+    assert snapshot(home) == {}
+
+
+def test_a_failure_to_write_is_a_message_not_a_traceback(home: Path) -> None:
+    # A folder where the add-in should go: reading or replacing it fails, even for root.
+    blocker = home / expected_files("windows")["add-in"]
+    blocker.mkdir(parents=True)
+    console = Console()
+    assert run("install", platform="windows", home=home, out=console) == 2
+    assert f"Error: cannot use {blocker}" in console.text
