@@ -1,0 +1,55 @@
+"""Shared fixtures: the bundled example batches and a way to run the real command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from addin.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys):
+    """Run `batchsheet ARGS...` in-process and capture what the user sees."""
+
+    def _run(*args: object) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return _run
+
+
+def run_process(*args: object, cwd: Path | None = None) -> Run:
+    """Run the installed console script in a child process, as a user would."""
+    exe = shutil.which("batchsheet") or shutil.which(
+        "batchsheet", path=str(Path(sys.executable).parent)
+    )
+    assert exe, "the batchsheet command is not installed"
+    done = subprocess.run(
+        [exe, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def examples(tmp_path: Path) -> Path:
+    """A private copy of the bundled example files."""
+    target = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, target)
+    return target
