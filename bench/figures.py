@@ -1,0 +1,272 @@
+"""Each benchmark figure: our time and its baseline, measured in the same run."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin.excel.workbook import validate_book
+from addin.specs import SPECS
+
+from . import csv_check, excel_calls, infusion_check, pastel_data, vs_frictionless, workbook_read
+from .excel_typing import typed_rows
+from .generate import PASTEL
+from .timing import Timing, measure
+
+
+@dataclass
+class Figure:
+    """One line of the table: ours against a baseline, at the large and the small size."""
+
+    name: str
+    size: str
+    ours: float | None = None
+    baseline: float | None = None
+    baseline_name: str = ""
+    # ours ÷ baseline, or baseline ÷ ours where the baseline is the slower tool.
+    ratio: float | None = None
+    ratio_words: str = ""
+    target: str = ""
+    met: bool | None = None
+    # Per-record time at the large size ÷ at the small size (1.0 is linear).
+    growth_ours: float | None = None
+    growth_baseline: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def growth(large: Timing, large_n: int, small: Timing, small_n: int) -> float:
+    return (large.median / large_n) / (small.median / small_n)
+
+
+@dataclass(frozen=True)
+class Data:
+    """Paths of the generated files a run measures, and the sizes they hold."""
+
+    pastel_csv: Path
+    pastel_csv_small: Path
+    clean_book: Path
+    clean_book_small: Path
+    clean_csv: Path
+    clean_csv_small: Path
+    typed_book: Path
+    typed_book_small: Path
+    infusion_csv: Path
+    infusion_csv_small: Path
+    out: Path
+
+
+def csv_figure(data: Data, repeats: int) -> Figure:
+    spec = SPECS[PASTEL]
+    fig = Figure("CSV check (Pastel)", "", baseline_name="csv.reader parse")
+    runs = {}
+    for label, path in (("large", data.pastel_csv), ("small", data.pastel_csv_small)):
+        base = measure(lambda p=path: csv_check.bare_parse(p, spec.encoding), repeats)
+        ours = measure(lambda p=path: csv_check.check(PASTEL, p), repeats)
+        runs[label] = (ours, base)
+    (ours, base), (ours_s, base_s) = runs["large"], runs["small"]
+    n, n_s = ours.result[0], ours_s.result[0]
+    fig.size = f"{n:,} records"
+    fig.ours, fig.baseline = ours.median, base.median
+    fig.ratio = ours.median / base.median
+    fig.ratio_words = f"{fig.ratio:.2f}× the parse"
+    fig.target, fig.met = "≤ 4×", fig.ratio <= 4
+    fig.growth_ours = growth(ours, n, ours_s, n_s)
+    fig.growth_baseline = growth(base, n, base_s, n_s)
+    fig.notes.append(f"{ours.result[1]:,} errors, {ours.result[2]:,} warnings found")
+    return fig
+
+
+def frictionless_figure(data: Data, repeats: int) -> Figure:
+    fig = Figure("vs frictionless (Infusion CSV)", "", baseline_name="frictionless validate")
+    missing = vs_frictionless.available()
+    spec, why_not = infusion_check.engine_spec()
+
+    def ours_on(path: Path) -> infusion_check.Checked:
+        if spec is not None:
+            return infusion_check.check_with_engine(spec, path)
+        return infusion_check.check_with_stand_in(path)
+
+    if spec is not None:
+        try:
+            ours_on(data.infusion_csv_small)
+            fig.notes.append("ours: the engine's Infusion spec (read_csv_batch)")
+        except Exception as e:  # the spec is being written; measure the stand-in meanwhile
+            spec, why_not = None, f"the engine's Infusion check failed: {type(e).__name__}: {e}"
+    if spec is None:
+        fig.notes.append(
+            f"ours: STAND-IN (engine column checks on a bench spec; {why_not}) - "
+            "header handling and row rules not included"
+        )
+    runs = {}
+    for label, path in (("large", data.infusion_csv), ("small", data.infusion_csv_small)):
+        ours = measure(lambda p=path: ours_on(p), repeats)
+        theirs = (
+            measure(lambda p=path: vs_frictionless.validate(p), repeats) if not missing else None
+        )
+        runs[label] = (ours, theirs)
+    (ours, theirs), (ours_s, theirs_s) = runs["large"], runs["small"]
+    n, n_s = ours.result.rows, ours_s.result.rows
+    fig.size = f"{n:,} rows"
+    fig.ours = ours.median
+    fig.growth_ours = growth(ours, n, ours_s, n_s)
+    fig.notes.append(f"ours found {ours.result.errors:,} errors, {ours.result.warnings:,} warnings")
+    if theirs is None or theirs_s is None:
+        fig.notes.append(f"frictionless not measured: {missing}")
+        return fig
+    fig.baseline = theirs.median
+    fig.ratio = theirs.median / ours.median
+    fig.ratio_words = f"{fig.ratio:.1f}× faster"
+    fig.target, fig.met = "≥ 10× faster", fig.ratio >= 10
+    fig.growth_baseline = growth(theirs, n, theirs_s, n_s)
+    fig.notes.append(f"frictionless found {theirs.result[1]:,} errors in {theirs.result[0]:,} rows")
+    return fig
+
+
+def _read_figures(
+    name: str, book: Path, book_small: Path, repeats: int
+) -> tuple[Figure, dict[str, tuple[Timing, Timing]]]:
+    spec = SPECS[PASTEL]
+    fig = Figure(name, "", baseline_name="openpyxl read-only, values only")
+    runs = {}
+    for label, path in (("large", book), ("small", book_small)):
+        base = measure(lambda p=path: workbook_read.openpyxl_rows(p, spec), repeats)
+        ours = measure(lambda p=path: validate_book(p), repeats)
+        runs[label] = (ours, base)
+    (ours, base), (ours_s, base_s) = runs["large"], runs["small"]
+    n, n_s = len(base.result), len(base_s.result)
+    fig.size = f"{n:,} rows"
+    fig.ours, fig.baseline = ours.median, base.median
+    fig.ratio = ours.median / base.median
+    fig.ratio_words = f"{fig.ratio:.2f}× the read"
+    fig.target, fig.met = "≤ 2×", fig.ratio <= 2
+    fig.growth_ours = growth(ours, n, ours_s, n_s)
+    fig.growth_baseline = growth(base, n, base_s, n_s)
+    report = ours.result.report
+    fig.notes.append(f"{report.errors:,} errors, {report.warnings:,} warnings found")
+    return fig, runs
+
+
+def workbook_figures(data: Data, repeats: int) -> list[Figure]:
+    spec = SPECS[PASTEL]
+    typed, runs = _read_figures(
+        "Workbook validate (as typed in Excel)", data.typed_book, data.typed_book_small, repeats
+    )
+    ours_wb, _ = _read_figures(
+        "Workbook validate (written by our import)",
+        data.clean_book,
+        data.clean_book_small,
+        repeats,
+    )
+    ours_wb.notes.append("our writer's sheets carry no <dimension>: openpyxl parses them twice")
+    figures = [typed, ours_wb]
+    missing = workbook_read.calamine_available()
+    if missing:
+        typed.notes.append(f"python-calamine not measured: {missing}")
+        return figures
+    cal = Figure("Bare read: python-calamine", "", baseline_name="openpyxl read-only")
+    timings = {}
+    for label, path in (("large", data.typed_book), ("small", data.typed_book_small)):
+        timings[label] = measure(lambda p=path: workbook_read.calamine_rows(p, spec), repeats)
+    (_, base), (_, base_s) = runs["large"], runs["small"]
+    large, small = timings["large"], timings["small"]
+    n, n_s = len(base.result), len(base_s.result)
+    cal.size = typed.size
+    cal.ours, cal.baseline = large.median, base.median
+    cal.ratio = base.median / large.median
+    cal.ratio_words = f"{cal.ratio:.1f}× faster than openpyxl"
+    cal.growth_ours = growth(large, n, small, n_s)
+    cal.growth_baseline = growth(base, n, base_s, n_s)
+    comparison = workbook_read.compare(spec, base.result, large.result)
+    cal.notes.append("typed values: " + comparison.summary())
+    cal.notes.extend(f"e.g. {k}: {v}" for k, v in comparison.examples.items())
+    validate_share = (typed.ours or 0) - (typed.baseline or 0)
+    cal.notes.append(
+        f"validate with calamine's read would take about {large.median + validate_share:.2f} s "
+        f"(read {large.median:.2f} s + checks {validate_share:.2f} s)"
+    )
+    figures.append(cal)
+    return figures
+
+
+def _child(args: list[str], cwd: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.transfer_child", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"transfer_child {args[0]} failed: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _transfer(name: str, large: list[str], small: list[str], repeats: int, cwd: Path) -> Figure:
+    fig = Figure(name, "", target="< 500 MB peak")
+    results = {}
+    for label, args in (("large", large), ("small", small)):
+        results[label] = [_child(args, cwd) for _ in range(repeats)]
+    big, little = results["large"], results["small"]
+    n, n_s = int(big[0]["records"]), int(little[0]["records"])
+    seconds = statistics.median(r["seconds"] for r in big)
+    seconds_s = statistics.median(r["seconds"] for r in little)
+    peak = max(r["peak_mb"] for r in big)
+    start = min(r["start_mb"] for r in big)
+    fig.size = f"{n:,} records"
+    fig.ours = seconds
+    fig.ratio_words = f"{n / seconds:,.0f} records/s; peak {peak:.0f} MB"
+    fig.met = peak < 500
+    fig.growth_ours = (seconds / n) / (seconds_s / n_s)
+    fig.notes.append(
+        f"peak resident {peak:.0f} MB, of which {start:.0f} MB is Python with the package "
+        f"loaded; small size peak {max(r['peak_mb'] for r in little):.0f} MB"
+    )
+    return fig
+
+
+def transfer_figures(data: Data, repeats: int, cwd: Path) -> list[Figure]:
+    out = data.out
+    export = _transfer(
+        "Export (workbook → CSV)",
+        ["export", str(data.clean_book), str(out / "export-large.csv")],
+        ["export", str(data.clean_book_small), str(out / "export-small.csv")],
+        repeats,
+        cwd,
+    )
+    imported = _transfer(
+        "Import (CSV → workbook)",
+        ["import", PASTEL, str(data.pastel_csv), str(out / "import-large.xlsx")],
+        ["import", PASTEL, str(data.pastel_csv_small), str(out / "import-small.xlsx")],
+        repeats,
+        cwd,
+    )
+    export.notes.append("includes validate and the read-back check of the written file")
+    imported.notes.append("the damaged batch: every finding marked on its row")
+    return [export, imported]
+
+
+def excel_calls_figure(sizes: tuple[int, ...], seed: int) -> Figure:
+    fig = Figure("Excel calls per Validate", " / ".join(f"{n:,}" for n in sizes) + " rows")
+    validate, why_not = excel_calls.unavailable()
+    if validate is None:
+        fig.notes.append(f"skipped: {why_not}")
+        return fig
+    spec = SPECS[PASTEL]
+    counts = []
+    for n in sizes:
+        records = list(pastel_data.documents(pastel_data.docs_for_records(n), seed, 0.03))
+        rows = list(typed_rows(spec, records[:n], seed, 0.03))
+        try:
+            counts.append(excel_calls.count(validate, spec, rows))
+        except Exception as e:
+            fig.notes.append(f"failed at {n:,} rows: {type(e).__name__}: {e}")
+            return fig
+    fig.ratio_words = " / ".join(str(c.actions) for c in counts) + " calls"
+    fig.target = "same small number"
+    fig.met = len({c.actions for c in counts}) == 1
+    fig.notes.extend(f"{c.rows:,} rows: {c.by_kind}" for c in counts)
+    return fig

@@ -1,0 +1,160 @@
+"""Run every benchmark and print the table.
+
+    python -m bench.run                   # full: 20,000 Pastel documents, 100,000-row workbook
+    python -m bench.run --size small      # a smoke run, well under a minute
+    python -m bench.run --records 50000   # the large size; growth is measured from a tenth of it
+    python -m bench.run --write-results   # also rewrite bench/RESULTS.md
+
+Sizes: with `--records N`, the workbook and Infusion files hold N rows, the Pastel files
+N/5 documents (about 1.2 N records: 20,000 documents of 5 lines for N = 100,000), and each
+figure is measured again at a tenth of that to show how it grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import generate, pastel_data
+from .figures import (
+    Data,
+    Figure,
+    csv_figure,
+    excel_calls_figure,
+    frictionless_figure,
+    transfer_figures,
+    workbook_figures,
+)
+from .report import results_markdown, table
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"small": 5_000, "full": 100_000}
+REPEATS = {"small": 3, "full": 3}
+FIGURES = ("csv", "frictionless", "workbook", "transfer", "excel-calls")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    p.add_argument("--size", choices=tuple(SIZES), default="full")
+    p.add_argument("--records", type=int, help="the large size in rows (overrides --size)")
+    p.add_argument("--repeats", type=int, help="repeats per timing (median reported)")
+    p.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    p.add_argument("--out", type=Path, default=generate.OUT, help="generated data (bench/out)")
+    p.add_argument("--only", nargs="+", metavar="FIGURE", choices=FIGURES, help=", ".join(FIGURES))
+    p.add_argument("--write-results", action="store_true", help="rewrite bench/RESULTS.md")
+    return p
+
+
+def prepare(records: int, seed: int, out: Path) -> Data:
+    """Generate (once) every file the figures read."""
+    small = max(records // 10, 100)
+    big_docs, small_docs = max(records // 5, 1), max(small // 5, 1)
+    files = ("csv", "clean")
+    pastel = generate.make_pastel(generate.PastelFiles(big_docs, seed, out), kinds=files)
+    pastel_s = generate.make_pastel(generate.PastelFiles(small_docs, seed, out), kinds=files)
+    # The typed workbooks hold N rows, not N/5 documents: the validate target is per row.
+    typed = generate.make_pastel(
+        generate.PastelFiles(pastel_data.docs_for_records(records), seed, out), kinds=["typed"]
+    )
+    typed_s = generate.make_pastel(
+        generate.PastelFiles(pastel_data.docs_for_records(small), seed, out), kinds=["typed"]
+    )
+    infusion = generate.make_infusion(generate.InfusionFiles(records, seed, out))
+    infusion_s = generate.make_infusion(generate.InfusionFiles(small, seed, out))
+    return Data(
+        pastel_csv=pastel.csv,
+        pastel_csv_small=pastel_s.csv,
+        clean_book=pastel.clean_book,
+        clean_book_small=pastel_s.clean_book,
+        clean_csv=pastel.clean_csv,
+        clean_csv_small=pastel_s.clean_csv,
+        typed_book=typed.typed_book,
+        typed_book_small=typed_s.typed_book,
+        infusion_csv=infusion.csv,
+        infusion_csv_small=infusion_s.csv,
+        out=out,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    records = args.records or SIZES[args.size]
+    repeats = args.repeats or REPEATS[args.size]
+    command = "python -m bench.run " + " ".join(
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
+    started = time.perf_counter()
+    print(f"Preparing data in {args.out} (large size {records:,} rows) ...", flush=True)
+    data = prepare(records, args.seed, args.out)
+    print(f"  ready in {time.perf_counter() - started:.0f} s", flush=True)
+
+    steps: dict[str, Callable[[], list[Figure]]] = {
+        "csv": lambda: [csv_figure(data, max(repeats, 5))],
+        "frictionless": lambda: [frictionless_figure(data, repeats)],
+        "workbook": lambda: workbook_figures(data, repeats),
+        "transfer": lambda: transfer_figures(data, repeats, ROOT),
+        "excel-calls": lambda: [excel_calls_figure((1_000, 100_000), args.seed)],
+    }
+    figures: list[Figure] = []
+    failed = False
+    for name in args.only or FIGURES:
+        step_start = time.perf_counter()
+        print(f"Measuring {name} ...", flush=True)
+        try:
+            figures.extend(steps[name]())
+        except Exception as e:
+            failed = True
+            traceback.print_exc()
+            figures.append(Figure(name, "", notes=[f"FAILED: {type(e).__name__}: {e}"]))
+        print(f"  {time.perf_counter() - step_start:.0f} s", flush=True)
+
+    print()
+    print(table(figures))
+    print(f"\nTotal {time.perf_counter() - started:.0f} s; medians of {repeats} repeats.")
+    if args.write_results:
+        path = Path(__file__).resolve().parent / "RESULTS.md"
+        path.write_text(results_markdown(figures, command, machine(), repeats), encoding="utf-8")
+        print(f"Wrote {path}")
+    return 1 if failed else 0
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = "unknown"
+    return {
+        "date": dt.date.today().isoformat(),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "commit": commit or "unknown",
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Timing: medians of repeats, with the cyclic garbage collector kept out of the numbers."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: tuple[float, ...]
+    # What the last repeat returned, so a figure can report what it measured (rows, errors).
+    result: Any = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def spread(self) -> float:
+        """(max - min) / median: how far the repeats disagree."""
+        return (max(self.seconds) - min(self.seconds)) / self.median if self.median else 0.0
+
+
+def measure(fn: Callable[[], Any], repeats: int) -> Timing:
+    """Run `fn` `repeats` times; the collector runs between repeats, never inside one.
+
+    Both sides of every ratio are measured this way, so a collection pause landing in one
+    side's repeat cannot tilt the ratio.
+    """
+    seconds = []
+    result = None
+    for _ in range(repeats):
+        result = None  # free the previous repeat's result before the next one starts
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            result = fn()
+            seconds.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return Timing(tuple(seconds), result)
