@@ -1,0 +1,200 @@
+"""Workbooks filled the way people fill them in Excel, and text that looks like a formula."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from addin.engine.cells import number_text
+from addin.engine.fields import canonical_number
+from addin.excel.template import save_template
+from addin.specs import get_spec
+from tests.pastel_rows import csv_bytes, detail, header
+
+
+def typed_book(tmp_path: Path, rows: list[list[object]]) -> Path:
+    """A workbook from the template with rows typed from row 3, as Excel stores them."""
+    template = save_template(get_spec("pastel-customer"), tmp_path / "t.xltx")
+    wb = load_workbook(template)
+    wb.template = False
+    ws = wb["Batch"]
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(row=r, column=c, value=value)
+    book = tmp_path / "typed.xlsx"
+    wb.save(book)
+    return book
+
+
+def findings(run, book: Path) -> set[tuple[int, str, str]]:
+    report = json.loads(run("validate", book, "--json").out)
+    return {(f["row"], f["column"], f["code"]) for f in report["findings"]}
+
+
+def test_numbers_as_numbers_and_dates_as_dates_validate_cleanly(run, tmp_path: Path):
+    book = typed_book(
+        tmp_path,
+        [
+            [
+                "Header",
+                None,
+                None,
+                None,
+                "ABC001",
+                3,
+                dt.datetime(2025, 5, 14),
+                "PO-1",
+                "N",
+                0,
+                *[None] * 10,
+                dt.datetime(2025, 6, 30),
+                None,
+                None,
+                None,
+                1,
+            ],
+            [
+                "Detail",
+                85,
+                10,
+                125,
+                143.75,
+                "EACH",
+                "01",
+                0,
+                0,
+                "WIDG-100",
+                "Widget",
+                4,
+                None,
+                "001",
+            ],
+            ["Detail", 0, 1, 2.8175, 3.24, None, "1", 3, 1250, "1000000", "Fee", 6],
+        ],
+    )
+    assert findings(run, book) == set()
+    out = tmp_path / "typed.csv"
+    assert run("export", book, "-o", out).code == 0
+    assert out.read_bytes() == (
+        b"Header,,,,ABC001,3,14/05/2025,PO-1,N,0,,,,,,,,,,,30/06/2025,,,,1,,,,\r\n"
+        b"Detail,85.00,10,125.00,143.75,EACH,01,0,0,WIDG-100,Widget,4,,001\r\n"
+        b"Detail,0.00,1,2.8175,3.24,,1,3,1250,1000000,Fee,6,,\r\n"
+    )
+
+
+def test_what_excel_did_to_the_data_is_found_on_the_right_cells(run, tmp_path: Path):
+    book = typed_book(
+        tmp_path,
+        [
+            # A customer code typed into a General cell (001 became 1), a code Excel made a
+            # date (1-2), a long order number shown as 1.23E+12, a number where a date belongs.
+            [
+                "Header",
+                None,
+                None,
+                None,
+                1,
+                3,
+                dt.datetime(2025, 5, 14),
+                1234567890123456789.0,
+                "N",
+                0,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                dt.datetime(2025, 2, 1),
+                None,
+                45838,
+            ],
+            # A non-breaking space pasted into the item code, a date in a price.
+            [
+                "Detail",
+                85,
+                10,
+                dt.datetime(2025, 1, 2),
+                143.75,
+                "EACH",
+                "1",
+                0,
+                0,
+                "WIDG\u00a0100",
+                "Widget",
+                4,
+            ],
+        ],
+    )
+    assert findings(run, book) == {
+        (3, "E", "number-in-text"),
+        (3, "H", "number-in-text"),
+        (3, "S", "date-in-text"),
+        (3, "S", "too-long"),  # 01/02/2025 does not fit a 5-character code either
+        (3, "H", "long-for-older-versions"),
+        (3, "U", "number-in-date"),
+        (4, "D", "date-in-number"),
+        (4, "J", "pasted-characters"),
+    }
+    report = json.loads(run("validate", book, "--json").out)
+    by_cell = {(f["row"], f["column"], f["code"]): f for f in report["findings"]}
+    assert "leading zeros" in by_cell[3, "E", "number-in-text"]["message"]
+    assert "15 digits" in by_cell[3, "H", "number-in-text"]["message"]
+    assert by_cell[3, "U", "number-in-date"]["fix"] == "30/06/2025"
+    assert by_cell[4, "J", "pasted-characters"]["fix"] == "WIDG 100"
+
+
+FORMULA_LIKE = ["=SUM(A1:A9)", "+27 11 555 0101", "-5% promo", "@home", '=HYPERLINK("x")']
+
+
+def test_formula_like_text_from_a_csv_stays_text_and_exports_unchanged(run, tmp_path: Path):
+    rows = [
+        header(
+            order_number=FORMULA_LIKE[0],
+            message_1=FORMULA_LIKE[1],
+            telephone="+27115550101",
+            contact="@home",
+        ),
+        detail(description=FORMULA_LIKE[4], code="-5PROMO", unit="=1"),
+        detail(description=FORMULA_LIKE[2], code="=A1"),
+    ]
+    source = tmp_path / "f.csv"
+    source.write_bytes(csv_bytes(rows))
+    book = tmp_path / "f.xlsx"
+    assert run("import", source, "--format", "pastel-customer", "-o", book).code in (0, 1)
+    with zipfile.ZipFile(book) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet, "a value became a live formula"
+    ws = load_workbook(book)["Batch"]
+    for cell in ("H3", "K3", "J4", "K4", "F4", "J5"):
+        assert ws[cell].data_type == "s", cell
+        assert ws[cell].quotePrefix, cell
+    assert ws["H3"].value == FORMULA_LIKE[0] and ws["K4"].value == FORMULA_LIKE[4]
+    out = tmp_path / "f.out.csv"
+    exported = run("export", book, "-o", out)
+    assert exported.code == 0, exported.err
+    assert out.read_bytes() == csv_bytes(rows)[3:].decode("utf-8").encode("cp1252")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cents=st.integers(-(10**13), 10**13),
+    places=st.sampled_from([0, 1, 2, 3, 4]),
+)
+def test_numbers_read_from_excel_as_floats_carry_no_artefacts(cents: int, places: int):
+    from decimal import Decimal
+
+    exact = Decimal(cents).scaleb(-places)
+    as_excel_stores_it = float(exact)
+    assert Decimal(number_text(as_excel_stores_it)) == exact
+    assert number_text(0.1 + 0.2) == "0.3"
+    assert canonical_number(Decimal(number_text(143.75 * 3)), 2) == "431.25"
