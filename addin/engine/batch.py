@@ -27,6 +27,9 @@ class Context:
     document_type: str | None = None
     # How the user counts places: sheet rows, or lines of a file.
     row_word: str = "row"
+    # The rows are about to become an import file (export, or a CSV checked as one), so
+    # anything that would not be written is an error rather than a note.
+    writing: bool = False
 
 
 @dataclass(slots=True)
@@ -46,6 +49,8 @@ class Batch:
     records: list[Record]
     report: Report
     context: Context = field(default_factory=Context)
+    # Table layouts: the columns as the header row names them, lettered as they stand.
+    columns: RecordSpec | None = None
 
     @property
     def exportable(self) -> bool:
@@ -76,8 +81,11 @@ def validate_rows(
 ) -> Batch:
     """Validate a batch held as rows of cells; `typed` when cells may be non-text (a workbook)."""
     context = context or Context()
-    if spec.layout != "records":
-        raise NotImplementedError(f"layout {spec.layout!r}")
+    if spec.layout == "table":
+        # Imported here: the table layout builds on this module's record checks.
+        from .table import validate_table
+
+        return validate_table(spec, rows, typed=typed, context=context)
     report = Report(spec.name)
     grouped, order = _split_records(spec, rows, report, context)
     records_by_kind: dict[str | None, list[Record]] = {}

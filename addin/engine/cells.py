@@ -26,8 +26,8 @@ def number_text(value: int | float) -> str:
         return str(value)
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
-    # repr is the shortest text that reads back as the same float: 0.1 + 0.2 style noise is gone.
-    return canonical_number(Decimal(repr(value)))
+    # Excel shows and computes with 15 significant digits: =0.1+0.2 is 0.3 there, so here too.
+    return canonical_number(Decimal(format(value, f".{_EXCEL_DIGITS}g")))
 
 
 def cell_text(f: FieldSpec, value: object) -> tuple[str, Problem | None]:
@@ -57,7 +57,7 @@ def cell_text(f: FieldSpec, value: object) -> tuple[str, Problem | None]:
 
 def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]:
     text = number_text(value)
-    if f.kind in ("integer", "number", "code", "flag", "yesno"):
+    if f.kind in ("integer", "number", "code", "flag", "yesno", "raw"):
         return text, None
     if f.kind == "date":
         fix = None
@@ -89,7 +89,7 @@ def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]
 def _date_cell(f: FieldSpec, value: dt.date) -> tuple[str, Problem | None]:
     day = value.date() if isinstance(value, dt.datetime) else value
     text = format_date(day)
-    if f.kind == "date":
+    if f.kind in ("date", "raw"):
         return text, None
     if f.kind in ("integer", "number"):
         return text, Problem(

@@ -4,30 +4,75 @@ from __future__ import annotations
 
 from ..specs.model import Spec
 from .batch import Batch, Context, validate_rows
-from .csv_read import Parsed, decode, parse, sniff_semicolons
+from .csv_read import UTF8_BOM, Parsed, decode, parse, sniff_semicolons
 from .csv_write import csv_text
+from .findings import Finding
+from .table import table_rows
 
 
-def parse_csv(data: bytes, path: str) -> Parsed:
-    """Rows of a CSV file; raises ReadError when it is not a readable CSV at all."""
-    decoded = decode(data, path)
+def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
+    """Rows of a CSV file; raises ReadError when it is not a readable CSV at all.
+
+    `encoding` is the one the format writes (it settles files valid in two encodings).
+    """
+    decoded = decode(data, path, encoding)
     sniff_semicolons(decoded.text, path)
-    return parse(decoded.text)
+    parsed = parse(decoded.text)
+    parsed.encoding = decoded.encoding
+    parsed.guess = decoded.guess
+    return parsed
 
 
 def batch_from_rows(spec: Spec, parsed: Parsed, context: Context | None = None) -> Batch:
     batch = validate_rows(spec, parsed.rows, context=context or Context(row_word="line"))
     if parsed.stop is not None:
         batch.report.findings.append(parsed.stop)
-        batch.report.sort()
+    if spec.encoding == "utf-8" and parsed.encoding != "utf-8":
+        batch.report.findings.append(
+            Finding(
+                "warning",
+                parsed.rows[0][0] if parsed.rows else 1,
+                "",
+                "Encoding",
+                "not-utf8",
+                "The file is not UTF-8, so it was read as Windows-1252: check that accented "
+                "letters and macrons read right. It is written back as UTF-8.",
+            )
+        )
+    if parsed.guess is not None:
+        line, column, char = parsed.guess
+        batch.report.findings.append(
+            Finding(
+                "warning", line, "", "Encoding", "encoding-guess",
+                f"The file reads as UTF-8 or as Windows-1252; it was read as Windows-1252, "
+                f"because as UTF-8 character {column} of this line would be {char!r}, which "
+                "the import cannot hold. If the file is UTF-8, save it again as 'CSV UTF-8' "
+                "(with a byte-order mark).",
+            )
+        )
+    batch.report.sort()
     return batch
 
 
 def read_csv_batch(spec: Spec, data: bytes, path: str, context: Context | None = None) -> Batch:
     """Validate a CSV file's records; raises ReadError when it is not a readable CSV at all."""
-    return batch_from_rows(spec, parse_csv(data, path), context)
+    return batch_from_rows(spec, parse_csv(data, path, spec.encoding), context)
 
 
-def batch_csv_bytes(batch: Batch) -> bytes:
-    """The canonical file of a batch (the caller has made sure it has no errors)."""
-    return csv_text(r.values for r in batch.records).encode(batch.spec.encoding)
+def written_rows(batch: Batch) -> list[list[str]]:
+    """The rows of a batch's import file, as texts (a table's header row first)."""
+    if batch.spec.layout == "table":
+        return table_rows(batch)
+    return [r.values for r in batch.records]
+
+
+def batch_csv_bytes(batch: Batch, *, bom: bool | None = None) -> bytes:
+    """The canonical file of a batch (the caller has made sure it has no errors).
+
+    `bom` asks for a UTF-8 byte-order mark; None leaves it to the spec.
+    """
+    spec = batch.spec
+    text = csv_text(written_rows(batch), quote_also=spec.quote_also)
+    data = text.encode(spec.encoding)
+    wants_bom = spec.bom if bom is None else bom
+    return UTF8_BOM + data if wants_bom and spec.encoding == "utf-8" else data

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .findings import Finding, column_letter
 
 UTF8_BOM = b"\xef\xbb\xbf"
+FALLBACK = "cp1252"
 csv.field_size_limit(2**31 - 1)
 
 
@@ -41,6 +42,9 @@ class Decoded:
     encoding: str
     had_bom: bool
     notes: list[str] = field(default_factory=list)
+    # Where a file valid in two encodings was read in the format's own: (line, column, the
+    # character the other reading gives there).
+    guess: tuple[int, int, str] | None = None
 
 
 def _line_of(data: bytes, offset: int) -> tuple[int, int]:
@@ -49,8 +53,13 @@ def _line_of(data: bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def decode(data: bytes, path: str, fallback: str = "cp1252") -> Decoded:
-    """Text of a CSV file: UTF-8 (BOM stripped), else the fallback encoding."""
+def decode(data: bytes, path: str, target: str = "cp1252") -> Decoded:
+    """Text of a CSV file: UTF-8 (BOM stripped), else Windows-1252.
+
+    `target` is the encoding the format writes. Some Windows-1252 text is also valid UTF-8
+    (`Ç£` reads as `ǣ`); when the UTF-8 reading holds characters the target cannot and the
+    target reads the bytes cleanly, the file was written in the target.
+    """
     if not data.strip(b" \t\r\n"):
         raise ReadError(path, "the file is empty: there is no record to read")
     nul = data.find(b"\x00")
@@ -66,24 +75,45 @@ def decode(data: bytes, path: str, fallback: str = "cp1252") -> Decoded:
     had_bom = data.startswith(UTF8_BOM)
     body = data[3:] if had_bom else data
     try:
-        return Decoded(body.decode("utf-8"), "utf-8", had_bom)
+        text = body.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         if had_bom:
-            line, col = _line_of(data, utf8_error.start + 3)
+            line, _ = _line_of(data, utf8_error.start + 3)
             raise ReadError(
                 path, "the file starts with a UTF-8 byte-order mark but is not valid UTF-8", line
             ) from None
+    else:
+        if had_bom or text.isascii() or _holds(text, target):
+            return Decoded(text, "utf-8", had_bom)
+        try:
+            chosen = Decoded(body.decode(target), target, False)
+        except UnicodeDecodeError:
+            return Decoded(text, "utf-8", had_bom)
+        # Both readings are valid: say which was taken, where it matters, so it is never silent.
+        offset = next(i for i, c in enumerate(text) if not _holds(c, target))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        chosen.guess = (line, column, text[offset])
+        return chosen
     try:
-        text = body.decode(fallback)
+        text = body.decode(FALLBACK)
     except UnicodeDecodeError as e:
         line, col = _line_of(body, e.start)
         raise ReadError(
             path,
-            f"byte 0x{body[e.start]:02X} at character {col} is neither UTF-8 nor {fallback}: "
+            f"byte 0x{body[e.start]:02X} at character {col} is neither UTF-8 nor Windows-1252: "
             "the file is in an encoding we do not read; save it as CSV UTF-8",
             line,
         ) from None
-    return Decoded(text, fallback, False, [f"read as {fallback}: the file is not valid UTF-8"])
+    return Decoded(text, FALLBACK, False, ["read as Windows-1252: the file is not valid UTF-8"])
+
+
+def _holds(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def sniff_semicolons(text: str, path: str) -> None:
@@ -107,6 +137,9 @@ class Parsed:
     rows: list[tuple[int, list[str]]]
     # A fatal problem after which nothing more could be read (an unbalanced quote).
     stop: Finding | None = None
+    # The encoding the bytes were read in.
+    encoding: str = "utf-8"
+    guess: tuple[int, int, str] | None = None
 
 
 def parse(text: str) -> Parsed:

@@ -37,13 +37,15 @@ PASTED = {
 }
 _PASTED_TABLE = str.maketrans(PASTED)
 _PASTED_RE = re.compile("[" + "".join(PASTED) + "]")
+# Control characters other than line breaks (reported on their own): never meant as text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
-DATE_RE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
-_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DOTTED_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_DATE_TIME_RE = re.compile(r"(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?")
-_LOOSE_NUMBER_RE = re.compile(r"\(?-?[$£€R]?\s?-?[\d,]*\.?\d+\)?")
+NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+DATE_RE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})", re.ASCII)
+_ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_DOTTED_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+_DATE_TIME_RE = re.compile(r"(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?", re.ASCII)
+_LOOSE_NUMBER_RE = re.compile(r"\(?-?[$£€R]?\s?-?[\d,]*\.?\d+\)?", re.ASCII)
 
 
 def char_name(ch: str) -> str:
@@ -85,7 +87,7 @@ def _plain_number_fix(text: str) -> str | None:
         return None
     negative = text.startswith("(") and text.endswith(")")
     core = re.sub(r"[()$£€R\s]", "", text)
-    if core.count(".") > 1 or not re.fullmatch(r"-?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?", core):
+    if core.count(".") > 1 or not re.fullmatch(r"-?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?", core, re.ASCII):
         return None
     core = core.replace(",", "")
     if negative:
@@ -136,6 +138,15 @@ class FieldCheck:
         f = self.field
         if f.required:
             return [Problem("error", "required", f"{f.label} is required. {f.help}".strip())]
+        if f.recommended:
+            return [
+                Problem(
+                    "warning",
+                    "blank-recommended",
+                    f"{f.label} is blank; it is optional, but it is what people read when "
+                    "they look at this entry later. Fill it in.",
+                )
+            ]
         return []
 
     def _text(self, value: str) -> tuple[str, list[Problem]]:
@@ -152,6 +163,16 @@ class FieldCheck:
                     f"{f.label} has a line break inside the cell; the import reads it as a new "
                     "record. Put it on one line (Alt+Enter in Excel makes these).",
                     fixed,
+                )
+            )
+        if _CONTROL_RE.search(value):
+            names = ", ".join(sorted({char_name(c) or repr(c) for c in _CONTROL_RE.findall(value)}))
+            problems.append(
+                Problem(
+                    "error", "control-character",
+                    f"{f.label} contains the control character {names}, which is not text "
+                    "and breaks the import. Remove it.",
+                    _CONTROL_RE.sub("", value),
                 )
             )
         cleaned = value.translate(_PASTED_TABLE)
@@ -243,6 +264,16 @@ class FieldCheck:
             return "", self._required()
         if not NUMBER_RE.fullmatch(text):
             fix = _plain_number_fix(text)
+            if fix is not None and f.accept_formatted:
+                canonical, problems = self._number(fix)
+                formatted = Problem(
+                    "warning",
+                    "formatted-number",
+                    f"{f.label} {text!r} is written with thousands separators, a currency sign "
+                    f"or brackets; it is read as {canonical} and written that way.",
+                    canonical,
+                )
+                return canonical, [formatted, *problems]
             return value, [
                 Problem(
                     "error",
@@ -291,6 +322,10 @@ class FieldCheck:
             )
         if not self._in_range(d):
             problems.append(Problem("error", "out-of-range", self._range_message(text)))
+        if f.nonzero and d == 0:
+            problems.append(
+                Problem("error", "zero", f"{f.label} is 0; an entry of nothing posts nothing.")
+            )
         if f.warn_negative and d < 0:
             problems.append(
                 Problem(
@@ -405,7 +440,7 @@ def _screen_text(f: FieldSpec, warn_delimiters: bool) -> str:
     inner = r"[ !#-+\--~]" if warn_delimiters else r"[ -~]"
     longest = min(n for n in (f.max_length, f.warn_longer_than, 10_000) if n is not None)
     body = edge if longest == 1 else f"{edge}(?:{inner}{{0,{longest - 2}}}{edge})?"
-    return body if f.required else f"(?:{body})?"
+    return body if f.required or f.recommended else f"(?:{body})?"
 
 
 def _screen_number(f: FieldSpec) -> str:
@@ -428,7 +463,7 @@ def _screen_number(f: FieldSpec) -> str:
 
 
 def _fast_range(f: FieldSpec) -> Callable[[str], bool] | None:
-    if f.minimum is None and f.maximum is None and not f.hundredths_of_percent:
+    if f.minimum is None and f.maximum is None and not f.hundredths_of_percent and not f.nonzero:
         return None
     lo, hi = f.minimum, f.maximum
 
@@ -437,6 +472,8 @@ def _fast_range(f: FieldSpec) -> Callable[[str], bool] | None:
             return True
         d = Decimal(value)
         if f.hundredths_of_percent and 0 < d < 100:
+            return False
+        if f.nonzero and d == 0:
             return False
         return (lo is None or d >= lo) and (hi is None or d <= hi)
 
@@ -463,9 +500,11 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
         screen = "|".join(re.escape(c) for c in sorted(choices, key=len, reverse=True))
         if f.kind == "flag" or not f.required:
             screen = f"(?:{screen})?"
+    elif f.kind == "raw":
+        screen = r".*"
     else:
         screen = None
-    compiled = re.compile(rf"^(?!(?:{screen})$).*$", re.M) if screen is not None else None
+    compiled = re.compile(rf"^(?!(?:{screen})$).*$", re.M | re.ASCII) if screen is not None else None
     return FieldCheck(f, spec.encoding, spec.warn_delimiters_in_text, compiled, fast_ok)
 
 

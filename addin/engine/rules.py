@@ -12,6 +12,7 @@ from ..specs.model import (
     Rule,
     Spec,
     UniqueInBatch,
+    UniqueTogether,
     ZeroWhen,
 )
 from .fields import decimal_or_none, parse_date
@@ -22,6 +23,9 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
     if not records:
         return
     kind = records[0].kind
+    if not any(f.key == rule.field for f in kind.fields):
+        # A header-row sheet may leave the column out; its own finding says so.
+        return
     index = kind.index(rule.field)
     field = kind.fields[index]
 
@@ -41,8 +45,8 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
 
     if isinstance(rule, PatternWhen):
         when = [(kind.index(k), set(v)) for k, v in rule.when.items()]
-        pattern = re.compile(rule.pattern)
-        source = re.compile(rule.normalise_from) if rule.normalise_from else None
+        pattern = re.compile(rule.pattern, re.ASCII)
+        source = re.compile(rule.normalise_from, re.ASCII) if rule.normalise_from else None
         for record in records:
             if not all(record.values[i] in allowed for i, allowed in when):
                 continue
@@ -77,6 +81,18 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
             for record in records:
                 if record.values[index] == rule.value:
                     add(record, rule.message, "N")
+    elif isinstance(rule, UniqueTogether):
+        present = {f.key: i for i, f in enumerate(kind.fields)}
+        where = [present[k] for k in rule.fields if k in present]
+        first_row: dict[tuple[str, ...], int] = {}
+        for record in records:
+            combination = tuple(record.values[i] for i in where)
+            if not any(combination):
+                continue
+            if combination in first_row:
+                add(record, f"{rule.message} (also on {context.row_word} {first_row[combination]})")
+            else:
+                first_row[combination] = record.row
     elif isinstance(rule, UniqueInBatch):
         first_seen: dict[str, int] = {}
         for record in records:

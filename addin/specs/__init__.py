@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from .infusion import INFUSION_ADJUSTMENTS
 from .model import FieldSpec, RecordSpec, Spec
 from .pastel import PASTEL_CUSTOMER, PASTEL_SUPPLIER
 
-SPECS: dict[str, Spec] = {spec.name: spec for spec in (PASTEL_CUSTOMER, PASTEL_SUPPLIER)}
+SPECS: dict[str, Spec] = {
+    spec.name: spec for spec in (PASTEL_CUSTOMER, PASTEL_SUPPLIER, INFUSION_ADJUSTMENTS)
+}
 
 
 class UnknownFormat(KeyError):

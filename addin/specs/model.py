@@ -13,7 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-FieldKind = Literal["keyword", "text", "integer", "number", "date", "flag", "yesno", "code"]
+# "raw": kept as it is and never checked (a column that is never written to an import file).
+FieldKind = Literal[
+    "keyword", "text", "integer", "number", "date", "flag", "yesno", "code", "raw"
+]
 Severity = Literal["error", "warning"]
 
 
@@ -50,6 +53,18 @@ class FieldSpec(_Frozen):
     warn_longer_than: int | None = None
     # Percent × 100 written as a whole number (12.5 % is 1250).
     hundredths_of_percent: bool = False
+    # Optional, but a blank draws a warning.
+    recommended: bool = False
+    nonzero: bool = False
+    # `1,234.50`, `$12.00` and `(5.00)` read as the number they mean, with a warning.
+    accept_formatted: bool = False
+    # Table layouts. Keys of columns that may stand in for this one (Account Number or Sort
+    # Key): the requirement is met by whichever of them the sheet has.
+    alternatives: tuple[str, ...] = ()
+    # Carried by the accounting system's export only; never written to an import file.
+    export_only: bool = False
+    # The master list (customers, GL accounts, ...) a value must be in once one is loaded.
+    lookup: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
@@ -151,8 +166,23 @@ class UniqueInBatch(_Frozen):
     message: str
 
 
+class UniqueTogether(_Frozen):
+    """A combination of values that should appear once in a batch; marked on `field`.
+
+    Fields absent from the sheet count as blank; rows blank in all of them are skipped.
+    """
+
+    rule: Literal["unique-together"] = "unique-together"
+    record: str | None = None
+    field: str
+    fields: tuple[str, ...]
+    severity: Severity = "warning"
+    code: str
+    message: str
+
+
 Rule = Annotated[
-    PatternWhen | NotBefore | ZeroWhen | OnlyForDocumentTypes | UniqueInBatch,
+    PatternWhen | NotBefore | ZeroWhen | OnlyForDocumentTypes | UniqueInBatch | UniqueTogether,
     Field(discriminator="rule"),
 ]
 
@@ -175,6 +205,10 @@ class Spec(_Frozen):
     rules: tuple[Rule, ...] = ()
     # Text fields containing a delimiter or a quote get a warning (the importer may choke).
     warn_delimiters_in_text: bool = False
+    # Characters that get a field quoted besides `,`, `"` and line breaks.
+    quote_also: str = ""
+    # UTF-8 formats: whether the file starts with a byte-order mark unless asked otherwise.
+    bom: bool = False
     summary: str = ""
 
     def record(self, keyword: str | None) -> RecordSpec:

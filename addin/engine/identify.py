@@ -1,0 +1,28 @@
+"""Which format a file holds, from its first row, when the user has not said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..specs.columns import header_key
+from ..specs.model import Spec
+
+
+def recognises(spec: Spec, first_row: Sequence[str]) -> bool:
+    """Whether a file starting with `first_row` looks like one of `spec`'s batches.
+
+    Record formats start with one of their keywords (Pastel's Header). A header-row format
+    is recognised when at least two names, and at least half of them, are its columns: an
+    export carries columns the column set may not know yet.
+    """
+    if spec.layout == "records":
+        keyword = first_row[0].strip() if first_row else ""
+        return any(r.keyword == keyword for r in spec.records)
+    names = [header_key(n) for n in first_row if n.strip()]
+    known = {header_key(f.label) for f in spec.records[0].fields}
+    hits = sum(1 for n in names if n in known)
+    return hits >= 2 and hits * 2 >= len(names)
+
+
+def candidates(specs: Iterable[Spec], first_row: Sequence[str]) -> list[Spec]:
+    return [s for s in specs if recognises(s, first_row)]

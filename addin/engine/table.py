@@ -1,0 +1,358 @@
+"""Header-row batches (Infusion): a header row names the columns, every row below is a record.
+
+The header row is bound to the spec's columns by name, in any order and any subset; the
+rows are then checked by the same per-column engine as every other format, against a
+record kind whose fields are lettered where the sheet has them. Columns the import file
+never carries (export-only, or unknown to the column set) are kept as they are, unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..specs.columns import clean_header, header_key
+from ..specs.model import FieldSpec, RecordSpec, Spec
+from . import rules
+from .batch import Batch, Context, Record, Row, _check_fields, is_blank
+from .cells import number_text
+from .findings import Finding, Report, column_letter
+
+NAMES_FIELD = "Header row"
+
+
+@dataclass
+class Header:
+    """The header row bound to a spec: the sheet's record kind and what was found on the way."""
+
+    row: int
+    columns: RecordSpec
+    findings: list[Finding]
+    # (field, its alternatives) present together: either may fill a row.
+    either: list[tuple[FieldSpec, list[FieldSpec]]]
+    unnamed: list[FieldSpec]
+
+
+def header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_text(value)
+    return str(value)
+
+
+def is_written(f: FieldSpec) -> bool:
+    """Whether a bound column can go into an import file at all."""
+    return f.kind != "raw"
+
+
+def _kept(f: FieldSpec, label: str, letter: str) -> FieldSpec:
+    return f.model_copy(update={"label": label, "column": letter, "kind": "raw", "required": False})
+
+
+def _unknown(label: str, letter: str) -> FieldSpec:
+    return FieldSpec(key=f"column-{letter}", label=label, column=letter, kind="raw")
+
+
+def bind_header(spec: Spec, number: int, cells: Sequence[Any]) -> Header:
+    """The sheet's columns named by a header row, and every finding about the names."""
+    known = {header_key(f.label): f for f in spec.records[0].fields}
+    names = [header_text(c) for c in cells]
+    while names and clean_header(names[-1]) == "":
+        names.pop()
+    findings: list[Finding] = []
+    bound: list[FieldSpec] = []
+    unnamed: list[FieldSpec] = []
+    seen: dict[str, str] = {}
+
+    def note(severity, letter, code, message, value, fix=None) -> None:
+        findings.append(Finding(severity, number, letter, NAMES_FIELD, code, message, value, fix))
+
+    for i, name in enumerate(names):
+        letter = column_letter(i + 1)
+        clean = clean_header(name)
+        key = header_key(clean)
+        if not clean:
+            unnamed.append(_unknown("", letter))
+            bound.append(unnamed[-1])
+            continue
+        if key in seen:
+            note(
+                "error",
+                letter,
+                "duplicate-column",
+                f"The column {clean!r} appears twice (also in column {seen[key]}); names are "
+                "compared ignoring case and spacing. Remove or rename one of them.",
+                name,
+            )
+            bound.append(_unknown(clean, letter))
+            continue
+        seen[key] = letter
+        f = known.get(key)
+        if f is None:
+            note(
+                "warning",
+                letter,
+                "unknown-column",
+                f"The column {clean!r} is not in the column set of {spec.title}: it is kept on "
+                "the sheet but not written to the import file. If Infusion's export has it, "
+                "calibrate the column set from that export (batchsheet calibrate).",
+                name,
+            )
+            bound.append(_unknown(clean, letter))
+            continue
+        if clean != f.label:
+            note(
+                "warning",
+                letter,
+                "header-spelling",
+                f"The column {clean!r} is spelled differently from Infusion's {f.label!r}; "
+                "Infusion matches names exactly, so the file is written with "
+                f"{f.label!r}.",
+                name,
+                f.label,
+            )
+        if f.export_only:
+            bound.append(_kept(f, f.label, letter))
+        else:
+            bound.append(f.model_copy(update={"column": letter}))
+    either = _requirements(spec, bound, number, findings)
+    return Header(number, RecordSpec(keyword=None, fields=tuple(bound)), findings, either, unnamed)
+
+
+def _requirements(
+    spec: Spec, bound: list[FieldSpec], number: int, findings: list[Finding]
+) -> list[tuple[FieldSpec, list[FieldSpec]]]:
+    """Settle required-ness against the columns present; report the missing ones."""
+    present = {f.key: i for i, f in enumerate(bound) if is_written(f)}
+    either: list[tuple[FieldSpec, list[FieldSpec]]] = []
+    for f in spec.records[0].fields:
+        if f.export_only:
+            continue
+        alternatives = [bound[present[k]] for k in f.alternatives if k in present]
+        if f.key in present:
+            if f.required and alternatives:
+                mine = present[f.key]
+                bound[mine] = bound[mine].model_copy(update={"required": False})
+                for alt in alternatives:
+                    bound[present[alt.key]] = alt.model_copy(update={"required": False})
+                either.append((bound[mine], [bound[present[a.key]] for a in alternatives]))
+            continue
+        if f.required and alternatives:
+            stand_in = present[alternatives[0].key]
+            bound[stand_in] = bound[stand_in].model_copy(update={"required": True})
+        elif f.required:
+            names = " or ".join(
+                repr(g.label) for g in (f, *(spec.records[0].field(k) for k in f.alternatives))
+            )
+            findings.append(
+                Finding(
+                    "error",
+                    number,
+                    "",
+                    f.label,
+                    "missing-column",
+                    f"There is no {names} column, and Infusion needs it on every row. Add a "
+                    f"column headed exactly {f.label!r}.",
+                )
+            )
+        elif f.recommended:
+            findings.append(
+                Finding(
+                    "warning",
+                    number,
+                    "",
+                    f.label,
+                    "blank-recommended",
+                    f"There is no {f.label!r} column; it is optional, but it is what people "
+                    "read when they look at these entries later.",
+                )
+            )
+    return either
+
+
+def validate_table(
+    spec: Spec, rows: Iterable[Row], *, typed: bool = False, context: Context
+) -> Batch:
+    """Validate a header row and the records below it; the first row given is the header."""
+    report = Report(spec.name)
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None or all(map(is_blank, first[1])):
+        row = first[0] if first else 1
+        report.findings.append(
+            Finding(
+                "error",
+                row,
+                "",
+                NAMES_FIELD,
+                "missing-header",
+                f"The first {context.row_word} must name the columns, exactly as Infusion's "
+                "export does (Account Number, Date, ...); it is blank.",
+            )
+        )
+        return Batch(spec, [], report, context, RecordSpec(keyword=None, fields=()))
+    header = bind_header(spec, first[0], first[1])
+    report.findings.extend(header.findings)
+    kind = header.columns
+    width = len(kind.fields)
+    data: list[Row] = []
+    for number, cells in iterator:
+        if all(map(is_blank, cells)):
+            continue
+        if len(cells) > width:
+            report.findings.extend(_extra_cells(number, cells, width, context))
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        data.append((number, cells))
+    records = _check_fields(spec, kind, data, typed, report) if width else []
+    _check_either(header, records, report)
+    _check_unnamed(header, records, report)
+    _check_export_only(header, records, report, context)
+    for rule in spec.rules:
+        rules.apply(rule, spec, records, report, context)
+    report.sort()
+    return Batch(spec, records, report, context, kind)
+
+
+def _extra_cells(number: int, cells: Sequence[Any], width: int, context: Context) -> list[Finding]:
+    return [
+        Finding(
+            "error",
+            number,
+            column_letter(i + 1),
+            f"Past column {column_letter(width)}",
+            "extra-field",
+            f"This {context.row_word} has more fields than the header row names ({width}); "
+            f"column {column_letter(i + 1)} has no column name. A comma inside a field that is "
+            "not in quotes does this.",
+            cells[i],
+        )
+        for i in range(width, len(cells))
+        if not is_blank(cells[i])
+    ]
+
+
+def _check_either(header: Header, records: list[Record], report: Report) -> None:
+    for f, alternatives in header.either:
+        index = header.columns.index(f.key)
+        others = [header.columns.index(a.key) for a in alternatives]
+        names = " or ".join(a.label for a in alternatives)
+        for record in records:
+            if record.values[index] == "" and all(record.values[i] == "" for i in others):
+                report.findings.append(
+                    Finding(
+                        "error",
+                        record.row,
+                        f.column,
+                        f.label,
+                        "required",
+                        f"{f.label} is required when {names} is blank: give one of them. {f.help}",
+                    )
+                )
+
+
+def _check_unnamed(header: Header, records: list[Record], report: Report) -> None:
+    for f in header.unnamed:
+        index = header.columns.index(f.key)
+        filled = next((r for r in records if r.values[index] != ""), None)
+        if filled is not None:
+            report.findings.append(
+                Finding(
+                    "error",
+                    header.row,
+                    f.column,
+                    NAMES_FIELD,
+                    "unnamed-column",
+                    f"Column {f.column} holds values (first on row {filled.row}) but has no "
+                    "name in the header row, so the import cannot tell what they are. Name "
+                    "the column or clear it.",
+                    filled.values[index],
+                )
+            )
+
+
+def _check_export_only(
+    header: Header, records: list[Record], report: Report, context: Context
+) -> None:
+    export_only = [f for f in header.columns.fields if f.export_only]
+    if not export_only:
+        return
+    names = ", ".join(f.label for f in export_only)
+    report.findings.append(
+        Finding(
+            "warning",
+            header.row,
+            "",
+            NAMES_FIELD,
+            "from-export",
+            f"This sheet came from an Infusion export ({names} are export-only columns). "
+            "Importing it again posts every adjustment a second time: for new adjustments "
+            "use New batch, which keeps the columns and clears the rows.",
+        )
+    )
+    if not context.writing:
+        return
+    for f in export_only:
+        index = header.columns.index(f.key)
+        if any(r.values[index] != "" for r in records):
+            report.findings.append(
+                Finding(
+                    "error",
+                    header.row,
+                    f.column,
+                    f.label,
+                    "export-only-column",
+                    f"{f.label} is a column only Infusion's export carries; an import file "
+                    "cannot hold it. Start a new batch from this sheet, or delete the column.",
+                )
+            )
+
+
+def written_columns(batch: Batch) -> list[tuple[FieldSpec, int]]:
+    """Template fields an import file carries, in template order, with their sheet index.
+
+    Optional columns empty in every row are left out, as Infusion allows.
+    """
+    columns = batch.columns
+    if columns is None:
+        return []
+    where = {f.key: i for i, f in enumerate(columns.fields) if is_written(f)}
+    out = []
+    for f in batch.spec.records[0].fields:
+        i = where.get(f.key)
+        if i is None:
+            continue
+        if columns.fields[i].required or any(r.values[i] != "" for r in batch.records):
+            out.append((f, i))
+    return out
+
+
+def table_rows(batch: Batch) -> list[list[str]]:
+    """The header row and records of an import file, as texts."""
+    columns = written_columns(batch)
+    return [
+        [f.label for f, _ in columns],
+        *([r.values[i] for _, i in columns] for r in batch.records),
+    ]
+
+
+def sheet_columns(spec: Spec, columns: RecordSpec, *, new_batch: bool = False) -> RecordSpec:
+    """The columns a sheet gets from a bound header row, lettered in order.
+
+    Known columns get their declaration back (a bound copy may have had its required-ness
+    settled against the other columns present); columns that are never written stay as
+    they are. A new batch leaves out export-only and unnamed columns: its rows are new.
+    """
+    declared = {f.key: f for f in spec.records[0].fields}
+    kept = [
+        f if f.kind == "raw" else declared.get(f.key, f)
+        for f in columns.fields
+        if not (new_batch and (f.export_only or f.label == ""))
+    ]
+    fields = tuple(
+        f.model_copy(update={"column": column_letter(i)}) for i, f in enumerate(kept, start=1)
+    )
+    return RecordSpec(keyword=None, fields=fields)
