@@ -17,8 +17,10 @@ from . import __version__
 from .engine.batch import Batch
 from .engine.csv_read import ReadError
 from .engine.findings import Report
-from .files import WriteRefused
+from .files import WriteRefused, write_atomically
 from .specs import SPECS, UnknownFormat, get_spec
+from .specs.columns import ColumnSet, ColumnSetError, load_column_set, with_columns
+from .specs.model import Spec
 
 OK, FOUND_ERRORS, CANNOT = 0, 1, 2
 
@@ -41,30 +43,64 @@ def _parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="turn a CSV file into a workbook of the format's template")
     i.add_argument("csv", type=Path, metavar="CSV")
-    i.add_argument("--format", required=True, metavar="FORMAT", help=", ".join(SPECS))
+    i.add_argument(
+        "--format", metavar="FORMAT", help=f"{', '.join(SPECS)} (optional when the file shows it)"
+    )
     i.add_argument("-o", "--output", type=Path, metavar="BOOK.xlsx")
     i.add_argument("--force", action="store_true", help="replace an existing workbook")
+    _columns_option(i)
 
     v = sub.add_parser("validate", help="check every row of a Batchsheet workbook")
     v.add_argument("book", type=Path, metavar="BOOK.xlsx")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.add_argument("--mark", action="store_true", help="write the marks into the workbook")
+    _columns_option(v, "instead of the one the workbook keeps")
 
     e = sub.add_parser("export", help="write the import CSV of a workbook; refuses on errors")
     e.add_argument("book", type=Path, metavar="BOOK.xlsx")
     e.add_argument("-o", "--output", type=Path, metavar="CSV")
     e.add_argument("--force", action="store_true", help="replace an existing CSV")
+    e.add_argument("--bom", action="store_true", help="start a UTF-8 file with a byte-order mark")
+    _columns_option(e, "instead of the one the workbook keeps")
 
     c = sub.add_parser("check", help="check a CSV file against a format")
     c.add_argument("csv", type=Path, metavar="CSV")
-    c.add_argument("--format", required=True, metavar="FORMAT", help=", ".join(SPECS))
+    c.add_argument(
+        "--format", metavar="FORMAT", help=f"{', '.join(SPECS)} (optional with --columns)"
+    )
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    _columns_option(c)
+
+    k = sub.add_parser(
+        "calibrate", help="compare an export's column names with a column set; write the result"
+    )
+    k.add_argument("export", type=Path, metavar="EXPORT.csv")
+    k.add_argument(
+        "-o", "--output", type=Path, metavar="COLUMNS-FILE", help="default: EXPORT.columns.json"
+    )
+    k.add_argument("--format", default="infusion-customer-adjustments", metavar="FORMAT")
+    k.add_argument("--force", action="store_true", help="replace an existing column set")
+    _columns_option(k, "to start from instead of the default")
+
+    n = sub.add_parser("new-batch", help="an empty workbook with the columns of a workbook")
+    n.add_argument("book", type=Path, metavar="BOOK.xlsx")
+    n.add_argument("-o", "--output", type=Path, metavar="NEW.xlsx")
+    n.add_argument("--force", action="store_true", help="replace an existing workbook")
 
     a = sub.add_parser("addin", help="install the Excel add-in (Windows, macOS)")
     a.add_argument("action", choices=("install", "uninstall", "status"))
     a.add_argument("--platform", choices=("windows", "macos"))
     a.add_argument("--home", type=Path, metavar="DIR", help="home folder to install into")
     return p
+
+
+def _columns_option(p: argparse.ArgumentParser, words: str = "") -> None:
+    p.add_argument(
+        "--columns",
+        type=Path,
+        metavar="FILE",
+        help=f"column set of a header-row format (from calibrate) {words}".strip(),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return CANNOT
     try:
         return COMMANDS[args.command](args)
-    except (ReadError, WriteRefused, UnknownFormat, Usage) as e:
+    except (ReadError, WriteRefused, UnknownFormat, Usage, ColumnSetError) as e:
         return _cannot(args, str(e), e)
     except KeyboardInterrupt:
         print("batchsheet: interrupted; nothing was written", file=sys.stderr)
@@ -110,11 +146,45 @@ def _cannot(args: argparse.Namespace, message: str, error: Exception | None) -> 
     return CANNOT
 
 
-def _spec(name: str):
+def _spec(name: str | None, columns: Path | None = None) -> Spec:
+    """The format asked for, with the column set of `columns` when given.
+
+    A column set names its format, so with one the format may go unsaid.
+    """
+    column_set = load_column_set(columns) if columns is not None else None
+    if name is None and column_set is not None:
+        name = column_set.format
+    if name is None:
+        raise Usage(f"say which format with --format: {', '.join(SPECS)}")
     try:
-        return get_spec(name)
+        spec = get_spec(name)
     except UnknownFormat as e:
         raise Usage(str(e)) from None
+    return with_columns(spec, column_set) if column_set is not None else spec
+
+
+def _column_set(path: Path | None) -> ColumnSet | None:
+    return load_column_set(path) if path is not None else None
+
+
+def _identify(path: Path) -> Spec:
+    """The format a CSV file shows in its first row; a usage error when it is not one."""
+    from .engine.csv_batch import parse_csv
+    from .engine.identify import candidates
+    from .transfer import read_bytes
+
+    parsed = parse_csv(read_bytes(path), str(path), "utf-8")
+    first = parsed.rows[0][1] if parsed.rows else []
+    found = candidates(SPECS.values(), first)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = " or ".join(f"--format {s.name}" for s in found)
+        raise Usage(f"{path}: this is a {found[0].system} file; say which kind with {names}")
+    raise Usage(
+        f"{path}: line 1 does not show which format the file holds; say it with --format "
+        f"(one of: {', '.join(SPECS)})"
+    )
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -131,21 +201,27 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .transfer import import_csv
 
-    spec = _spec(args.format)
+    if args.format is None and args.columns is None:
+        spec = _identify(args.csv)
+    else:
+        spec = _spec(args.format, args.columns)
     target = args.output or args.csv.with_suffix(".xlsx")
     done = import_csv(spec, args.csv, target, replace=args.force)
     report = done.batch.report
     print(
-        f"{target}: imported {done.lines} records ({done.documents} documents) from {args.csv}; "
+        f"{target}: imported {_quantity(done, '{lines} records ({documents} documents)')} "
+        f"from {args.csv}; "
         f"{_counts(report)} marked on the sheet."
     )
+    for f in done.unplaced:
+        print(f"  line {f.row}  {f.column:<2} {f.severity:<7} {f.message}")
     return FOUND_ERRORS if report.errors else OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .excel.workbook import mark_book, validate_book
 
-    batch = validate_book(args.book)
+    batch = validate_book(args.book, columns=_column_set(args.columns))
     if args.mark:
         mark_book(args.book, batch)
     _show(batch, str(args.book), args.json, "row")
@@ -157,7 +233,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     target = args.output or args.book.with_suffix(".csv")
     try:
-        done = export_book(args.book, target, replace=args.force)
+        done = export_book(
+            args.book,
+            target,
+            replace=args.force,
+            bom=True if args.bom else None,
+            columns=_column_set(args.columns),
+        )
     except ExportRefused as refused:
         _show(refused.batch, str(args.book), False, "row", stream=sys.stderr)
         print(
@@ -168,7 +250,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return FOUND_ERRORS
     report = done.batch.report
     print(
-        f"{target}: wrote {done.documents} documents, {done.lines} records"
+        f"{target}: wrote {_quantity(done, '{documents} documents, {lines} records')}"
         + (f" ({_counts(report)})" if report.warnings else "")
     )
     return OK
@@ -177,9 +259,57 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .transfer import read_csv_file
 
-    batch = read_csv_file(_spec(args.format), args.csv)
+    batch = read_csv_file(_spec(args.format, args.columns), args.csv)
     _show(batch, str(args.csv), args.json, "line")
     return FOUND_ERRORS if batch.report.errors else OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .engine.calibrate import calibrate
+    from .engine.csv_batch import parse_csv
+    from .engine.table import header_text
+    from .transfer import read_bytes
+
+    spec = _spec(args.format, args.columns)
+    if spec.layout != "table":
+        raise Usage(
+            f"{spec.name} has no header row to calibrate; calibrate applies to "
+            + ", ".join(s.name for s in SPECS.values() if s.layout == "table")
+        )
+    parsed = parse_csv(read_bytes(args.export), str(args.export), spec.encoding)
+    if not parsed.rows:
+        raise ReadError(str(args.export), "the file has no header row", 1)
+    names = [header_text(v) for v in parsed.rows[0][1]]
+    result = calibrate(spec, names, args.export.name)
+    target = args.output or args.export.with_suffix(".columns.json")
+    print(f"{args.export}: {len(names)} columns, compared with the {spec.name} column set")
+    width = max((len(m.name) for m in result.matches), default=0)
+    for m in result.matches:
+        print(f"  {m.column:<3} {m.name:<{width}}  {m.words()}")
+    if result.absent:
+        print(
+            "  Configured but not in the export (kept in the column set): "
+            + ", ".join(f.label for f in result.absent)
+        )
+    write_atomically(target, result.columns.dumps().encode("utf-8"), replace=args.force)
+    print(f"{target}: calibrated column set written; use it with --columns {target}")
+    return OK
+
+
+def cmd_new_batch(args: argparse.Namespace) -> int:
+    from .transfer import new_batch
+
+    target = args.output or args.book.with_name(f"{args.book.stem}-new.xlsx")
+    if target.resolve() == args.book.resolve():
+        raise Usage(f"{target}: the new batch must not replace the workbook it starts from")
+    done = new_batch(args.book, target, replace=args.force)
+    print(
+        f"{target}: new batch, no rows"
+        + (f"; columns {', '.join(done.columns)}" if done.columns else "")
+    )
+    if done.dropped:
+        print(f"  left out the export-only columns {', '.join(done.dropped)}")
+    return OK
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
@@ -194,11 +324,20 @@ COMMANDS = {
     "validate": cmd_validate,
     "export": cmd_export,
     "check": cmd_check,
+    "calibrate": cmd_calibrate,
+    "new-batch": cmd_new_batch,
     "addin": cmd_addin,
 }
 
 
 # -- output --------------------------------------------------------------------------------
+
+
+def _quantity(done, records_words: str) -> str:
+    """How much was moved: rows of a table, or records and documents."""
+    if done.batch.spec.layout == "table":
+        return f"{done.lines} row{'s' * (done.lines != 1)}"
+    return records_words.format(documents=done.documents, lines=done.lines)
 
 
 def _counts(report: Report) -> str:

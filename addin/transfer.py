@@ -7,16 +7,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine.batch import Batch, Context
-from .engine.csv_batch import batch_csv_bytes, batch_from_rows, parse_csv, read_csv_batch
+from .engine.csv_batch import (
+    batch_csv_bytes,
+    batch_from_rows,
+    parse_csv,
+    read_csv_batch,
+    written_rows,
+)
 from .engine.csv_read import ReadError
-from .engine.findings import Report, column_letter
+from .engine.findings import Finding, Report, column_letter
+from .engine.table import bind_header, sheet_columns
 from .excel.layout import LAST_ROW, Layout
 from .excel.marks import marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
-from .excel.workbook import validate_book
+from .excel.workbook import read_book, validate_book
 from .files import WriteRefused, write_atomically
-from .specs.model import Spec
+from .specs.columns import ColumnSet
+from .specs.model import RecordSpec, Spec
 
 # Problems after which a CSV cannot be placed on a sheet without dropping part of it.
 UNPLACEABLE = {"unbalanced-quote", "extra-field", "records-joined"}
@@ -34,6 +42,8 @@ class Transferred:
     path: Path
     documents: int
     lines: int
+    # Findings no data row carries (a table's header row, the file's encoding).
+    unplaced: list[Finding] = dataclasses.field(default_factory=list)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -57,11 +67,17 @@ def import_csv(spec: Spec, source: Path, target: Path, *, replace: bool = False)
     source, target = Path(source), Path(target)
     if target.exists() and not replace:
         raise WriteRefused(f"{target} already exists; use --force to replace it")
-    parsed = parse_csv(read_bytes(source), str(source))
+    parsed = parse_csv(read_bytes(source), str(source), spec.encoding)
     batch = batch_from_rows(spec, parsed)
     rows = parsed.rows
     _refuse_unplaceable(spec, source, batch.report, rows)
-    layout = Layout(spec)
+    columns = None
+    if spec.layout == "table":
+        # The header row becomes the sheet's own (row 1); the records go below it.
+        rows = rows[1:]
+        columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
+    writer = BatchWorkbookWriter(spec, columns)
+    layout = writer.layout
     records = {r.row: r for r in batch.records}
     sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
     marks = marks_by_row(
@@ -71,7 +87,6 @@ def import_csv(spec: Spec, source: Path, target: Path, *, replace: bool = False)
             if f.row in sheet_row
         ]
     )
-    writer = BatchWorkbookWriter(spec)
     try:
         for line, fields in rows:
             record = records.get(line)
@@ -84,7 +99,8 @@ def import_csv(spec: Spec, source: Path, target: Path, *, replace: bool = False)
     except BaseException:
         writer.discard()
         raise
-    return Transferred(batch, target, *_counts(batch))
+    unplaced = [f for f in batch.report.findings if f.row not in sheet_row]
+    return Transferred(batch, target, *_counts(batch), unplaced)
 
 
 def _refuse_unplaceable(
@@ -123,25 +139,68 @@ def _counts(batch: Batch) -> tuple[int, int]:
     return documents, len(batch.records)
 
 
-def export_book(book: Path, target: Path, *, replace: bool = False) -> Transferred:
+def export_book(
+    book: Path,
+    target: Path,
+    *,
+    replace: bool = False,
+    bom: bool | None = None,
+    columns: ColumnSet | None = None,
+) -> Transferred:
     """Write the canonical CSV of the workbook at `book`; refuse while it has errors.
 
     The file is written to a temporary name, read back and compared record by record with
-    what was meant, and only then renamed into place.
+    what was meant, and only then renamed into place. `bom` asks for a UTF-8 byte-order
+    mark (None: the format's default); `columns` replaces the workbook's column set.
     """
     book, target = Path(book), Path(target)
     if target.exists() and not replace:
         raise WriteRefused(f"{target} already exists; use --force to replace it")
-    batch = validate_book(book)
+    batch = validate_book(book, writing=True, columns=columns)
     if not batch.exportable:
         raise ExportRefused(batch)
-    data = batch_csv_bytes(batch)
-    expected = [r.values for r in batch.records]
+    data = batch_csv_bytes(batch, bom=bom)
+    expected = written_rows(batch)
 
     def verify(temp: Path) -> None:
         again = read_csv_batch(batch.spec, temp.read_bytes(), str(temp), Context(row_word="line"))
-        if [r.values for r in again.records] != expected or temp.read_bytes() != data:
+        if written_rows(again) != expected or temp.read_bytes() != data:
             raise WriteRefused(f"{target}: the written file did not read back the same; not saved")
 
     write_atomically(target, data, replace=replace, verify=verify)
     return Transferred(batch, target, *_counts(batch))
+
+
+@dataclass
+class NewBatch:
+    path: Path
+    columns: list[str]
+    dropped: list[str]
+
+
+def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
+    """An empty workbook with `book`'s columns and column set, for new entries.
+
+    A header-row sheet keeps its header row (columns unknown to the column set too) and
+    drops the export-only columns: a sheet imported from an export holds entries that are
+    already posted, so the new batch starts with no rows.
+    """
+    book, target = Path(book), Path(target)
+    if target.exists() and not replace:
+        raise WriteRefused(f"{target} already exists; use --force to replace it")
+    source = read_book(book)
+    spec = source.spec
+    columns: RecordSpec | None = None
+    dropped: list[str] = []
+    if spec.layout == "table" and source.rows and any(v is not None for v in source.rows[0][1]):
+        header = bind_header(spec, *source.rows[0])
+        columns = sheet_columns(spec, header.columns, new_batch=True)
+        dropped = [f.label for f in header.columns.fields if f.export_only]
+    writer = BatchWorkbookWriter(spec, columns)
+    try:
+        writer.save(target, replace=replace)
+    except BaseException:
+        writer.discard()
+        raise
+    names = [f.label for f in writer.layout.spec.records[0].fields]
+    return NewBatch(target, names if spec.layout == "table" else [], dropped)

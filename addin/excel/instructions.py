@@ -8,12 +8,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine.fields import canonical_number
 from ..engine.findings import column_letter
-from ..specs.model import FieldSpec
+from ..specs.model import FieldSpec, Spec
 from .layout import MARK_HEADINGS, Layout
 
 HEADING_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
 COLUMNS = ("Record", "Column", "Field", "Required", "Format", "Allowed values", "What it holds")
 WIDTHS = (10, 8, 24, 22, 30, 26, 70)
+TABLE_COLUMNS = ("Column", "Header", "Required", "Format", "Allowed values", "What it holds")
+TABLE_WIDTHS = (8, 24, 26, 30, 26, 80)
+LOOKUP_WORDS = {
+    "customers": "a customer of your Infusion company",
+    "gl_accounts": "an account of your Infusion GL list",
+    "gst_rates": "a GST rate name of your Infusion licence",
+    "cost_centres": "a cost centre of your Infusion company",
+}
 
 
 def field_format(f: FieldSpec) -> str:
@@ -52,12 +60,22 @@ def allowed_values(f: FieldSpec) -> str:
         return f"{canonical_number(f.minimum)} to {canonical_number(f.maximum)}"
     if f.minimum is not None and f.minimum > 0:
         return "more than 0"
+    if f.nonzero:
+        return "not 0"
+    if f.lookup:
+        return LOOKUP_WORDS.get(f.lookup, f"one of the {f.lookup.replace('_', ' ')} list")
     return ""
 
 
-def required_words(f: FieldSpec) -> str:
+def required_words(f: FieldSpec, spec: Spec | None = None) -> str:
+    if f.export_only:
+        return "Export only: never imported"
+    if f.required and f.alternatives and spec is not None:
+        return f"Yes (or {_alternative_labels(f, spec)})"
     if f.required or f.kind == "keyword":
         return "Yes"
+    if f.recommended:
+        return "Recommended (a blank is warned)"
     if f.required_when:
         conditions = "; ".join(
             f"{k.replace('_', ' ')} {' or '.join(v)}" for k, v in f.required_when.items()
@@ -68,8 +86,15 @@ def required_words(f: FieldSpec) -> str:
     return "No"
 
 
-def write_instructions(ws: Worksheet, layout: Layout) -> None:
-    """Stream the sheet (write-only): title, how to use, then one row per field."""
+def write_instructions(ws: Worksheet, layout: Layout, spec: Spec | None = None) -> None:
+    """Stream the sheet (write-only): title, how to use, then one row per field.
+
+    A header-row format passes its whole `spec`: the column set is listed, each column with
+    its letter on this sheet when the sheet has it.
+    """
+    if layout.spec.layout == "table":
+        _table_instructions(ws, layout, spec or layout.spec)
+        return
     spec = layout.spec
     ws.sheet_properties.tabColor = "548235"
     for c, width in enumerate(WIDTHS, start=1):
@@ -109,6 +134,58 @@ def write_instructions(ws: Worksheet, layout: Layout) -> None:
                 notes,
             )
             rows.append([_styled(ws, v, wrap=c == len(values)) for c, v in enumerate(values, 1)])
+    for row in rows:
+        ws.append(row)
+
+
+def _alternative_labels(f: FieldSpec, spec: Spec) -> str:
+    return " or ".join(spec.records[0].field(k).label for k in f.alternatives)
+
+
+def _table_instructions(ws: Worksheet, layout: Layout, spec: Spec) -> None:
+    ws.sheet_properties.tabColor = "548235"
+    for c, width in enumerate(TABLE_WIDTHS, start=1):
+        ws.column_dimensions[column_letter(c)].width = width
+    on_sheet = {f.key: f.column for f in layout.spec.records[0].fields}
+    fields = spec.records[0].fields
+    mandatory = ", ".join(
+        f.label + (f" (or {_alternative_labels(f, spec)})" if f.alternatives else "")
+        for f in fields
+        if f.required
+    )
+    lines = [
+        spec.summary,
+        "The first row of the Batch sheet names the columns exactly as Infusion's export does: "
+        "keep the names as they are. Columns may be in any order, and optional columns may be "
+        "deleted; the export writes them in Infusion's order and leaves out optional columns "
+        "that are empty in every row.",
+        f"How to use: type or paste one new adjustment per row from row {layout.first_data_row} "
+        "down, press Validate on the Batchsheet tab, fix the cells marked red (errors) or "
+        "amber (warnings), then press Export CSV (UTF-8).",
+        f"Mandatory columns: {mandatory}.",
+        "Columns with a grey heading are kept on the sheet but never exported: columns only "
+        "Infusion's export carries, or columns the column set does not know. A sheet imported "
+        "from an Infusion export holds adjustments that are already posted: use New batch to "
+        "start new adjustments with the same columns.",
+        f"The columns {', '.join(MARK_HEADINGS)} right of the data are written by Validate "
+        "and never exported.",
+    ]
+    rows: list[list[object]] = [[_styled(ws, spec.title, Font(bold=True, size=14))]]
+    rows += [[_styled(ws, line)] for line in lines if line]
+    rows.append([])
+    heading = Font(bold=True, color="FFFFFF")
+    rows.append([_styled(ws, h, heading, HEADING_FILL) for h in TABLE_COLUMNS])
+    ws.freeze_panes = f"A{len(rows) + 1}"
+    for f in fields:
+        values = (
+            on_sheet.get(f.key, "—"),
+            f.label,
+            required_words(f, spec),
+            "any text" if f.export_only else field_format(f),
+            "" if f.export_only else allowed_values(f),
+            f.help,
+        )
+        rows.append([_styled(ws, v, wrap=c == len(values)) for c, v in enumerate(values, 1)])
     for row in rows:
         ws.append(row)
 

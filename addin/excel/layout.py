@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.findings import column_letter
-from ..specs.model import FieldSpec, Spec
+from ..specs.model import FieldSpec, RecordSpec, Spec
 
 DATA_SHEET = "Batch"
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
 FORMAT_NAME = "Batchsheet_Format"
 LAYOUT_NAME = "Batchsheet_Layout"
+# Header-row formats: the hidden sheet holding the workbook's column set, and the Excel
+# table over the header row and data.
+COLUMNS_SHEET = "Columns"
+TABLE_NAME = "Batch_Rows"
 LAYOUT_VERSION = "1"
 # Rows a template's formatting, dropdowns and marking rules cover.
 LAST_ROW = 1_048_576
@@ -59,9 +63,26 @@ class Layout:
         ]
 
 
+def sheet_spec(spec: Spec, columns: RecordSpec | None = None) -> Spec:
+    """The spec as one sheet holds it: a header-row format with the sheet's own columns.
+
+    By default those are the template's: every column an import file can carry, in
+    template order.
+    """
+    if spec.layout != "table":
+        return spec
+    if columns is None:
+        kept = [f for f in spec.records[0].fields if not f.export_only]
+        fields = tuple(
+            f.model_copy(update={"column": column_letter(i)}) for i, f in enumerate(kept, 1)
+        )
+        columns = RecordSpec(keyword=None, fields=fields)
+    return spec.model_copy(update={"records": (columns,)})
+
+
 def number_format(f: FieldSpec) -> str:
     """How a field's cell shows its value in Excel."""
-    if f.excel_text or f.kind in ("text", "code", "flag", "yesno", "keyword"):
+    if f.excel_text or f.kind in ("text", "code", "flag", "yesno", "keyword", "raw"):
         return "@"
     if f.kind == "date":
         return "DD/MM/YYYY"

@@ -24,9 +24,10 @@ def marks_by_row(findings: list[Finding]) -> dict[int, Marks]:
     for f in findings:
         target = errors if f.severity == "error" else warnings
         columns = target.setdefault(f.row, [])
-        if f.column not in columns:
+        # A finding about a whole sheet or file (a missing column) has no column to colour.
+        if f.column and f.column not in columns:
             columns.append(f.column)
-        text = f"{f.column}: {f.message}"
+        text = f"{f.column}: {f.message}" if f.column else f.message
         if f.fix is not None:
             text += f" Suggested: {f.fix!r}." if f.fix else " Suggested: leave it blank."
         words.setdefault(f.row, []).append(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import warnings
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,14 +17,18 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine.findings import column_letter
 from ..files import write_atomically
 from ..specs import SPECS
+from ..specs.columns import ColumnSet, header_key
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from .instructions import write_instructions
 from .layout import (
+    COLUMNS_SHEET,
     DATA_SHEET,
     FORMAT_NAME,
     INSTRUCTIONS_SHEET,
@@ -32,9 +37,11 @@ from .layout import (
     LAYOUT_VERSION,
     LISTS_SHEET,
     MARK_HEADINGS,
+    TABLE_NAME,
     Layout,
     column_format,
     number_format,
+    sheet_spec,
 )
 from .sheet_values import FORMULA_LIKE, field_value
 
@@ -53,6 +60,10 @@ CAPTION_FILLS = (
     PatternFill("solid", start_color="548235", end_color="548235"),
 )
 MARK_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+# Header cells of columns that are kept on the sheet but never written to an import file.
+KEPT_FILL = PatternFill("solid", start_color="7F7F7F", end_color="7F7F7F")
+# Excel keeps at most this many characters in one cell.
+CHUNK = 30_000
 THIN = Side(style="thin", color="BFBFBF")
 
 PROMPT_LIMIT = 255
@@ -64,11 +75,14 @@ class BatchWorkbookWriter:
 
     Write-only, so a workbook of a hundred thousand rows costs little memory; every cell a
     row needs is a reused prototype carrying its field's number format.
+
+    A header-row format takes the sheet's `columns` (as a header row named them; by default
+    the template's), and the workbook keeps the spec's whole column set.
     """
 
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, columns: RecordSpec | None = None) -> None:
         self.spec = spec
-        self.layout = Layout(spec)
+        self.layout = Layout(sheet_spec(spec, columns))
         wb = Workbook(write_only=True)
         wb.properties.creator = "Batchsheet"
         wb.properties.title = spec.title
@@ -77,14 +91,17 @@ class BatchWorkbookWriter:
         wb.properties.lastModifiedBy = "Batchsheet"
         self.wb = wb
         self.sheet = wb.create_sheet(DATA_SHEET)
-        write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout)
+        write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout, spec)
         lists = wb.create_sheet(LISTS_SHEET)
         lists.sheet_state = "hidden"
         _data_sheet(self.sheet, self.layout, lists)
+        if spec.layout == "table":
+            _column_set_sheet(wb.create_sheet(COLUMNS_SHEET), ColumnSet.of(spec))
         wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{spec.name}"')
         wb.defined_names[LAYOUT_NAME] = DefinedName(LAYOUT_NAME, attr_text=f'"{LAYOUT_VERSION}"')
         self._prototypes = {
-            r.keyword: [self._prototype(number_format(f)) for f in r.fields] for r in spec.records
+            r.keyword: [self._prototype(number_format(f)) for f in r.fields]
+            for r in self.layout.spec.records
         }
         self._text_cells = [self._prototype("@") for _ in range(self.layout.data_width)]
         self._quoted = self._prototype("@", quoted=True)
@@ -135,6 +152,8 @@ class BatchWorkbookWriter:
                 ws.close()
 
     def save(self, path: Path, *, template: bool = False, replace: bool = False) -> Path:
+        if self.layout.spec.layout == "table":
+            _excel_table(self.sheet, self.layout, self.rows)
         self.wb.template = template
         write_atomically(path, lambda temp: self.wb.save(temp), replace=replace)
         return path
@@ -146,9 +165,13 @@ def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
     width = layout.data_width
     ws.sheet_properties.tabColor = "1F4E78"
     _columns(ws, layout)
-    ws.freeze_panes = f"B{first}"
     _dropdowns_and_prompts(ws, layout, lists)
     _marking_rules(ws, layout)
+    if spec.layout == "table":
+        ws.freeze_panes = f"A{first}"
+        _header_row(ws, layout)
+        return
+    ws.freeze_panes = f"B{first}"
     for r, record in enumerate(spec.records, start=1):
         fill = CAPTION_FILLS[(r - 1) % len(CAPTION_FILLS)]
         row: list[object] = []
@@ -169,6 +192,57 @@ def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
             row.append(cell)
         ws.row_dimensions[r].height = 30
         ws.append(row)
+
+
+def _header_row(ws: Worksheet, layout: Layout) -> None:
+    """A table's one header row: the column names exactly as the import file has them."""
+    row: list[object] = []
+    for f in layout.spec.records[0].fields:
+        cell = WriteOnlyCell(ws, value=f.label or None)
+        cell.number_format = "@"
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = KEPT_FILL if f.kind == "raw" else CAPTION_FILLS[0]
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        row.append(cell)
+    for heading in MARK_HEADINGS:
+        cell = WriteOnlyCell(ws, value=heading)
+        cell.font = Font(bold=True)
+        cell.fill = MARK_FILL
+        row.append(cell)
+    ws.row_dimensions[1].height = 30
+    ws.append(row)
+
+
+def _excel_table(ws: Worksheet, layout: Layout, rows: int) -> None:
+    """The header row and the data as an Excel table, so it sorts, filters and grows.
+
+    Excel wants every table column named, and uniquely (ignoring case); a sheet whose
+    header row is not like that stays a plain range.
+    """
+    fields = layout.spec.records[0].fields
+    names = [f.label for f in fields]
+    if not names or "" in names or len({header_key(n) for n in names}) < len(names):
+        return
+    if any(n != n.strip() or "\n" in n for n in names):
+        return
+    ref = f"A1:{layout.last_data_column}{1 + max(rows, 1)}"
+    table = Table(displayName=TABLE_NAME, ref=ref)
+    # Named here: openpyxl cannot read header cells back from a write-only sheet.
+    table.tableColumns = [TableColumn(id=i, name=n) for i, n in enumerate(names, start=1)]
+    table.autoFilter = AutoFilter(ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    with warnings.catch_warnings():
+        # openpyxl warns that write-only tables need their columns named: they are, above.
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(table)
+
+
+def _column_set_sheet(ws: Worksheet, columns: ColumnSet) -> None:
+    """The workbook's column set as JSON text, so the workbook keeps it wherever it goes."""
+    ws.sheet_state = "hidden"
+    text = columns.dumps()
+    for start in range(0, len(text), CHUNK):
+        ws.append([_text_cell(ws, text[start : start + CHUNK])])
 
 
 def _columns(ws: Worksheet, layout: Layout) -> None:
@@ -208,6 +282,16 @@ def _field_words(f: FieldSpec) -> str:
         words = "Required on some lines. " + words
     if f.import_ignored:
         words += " (Ignored by the import.)" if "ignored" not in words.lower() else ""
+    if f.kind == "raw":
+        words = (
+            "Not written to the import file: "
+            + (
+                "Infusion's export carries it, an import cannot. "
+                if f.export_only
+                else "the column set does not know this column. "
+            )
+            + words
+        )
     return words
 
 
@@ -229,14 +313,14 @@ def _dropdowns_and_prompts(ws: Worksheet, layout: Layout, lists: Worksheet) -> N
             choices = [x for x in (f.choices or ()) if x]
             if f.kind in ("flag", "yesno") or (f.kind == "code" and len(choices) <= 10):
                 ref = column_letter(list_column)
-                grid[1, list_column] = f"{keyword}: {f.label}"
+                grid[1, list_column] = f"{keyword}: {f.label}" if keyword else f.label
                 for r, choice in enumerate(choices, start=2):
                     grid[r, list_column] = choice
                 sources[keyword] = f"{LISTS_SHEET}!${ref}$2:${ref}${len(choices) + 1}"
                 list_column += 1
         title, prompt = _prompt(layout, c)
         area = f"{letter}{first}:{letter}{LAST_ROW}"
-        if c == 1:
+        if c == 1 and layout.spec.layout == "records":
             keywords = ",".join(r.keyword or "" for r in layout.spec.records)
             dv = DataValidation(type="list", formula1=f'"{keywords}"', allow_blank=True)
             dv.error = f"Column A holds {keywords.replace(',', ' or ')}."

@@ -15,7 +15,8 @@ from ..engine.batch import Batch, Context, validate_rows
 from ..engine.csv_read import ReadError
 from ..files import write_atomically
 from ..specs import SPECS, Spec
-from .layout import DATA_SHEET, FORMAT_NAME, Layout
+from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
+from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, MARK_HEADINGS, Layout
 from .marks import marks_block
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
@@ -68,20 +69,50 @@ def book_spec(wb: Workbook, path: Path) -> Spec:
         )
     if name not in SPECS:
         raise ReadError(str(path), f"the workbook holds the format {name!r}, which is unknown")
-    return SPECS[name]
+    spec = SPECS[name]
+    if spec.layout == "table" and COLUMNS_SHEET in wb.sheetnames:
+        text = "".join(
+            str(v) for (v,) in wb[COLUMNS_SHEET].iter_rows(max_col=1, values_only=True) if v
+        )
+        try:
+            spec = with_columns(spec, parse_column_set(text, f"{path}, sheet {COLUMNS_SHEET}"))
+        except ColumnSetError as e:
+            raise ReadError(str(path), f"the workbook's column set cannot be used: {e}") from None
+    return spec
 
 
-def read_book(path: Path) -> BookRows:
-    """Every data row of a Batchsheet workbook with its sheet row number."""
+def _table_width(header: tuple[Any, ...]) -> int:
+    """Columns of a header-row sheet: up to the marking columns, or its last named column."""
+    names = [v.strip() if isinstance(v, str) else v for v in header]
+    if MARK_HEADINGS[0] in names:
+        return names.index(MARK_HEADINGS[0])
+    while names and names[-1] in (None, ""):
+        names.pop()
+    return len(names)
+
+
+def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
+    """Every data row of a Batchsheet workbook with its sheet row number.
+
+    A header-row sheet's rows start with the header row. `columns` replaces the column set
+    the workbook keeps.
+    """
     path = Path(path)
     wb = open_book(path)
     try:
         spec = book_spec(wb, path)
+        if columns is not None:
+            try:
+                spec = with_columns(SPECS[spec.name], columns)
+            except ColumnSetError as e:
+                raise ReadError(str(path), str(e)) from None
         if DATA_SHEET not in wb.sheetnames:
             raise ReadError(str(path), f"the workbook has no sheet named {DATA_SHEET!r}")
         layout = Layout(spec)
         ws = wb[DATA_SHEET]
         try:
+            if spec.layout == "table":
+                return BookRows(spec, _table_rows(ws))
             rows = [
                 (number, values)
                 for number, values in enumerate(
@@ -98,11 +129,20 @@ def read_book(path: Path) -> BookRows:
         wb.close()
 
 
-def validate_book(path: Path) -> Batch:
-    book = read_book(path)
-    return validate_rows(
-        book.spec, book.rows, typed=True, context=Context(document_type=book.document_type)
-    )
+def _table_rows(ws: Any) -> list[tuple[int, tuple[Any, ...]]]:
+    lines = ws.iter_rows(values_only=True)
+    header = next(lines, ())
+    width = _table_width(header)
+    rows = [(1, tuple(header[:width]))]
+    rows += [(n, tuple(values[:width])) for n, values in enumerate(lines, start=2)]
+    return rows
+
+
+def validate_book(path: Path, *, writing: bool = False, columns: ColumnSet | None = None) -> Batch:
+    """Validate a workbook; `writing` when its rows are about to become an import file."""
+    book = read_book(path, columns)
+    context = Context(document_type=book.document_type, writing=writing)
+    return validate_rows(book.spec, book.rows, typed=True, context=context)
 
 
 def mark_book(path: Path, batch: Batch) -> None:
@@ -118,7 +158,10 @@ def mark_book(path: Path, batch: Batch) -> None:
     first = layout.first_data_row
     last = max(ws.max_row, first)
     block = marks_block(batch.report.findings, first, last)
-    start = layout.data_width + 1
+    width = layout.data_width
+    if batch.spec.layout == "table":
+        width = _table_width(tuple(c.value for c in ws[1]))
+    start = width + 1
     for r, marks in enumerate(block, start=first):
         for c, value in enumerate(marks, start=start):
             if value is not None or ws.cell(row=r, column=c).value is not None:
