@@ -434,10 +434,21 @@ def _choice_words(choices: tuple[str, ...]) -> str:
 # -- screens ---------------------------------------------------------------------------------
 
 
-def _screen_text(f: FieldSpec, warn_delimiters: bool) -> str:
-    # Printable ASCII; without `"` and `,` where those draw a warning.
-    edge = r"[!#-+\--~]" if warn_delimiters else r"[!-~]"
-    inner = r"[ !#-+\--~]" if warn_delimiters else r"[ -~]"
+# Every character str.strip() removes: a text value must not start or end with one.
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# What a UTF-8 text value may hold without a second look: anything but control characters,
+# pasted look-alikes and lone surrogates (macrons and other scripts are common).
+_UTF8_NOT_CLEAN = "\x00-\x1f\x7f-\x9f" + "".join(PASTED) + "\ud800-\udfff"
+
+
+def _screen_text(f: FieldSpec, warn_delimiters: bool, encoding: str = "") -> str:
+    if encoding == "utf-8" and not warn_delimiters:
+        edge = f"[^{_WHITESPACE}{_UTF8_NOT_CLEAN}]"
+        inner = f"[^{_UTF8_NOT_CLEAN}]"
+    else:
+        # Printable ASCII; without `"` and `,` where those draw a warning.
+        edge = r"[!#-+\--~]" if warn_delimiters else r"[!-~]"
+        inner = r"[ !#-+\--~]" if warn_delimiters else r"[ -~]"
     longest = min(n for n in (f.max_length, f.warn_longer_than, 10_000) if n is not None)
     body = edge if longest == 1 else f"{edge}(?:{inner}{{0,{longest - 2}}}{edge})?"
     return body if f.required or f.recommended else f"(?:{body})?"
@@ -488,7 +499,7 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
     screen: str | None
     fast_ok: Callable[[str], bool] | None = None
     if f.kind == "text":
-        screen = _screen_text(f, spec.warn_delimiters_in_text)
+        screen = _screen_text(f, spec.warn_delimiters_in_text, spec.encoding)
     elif f.kind in ("integer", "number"):
         screen = _screen_number(f)
         fast_ok = _fast_range(f)
