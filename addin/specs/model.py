@@ -14,9 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # "raw": kept as it is and never checked (a column that is never written to an import file).
-FieldKind = Literal[
-    "keyword", "text", "integer", "number", "date", "flag", "yesno", "code", "raw"
-]
+FieldKind = Literal["keyword", "text", "integer", "number", "date", "flag", "yesno", "code", "raw"]
 Severity = Literal["error", "warning"]
 
 
