@@ -149,14 +149,25 @@ def export_book(
 ) -> Transferred:
     """Write the canonical CSV of the workbook at `book`; refuse while it has errors.
 
-    The file is written to a temporary name, read back and compared record by record with
-    what was meant, and only then renamed into place. `bom` asks for a UTF-8 byte-order
-    mark (None: the format's default); `columns` replaces the workbook's column set.
+    `bom` asks for a UTF-8 byte-order mark (None: the format's default); `columns` replaces
+    the workbook's column set.
     """
     book, target = Path(book), Path(target)
     if target.exists() and not replace:
         raise WriteRefused(f"{target} already exists; use --force to replace it")
     batch = validate_book(book, writing=True, columns=columns)
+    return export_batch(batch, target, replace=replace, bom=bom)
+
+
+def export_batch(
+    batch: Batch, target: Path, *, replace: bool = False, bom: bool | None = None
+) -> Transferred:
+    """Write a validated batch's import file; refuse while it has errors.
+
+    The file is written to a temporary name, read back and compared row by row with what
+    was meant, and only then renamed into place.
+    """
+    target = Path(target)
     if not batch.exportable:
         raise ExportRefused(batch)
     data = batch_csv_bytes(batch, bom=bom)

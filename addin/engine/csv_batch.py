@@ -43,7 +43,11 @@ def batch_from_rows(spec: Spec, parsed: Parsed, context: Context | None = None) 
         line, column, char = parsed.guess
         batch.report.findings.append(
             Finding(
-                "warning", line, "", "Encoding", "encoding-guess",
+                "warning",
+                line,
+                "",
+                "Encoding",
+                "encoding-guess",
                 f"The file reads as UTF-8 or as Windows-1252; it was read as Windows-1252, "
                 f"because as UTF-8 character {column} of this line would be {char!r}, which "
                 "the import cannot hold. If the file is UTF-8, save it again as 'CSV UTF-8' "

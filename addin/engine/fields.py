@@ -169,7 +169,8 @@ class FieldCheck:
             names = ", ".join(sorted({char_name(c) or repr(c) for c in _CONTROL_RE.findall(value)}))
             problems.append(
                 Problem(
-                    "error", "control-character",
+                    "error",
+                    "control-character",
                     f"{f.label} contains the control character {names}, which is not text "
                     "and breaks the import. Remove it.",
                     _CONTROL_RE.sub("", value),
@@ -515,7 +516,9 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
         screen = r".*"
     else:
         screen = None
-    compiled = re.compile(rf"^(?!(?:{screen})$).*$", re.M | re.ASCII) if screen is not None else None
+    compiled = (
+        re.compile(rf"^(?!(?:{screen})$).*$", re.M | re.ASCII) if screen is not None else None
+    )
     return FieldCheck(f, spec.encoding, spec.warn_delimiters_in_text, compiled, fast_ok)
 
 

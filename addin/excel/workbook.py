@@ -16,7 +16,8 @@ from ..engine.csv_read import ReadError
 from ..files import write_atomically
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
-from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, MARK_HEADINGS, Layout
+from .grid import data_width, grid_rows
+from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, Layout
 from .marks import marks_block
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
@@ -81,16 +82,6 @@ def book_spec(wb: Workbook, path: Path) -> Spec:
     return spec
 
 
-def _table_width(header: tuple[Any, ...]) -> int:
-    """Columns of a header-row sheet: up to the marking columns, or its last named column."""
-    names = [v.strip() if isinstance(v, str) else v for v in header]
-    if MARK_HEADINGS[0] in names:
-        return names.index(MARK_HEADINGS[0])
-    while names and names[-1] in (None, ""):
-        names.pop()
-    return len(names)
-
-
 def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
     """Every data row of a Batchsheet workbook with its sheet row number.
 
@@ -108,34 +99,17 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
                 raise ReadError(str(path), str(e)) from None
         if DATA_SHEET not in wb.sheetnames:
             raise ReadError(str(path), f"the workbook has no sheet named {DATA_SHEET!r}")
-        layout = Layout(spec)
         ws = wb[DATA_SHEET]
+        # A records sheet's marking columns are not read; a header-row sheet's width is
+        # only known from its header row.
+        width = None if spec.layout == "table" else Layout(spec).data_width
         try:
-            if spec.layout == "table":
-                return BookRows(spec, _table_rows(ws))
-            rows = [
-                (number, values)
-                for number, values in enumerate(
-                    ws.iter_rows(
-                        min_row=layout.first_data_row, max_col=layout.data_width, values_only=True
-                    ),
-                    start=layout.first_data_row,
-                )
-            ]
+            values = list(ws.iter_rows(max_col=width, values_only=True))
         except Exception as e:
             raise ReadError(str(path), f"the sheet cannot be read: {_reason(e)}") from None
-        return BookRows(spec, rows, _defined_text(wb, DOCUMENT_TYPE_NAME))
+        return BookRows(spec, grid_rows(spec, values), _defined_text(wb, DOCUMENT_TYPE_NAME))
     finally:
         wb.close()
-
-
-def _table_rows(ws: Any) -> list[tuple[int, tuple[Any, ...]]]:
-    lines = ws.iter_rows(values_only=True)
-    header = next(lines, ())
-    width = _table_width(header)
-    rows = [(1, tuple(header[:width]))]
-    rows += [(n, tuple(values[:width])) for n, values in enumerate(lines, start=2)]
-    return rows
 
 
 def validate_book(path: Path, *, writing: bool = False, columns: ColumnSet | None = None) -> Batch:
@@ -158,10 +132,7 @@ def mark_book(path: Path, batch: Batch) -> None:
     first = layout.first_data_row
     last = max(ws.max_row, first)
     block = marks_block(batch.report.findings, first, last)
-    width = layout.data_width
-    if batch.spec.layout == "table":
-        width = _table_width(tuple(c.value for c in ws[1]))
-    start = width + 1
+    start = data_width(batch.spec, [tuple(c.value for c in ws[1])]) + 1
     for r, marks in enumerate(block, start=first):
         for c, value in enumerate(marks, start=start):
             if value is not None or ws.cell(row=r, column=c).value is not None:

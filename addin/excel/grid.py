@@ -1,0 +1,43 @@
+"""A data sheet's values, as read in one call from Excel or openpyxl, as numbered rows.
+
+Both adapters hand over the sheet from cell A1 down; this is the one place that knows
+where the data starts and where the marking columns begin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..specs.model import Spec
+from .layout import MARK_HEADINGS, Layout
+
+Rows = list[tuple[int, tuple[Any, ...]]]
+
+
+def table_width(header: Sequence[Any]) -> int:
+    """Columns of a header-row sheet: up to the marking columns, or its last named column."""
+    names = [v.strip() if isinstance(v, str) else v for v in header]
+    if MARK_HEADINGS[0] in names:
+        return names.index(MARK_HEADINGS[0])
+    while names and names[-1] in (None, ""):
+        names.pop()
+    return len(names)
+
+
+def data_width(spec: Spec, values: Sequence[Sequence[Any]]) -> int:
+    """How many columns of the sheet hold data; the marking columns follow."""
+    if spec.layout == "table":
+        return table_width(values[0] if values else ())
+    return Layout(spec).data_width
+
+
+def grid_rows(spec: Spec, values: Sequence[Sequence[Any]]) -> Rows:
+    """Numbered rows for the engine: a header-row sheet from its header row, a record sheet
+    from its first data row; cells right of the data are left out."""
+    width = data_width(spec, values)
+    first = 1 if spec.layout == "table" else Layout(spec).first_data_row
+    return [
+        (number, tuple(row[:width]) + (None,) * (width - len(row)))
+        for number, row in enumerate(values[first - 1 :], start=first)
+    ]

@@ -1,0 +1,169 @@
+"""The ribbon entry points, on a recording stand-in for Excel: what they write, where, how often."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from addin.excel import plans, ribbon
+from addin.specs import get_spec
+from tests.conftest import EXAMPLES
+from tests.excel_double import Book
+from tests.pastel_rows import csv_bytes, detail, header
+
+SAMPLE = EXAMPLES / "pastel_customer_invoices_sample.csv"
+
+
+def imported_book(run, tmp_path: Path, rows: list[list[str]] | None = None) -> Book:
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes(rows) if rows is not None else SAMPLE.read_bytes())
+    book = tmp_path / "in.xlsx"
+    run("import", source, "--format", "pastel-customer", "-o", book, "--force")
+    return Book.from_file(book)
+
+
+def many_rows(documents: int, bad_every: int) -> list[list[str]]:
+    rows = []
+    for n in range(documents):
+        rows.append(header(order_number=f"PO-{n}", period="14" if n % bad_every == 0 else "3"))
+        rows.append(detail(quantity="x" if n % bad_every == 0 else "2"))
+        rows.append(detail(line_type="6", code="123", store=""))  # a bad GL code on every doc
+    return rows
+
+
+def test_validate_marks_cells_and_summarises(run, tmp_path: Path):
+    book = imported_book(run, tmp_path, [header(period="14"), detail(description="a, b")])
+    ribbon.validate(book)
+    sheet = book.data()
+    assert (sheet.get(3, 30), sheet.get(3, 31)) == ("F", None)
+    assert sheet.get(3, 32).startswith("F: Period Number must be from 1 to 13")
+    assert (sheet.get(4, 30), sheet.get(4, 31)) == (None, "K")
+    (alert, mode), = book.app.alerts
+    assert alert.startswith("1 error, 1 warning.") and "First at row 3" in alert
+    assert mode == "info"
+
+
+@pytest.mark.parametrize("documents", [40, 3_400])
+def test_validate_makes_the_same_few_calls_however_many_rows_and_errors(run, tmp_path, documents):
+    book = imported_book(run, tmp_path, many_rows(documents, bad_every=2))
+    ribbon.validate(book)
+    calls = book.calls.names()
+    busy = ["status_bar", "status_bar"] if documents * 3 >= ribbon.STATUS_BAR_ROWS else []
+    assert sorted(calls) == sorted(["used_range", "read", "write", "alert", *busy])
+    sheet = book.data()
+    assert sum(1 for (r, c) in sheet.cells if c == 30) >= documents  # thousands of bad cells
+
+
+def test_validate_clears_marks_that_no_longer_apply(run, tmp_path: Path):
+    book = imported_book(run, tmp_path, [header(period="14"), detail()])
+    sheet = book.data()
+    assert sheet.get(3, 30) == "F"  # the import marked it
+    sheet.set(3, 6, 3)
+    ribbon.validate(book)
+    assert sheet.get(3, 30) is None and sheet.get(3, 32) is None
+    assert book.app.alerts[-1][0].startswith("No problems found")
+
+
+def test_clear_marks_is_one_call_and_leaves_the_data(run, tmp_path: Path):
+    book = imported_book(run, tmp_path, [header(period="14"), detail()])
+    before = {k: v for k, v in book.data().cells.items() if k[1] <= 29}
+    ribbon.clear_marks(book)
+    assert [c for c in book.calls.names() if c not in ("used_range", "read")] == ["clear"]
+    assert {k: v for k, v in book.data().cells.items() if k[1] <= 29} == before
+    assert not [k for k in book.data().cells if k[1] >= 30 and k[0] >= 3]
+
+
+def test_export_writes_the_import_file_and_reports_it(run, tmp_path: Path):
+    book = imported_book(run, tmp_path)
+    target = tmp_path / "out.csv"
+    ribbon.export_csv(str(target), book)
+    assert target.read_bytes() == SAMPLE.read_bytes()
+    (alert, mode), = book.app.alerts
+    assert alert.startswith("Wrote out.csv: 3 documents, 12 records.") and mode == "info"
+
+
+def test_export_refuses_while_errors_remain_and_marks_them(run, tmp_path: Path):
+    book = imported_book(run, tmp_path, [header(period="14"), detail()])
+    ribbon.clear_marks(book)
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"previous export")
+    ribbon.export_csv(str(target), book)
+    assert target.read_bytes() == b"previous export"
+    (alert, mode), = book.app.alerts
+    assert alert.startswith("Not exported: nothing was written.") and mode == "critical"
+    assert book.data().get(3, 30) == "F"
+
+
+def test_import_opens_a_new_workbook_and_never_overwrites(run, tmp_path: Path, monkeypatch):
+    opened: list[str] = []
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "Book", lambda path: opened.append(path))
+    source = tmp_path / "batch.csv"
+    source.write_bytes(SAMPLE.read_bytes())
+    existing = tmp_path / "batch.xlsx"
+    existing.write_bytes(b"someone's workbook")
+    caller = Book({"Sheet1": {}}, {})
+    ribbon.import_csv(str(source), caller)
+    assert existing.read_bytes() == b"someone's workbook"
+    assert opened == [str(tmp_path / "batch (2).xlsx")]
+    assert caller.calls.names() == ["alert"], "the calling workbook is not written to"
+    assert "Imported 12 records (3 documents) into batch (2).xlsx" in caller.app.alerts[0][0]
+
+
+def test_failures_reach_the_user_as_a_plain_alert(tmp_path: Path):
+    caller = Book({"Sheet1": {}}, {})
+    ribbon.validate(caller)
+    ribbon.import_csv(str(tmp_path / "missing.csv"), caller)
+    ribbon.new_batch("no-such-format", caller)
+    messages = [m for m, _ in caller.app.alerts]
+    assert messages[0].startswith("This workbook is not a Batchsheet batch.")
+    assert "missing.csv" in messages[1] and "Traceback" not in messages[1]
+    assert messages[2] == "Unknown format 'no-such-format'."
+    assert all(mode == "critical" for _, mode in caller.app.alerts)
+
+
+def test_help_shows_the_instructions_sheet_of_a_batch(run, tmp_path: Path):
+    book = imported_book(run, tmp_path)
+    ribbon.show_help(book)
+    assert book.calls.names() == ["activate"]
+    other = Book({"Sheet1": {}}, {})
+    ribbon.show_help(other)
+    assert other.app.alerts[0][0].startswith("Batchsheet checks and exports")
+
+
+def test_new_batch_saves_a_template_workbook_in_documents(tmp_path: Path, monkeypatch):
+    opened: list[str] = []
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "Book", lambda path: opened.append(path))
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    ribbon.new_batch("pastel-supplier", Book({"Sheet1": {}}, {}))
+    (path,) = opened
+    assert Path(path).parent == tmp_path / "Documents" / "Batchsheet"
+    assert Book.from_file(path).format() == '="pastel-supplier"'
+
+
+def test_suggested_export_name_and_free_paths(tmp_path: Path):
+    day = dt.date(2025, 3, 31)
+    assert plans.suggested_export_name("March batch.xlsx", "pastel-customer", day) == (
+        "March batch-pastel-customer-2025-03-31.csv"
+    )
+    assert plans.suggested_export_name("Book1", None, day) == "Book1-2025-03-31.csv"
+    (tmp_path / "a.xlsx").write_bytes(b"")
+    (tmp_path / "a (2).xlsx").write_bytes(b"")
+    assert plans.free_path(tmp_path / "a.xlsx") == tmp_path / "a (3).xlsx"
+    assert plans.free_path(tmp_path / "b.xlsx") == tmp_path / "b.xlsx"
+
+
+def test_pastel_import_picks_customer_or_supplier_and_says_why(tmp_path: Path):
+    supplier = tmp_path / "s.csv"
+    supplier.write_bytes((EXAMPLES / "pastel_supplier_invoices_sample.csv").read_bytes())
+    spec, note = plans.import_format(supplier, None)
+    assert spec.name == "pastel-supplier" and "Additional Costs" in note
+    spec, note = plans.import_format(SAMPLE, None)
+    assert spec.name == "pastel-customer" and "supplier" in note
+    spec, note = plans.import_format(supplier, get_spec("pastel-customer"))
+    assert spec.name == "pastel-customer" and "like the workbook" in note
