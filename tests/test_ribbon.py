@@ -40,7 +40,7 @@ def test_validate_marks_cells_and_summarises(run, tmp_path: Path):
     assert (sheet.get(3, 30), sheet.get(3, 31)) == ("F", None)
     assert sheet.get(3, 32).startswith("F: Period Number must be from 1 to 13")
     assert (sheet.get(4, 30), sheet.get(4, 31)) == (None, "K")
-    (alert, mode), = book.app.alerts
+    ((alert, mode),) = book.app.alerts
     assert alert.startswith("1 error, 1 warning.") and "First at row 3" in alert
     assert mode == "info"
 
@@ -80,7 +80,7 @@ def test_export_writes_the_import_file_and_reports_it(run, tmp_path: Path):
     target = tmp_path / "out.csv"
     ribbon.export_csv(str(target), book)
     assert target.read_bytes() == SAMPLE.read_bytes()
-    (alert, mode), = book.app.alerts
+    ((alert, mode),) = book.app.alerts
     assert alert.startswith("Wrote out.csv: 3 documents, 12 records.") and mode == "info"
 
 
@@ -91,7 +91,7 @@ def test_export_refuses_while_errors_remain_and_marks_them(run, tmp_path: Path):
     target.write_bytes(b"previous export")
     ribbon.export_csv(str(target), book)
     assert target.read_bytes() == b"previous export"
-    (alert, mode), = book.app.alerts
+    ((alert, mode),) = book.app.alerts
     assert alert.startswith("Not exported: nothing was written.") and mode == "critical"
     assert book.data().get(3, 30) == "F"
 
