@@ -161,7 +161,11 @@ def workbook_figures(data: Data, repeats: int) -> list[Figure]:
         data.clean_book_small,
         repeats,
     )
-    ours_wb.notes.append("our writer's sheets carry no <dimension>: openpyxl parses them twice")
+    typed.notes.append("the file as Excel saves it: shared strings and a <dimension>")
+    ours_wb.notes.append(
+        "our write-only writer leaves out <dimension> (openpyxl then parses the sheet twice) "
+        "and writes every text inline (a rich-text object per cell on reading)"
+    )
     figures = [typed, ours_wb]
     missing = workbook_read.calamine_available()
     if missing:

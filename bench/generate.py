@@ -24,8 +24,8 @@ from addin.specs import SPECS
 from addin.transfer import import_csv
 
 from . import infusion_data, pastel_data
+from .excel_file import excel_like
 from .excel_typing import typed_rows
-from .workbook_read import add_dimension
 
 OUT = Path(__file__).resolve().parent / "out"
 PASTEL = "pastel-customer"
@@ -35,7 +35,7 @@ DEFAULT_INFUSION_ROWS = 100_000
 DEFAULT_SEED = 20250514
 DEFAULT_BAD_SHARE = 0.03
 # Bumped whenever the generators change, so stale files are not measured by mistake.
-VERSION = 1
+VERSION = 2
 # The data sheet is the first sheet the workbook writer creates.
 DATA_SHEET_XML = "xl/worksheets/sheet1.xml"
 
@@ -127,7 +127,7 @@ def make_pastel(
         layout = Layout(spec)
         last_column = column_letter(layout.data_width + len(MARK_HEADINGS))
         last_row = layout.caption_rows + rows
-        add_dimension(files.typed_book, DATA_SHEET_XML, f"A1:{last_column}{last_row}")
+        excel_like(files.typed_book, DATA_SHEET_XML, f"A1:{last_column}{last_row}")
     return files
 
 

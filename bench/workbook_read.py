@@ -7,8 +7,6 @@ spec's columns only.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,21 +113,3 @@ def compare(spec: Spec, ours: Rows, theirs: Rows) -> Comparison:
     ]
     out.same_records = [r.values for r in a_batch.records] == [r.values for r in b_batch.records]
     return out
-
-
-_SHEET_PR_END = re.compile(rb"</sheetPr>|<sheetPr[^>]*/>")
-
-
-def add_dimension(path: Path, sheet_xml: str, ref: str) -> None:
-    """Give a sheet the `<dimension>` element Excel always writes and openpyxl's write-only
-    mode leaves out; without it openpyxl's read-only mode parses the whole sheet twice."""
-    temp = path.with_suffix(path.suffix + ".part")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == sheet_xml and b"<dimension" not in data[:4096]:
-                m = _SHEET_PR_END.search(data, 0, 4096)
-                at = m.end() if m else data.index(b">", data.index(b"<worksheet")) + 1
-                data = data[:at] + f'<dimension ref="{ref}"/>'.encode() + data[at:]
-            dst.writestr(info, data)
-    temp.replace(path)
