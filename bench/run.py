@@ -101,7 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "csv": lambda: [csv_figure(data, max(repeats, 5))],
         "frictionless": lambda: [frictionless_figure(data, repeats)],
         "workbook": lambda: workbook_figures(data, repeats),
-        "transfer": lambda: transfer_figures(data, repeats, ROOT),
+        # Each transfer repeat is a fresh process; in a smoke run two are plenty.
+        "transfer": lambda: transfer_figures(
+            data, repeats if args.size == "full" or args.records else 2, ROOT
+        ),
         "excel-calls": lambda: [excel_calls_figure((1_000, 100_000), args.seed)],
     }
     figures: list[Figure] = []

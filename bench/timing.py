@@ -45,3 +45,20 @@ def measure(fn: Callable[[], Any], repeats: int) -> Timing:
         finally:
             gc.enable()
     return Timing(tuple(seconds), result)
+
+
+def measure_together(fns: list[Callable[[], Any]], repeats: int) -> list[Timing]:
+    """Time several functions in turns (a, b, a, b, ...), one `measure` each round.
+
+    Other work on the machine then slows every side alike instead of whichever side
+    happened to be running, so the ratios between them hold up on a busy machine.
+    """
+    seconds: list[list[float]] = [[] for _ in fns]
+    results: list[Any] = [None] * len(fns)
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            results[i] = None
+            t = measure(fn, 1)
+            seconds[i].append(t.seconds[0])
+            results[i] = t.result
+    return [Timing(tuple(s), r) for s, r in zip(seconds, results)]
