@@ -121,6 +121,16 @@ class Name:
         self.refers_to = refers_to
 
 
+class Names:
+    """Like xlwings' Names: called with a name, not indexed."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = {k: Name(v) for k, v in names.items()}
+
+    def __call__(self, name: str) -> Name:
+        return self._names[name]
+
+
 class Book:
     """A workbook as Excel would show it to the entry points."""
 
@@ -128,7 +138,7 @@ class Book:
         self.calls = Calls()
         self.app = App(self.calls)
         self._sheets = {n: Sheet(n, self.calls, cells) for n, cells in sheets.items()}
-        self.names = {k: Name(v) for k, v in names.items()}
+        self.names = Names(names)
 
     @property
     def sheets(self) -> dict[str, Sheet]:
@@ -154,4 +164,4 @@ class Book:
         return self._sheets[DATA_SHEET]
 
     def format(self) -> str:
-        return self.names[FORMAT_NAME].refers_to
+        return self.names(FORMAT_NAME).refers_to
