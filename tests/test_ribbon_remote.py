@@ -84,17 +84,3 @@ def test_import_writes_nothing_into_the_calling_workbook(tmp_path: Path, monkeyp
     ribbon.import_csv(str(source), book)
     assert [a["func"] for a in actions(book)] == ["alert"]
     assert opened == [str(tmp_path / "f.xlsx")]
-
-
-def test_formula_like_text_reaches_excel_as_text(tmp_path: Path):
-    from openpyxl import load_workbook
-
-    from addin.transfer import import_csv
-
-    source = tmp_path / "f.csv"
-    source.write_bytes(
-        b"Header,,,,A1,3,14/05/2025,=SUM(A1),N\r\nDetail,,1,1.00,1.00,,1,0,0,X,x,4\r\n"
-    )
-    import_csv(get_spec("pastel-customer"), source, tmp_path / "f.xlsx")
-    cell = load_workbook(tmp_path / "f.xlsx")[DATA_SHEET]["H3"]
-    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=SUM(A1)", "s", True)
