@@ -17,7 +17,12 @@ from . import __version__
 from .engine.batch import Batch
 from .engine.csv_read import ReadError
 from .engine.findings import Report
+from .engine.settings import SettingsError, SettingsFile, load_settings
+from .excel.fixes import shown
+from .excel.layout import AUDIT_SHEET
 from .files import WriteRefused, write_atomically
+from .ledger import ALREADY_EXPORTED, ENV, Ledger, LedgerError
+from .review import Review, review
 from .specs import SPECS, UnknownFormat, get_spec
 from .specs.columns import ColumnSet, ColumnSetError, load_column_set, with_columns
 from .specs.model import Spec
@@ -49,12 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("-o", "--output", type=Path, metavar="BOOK.xlsx")
     i.add_argument("--force", action="store_true", help="replace an existing workbook")
     _columns_option(i)
+    _settings_option(i, "checked against and kept on the workbook's Settings sheet")
 
     v = sub.add_parser("validate", help="check every row of a Batchsheet workbook")
     v.add_argument("book", type=Path, metavar="BOOK.xlsx")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.add_argument("--mark", action="store_true", help="write the marks into the workbook")
     _columns_option(v, "instead of the one the workbook keeps")
+    _settings_option(v, "instead of the workbook's Settings sheet")
+    _ledger_option(v)
 
     e = sub.add_parser("export", help="write the import CSV of a workbook; refuses on errors")
     e.add_argument("book", type=Path, metavar="BOOK.xlsx")
@@ -62,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true", help="replace an existing CSV")
     e.add_argument("--bom", action="store_true", help="start a UTF-8 file with a byte-order mark")
     _columns_option(e, "instead of the one the workbook keeps")
+    _settings_option(e, "instead of the workbook's Settings sheet")
+    _ledger_option(e)
 
     c = sub.add_parser("check", help="check a CSV file against a format")
     c.add_argument("csv", type=Path, metavar="CSV")
@@ -70,6 +80,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     _columns_option(c)
+    _settings_option(c, "to check codes, periods and prices against")
+    _ledger_option(c)
+
+    f = sub.add_parser(
+        "fix", help="list the certain fixes of a workbook; --apply writes them (Audit sheet)"
+    )
+    f.add_argument("book", type=Path, metavar="BOOK.xlsx")
+    f.add_argument("--apply", action="store_true", help="write the listed fixes into the workbook")
+    f.add_argument("--json", action="store_true", help="print one JSON object")
+    _columns_option(f, "instead of the one the workbook keeps")
+    _settings_option(f, "instead of the workbook's Settings sheet")
+
+    s = sub.add_parser("settings", help="company settings: export a workbook's Settings sheet")
+    s.add_argument("action", choices=("export",))
+    s.add_argument("book", type=Path, metavar="BOOK.xlsx")
+    s.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: BOOK.settings.json")
+    s.add_argument("--force", action="store_true", help="replace an existing settings file")
+
+    g = sub.add_parser("ledger", help="the batches exported so far: list, or forget one")
+    g.add_argument("action", choices=("list", "forget"))
+    g.add_argument("which", nargs="?", metavar="ID|FILE", help="forget: a batch id or its file")
+    g.add_argument("--json", action="store_true", help="list: print one JSON object")
+    _ledger_option(g)
 
     k = sub.add_parser(
         "calibrate", help="compare an export's column names with a column set; write the result"
@@ -103,6 +136,24 @@ def _columns_option(p: argparse.ArgumentParser, words: str = "") -> None:
     )
 
 
+def _settings_option(p: argparse.ArgumentParser, words: str) -> None:
+    p.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        help=f"company settings: a JSON file, or a workbook's Settings sheet; {words}",
+    )
+
+
+def _ledger_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="FILE",
+        help=f"the batch ledger (default: ${ENV}, else ~/.batchsheet/ledger.sqlite3)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A console that cannot show a character must not turn a report into a crash.
@@ -119,7 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return CANNOT
     try:
         return COMMANDS[args.command](args)
-    except (ReadError, WriteRefused, UnknownFormat, Usage, ColumnSetError) as e:
+    except (
+        ReadError,
+        WriteRefused,
+        UnknownFormat,
+        Usage,
+        ColumnSetError,
+        SettingsError,
+        LedgerError,
+    ) as e:
         return _cannot(args, str(e), e)
     except KeyboardInterrupt:
         print("batchsheet: interrupted; nothing was written", file=sys.stderr)
@@ -198,6 +257,15 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return OK
 
 
+def _settings_file(args: argparse.Namespace) -> SettingsFile | None:
+    path = getattr(args, "settings", None)
+    return load_settings(path) if path is not None else None
+
+
+def _ledger(args: argparse.Namespace) -> Ledger:
+    return Ledger(getattr(args, "ledger", None))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .transfer import import_csv
 
@@ -206,7 +274,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         spec = _spec(args.format, args.columns)
     target = args.output or args.csv.with_suffix(".xlsx")
-    done = import_csv(spec, args.csv, target, replace=args.force)
+    settings_file = _settings_file(args)
+    settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
+    done = import_csv(spec, args.csv, target, replace=args.force, settings=settings)
     report = done.batch.report
     print(
         f"{target}: imported {_quantity(done, '{lines} records ({documents} documents)')} "
@@ -221,10 +291,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .excel.workbook import mark_book, validate_book
 
-    batch = validate_book(args.book, columns=_column_set(args.columns))
+    batch = validate_book(
+        args.book, columns=_column_set(args.columns), settings=_settings_file(args)
+    )
+    checked = review(batch, _ledger(args))
     if args.mark:
         mark_book(args.book, batch)
-    _show(batch, str(args.book), args.json, "row")
+    _show(checked, str(args.book), args.json, "row")
     return FOUND_ERRORS if batch.report.errors else OK
 
 
@@ -239,9 +312,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             replace=args.force,
             bom=True if args.bom else None,
             columns=_column_set(args.columns),
+            settings=_settings_file(args),
         )
     except ExportRefused as refused:
-        _show(refused.batch, str(args.book), False, "row", stream=sys.stderr)
+        _show(Review(refused.batch), str(args.book), False, "row", stream=sys.stderr)
         print(
             f"batchsheet: {args.book}: not exported: fix the {refused.batch.report.errors} "
             "errors first (nothing was written)",
@@ -253,15 +327,122 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"{target}: wrote {_quantity(done, '{documents} documents, {lines} records')}"
         + (f" ({_counts(report)})" if report.warnings else "")
     )
+    _record(done.batch, target, _ledger(args))
     return OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from .transfer import read_csv_file
+def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
+    """Remember an exported batch in the ledger; say so, and say what was exported before.
 
-    batch = read_csv_file(_spec(args.format, args.columns), args.csv)
-    _show(batch, str(args.csv), args.json, "line")
+    The file is written by then: a ledger that cannot be written is a warning, not a failure.
+    """
+    try:
+        checked = review(batch, ledger)
+        again = [f for f in batch.report.findings if f.code == ALREADY_EXPORTED]
+        for f in again:
+            print(f"  note: row {f.row}: {f.message}", file=sys.stderr)
+        batch_id = ledger.record(batch.spec.name, target, checked.documents)
+    except LedgerError as e:
+        print(f"batchsheet: warning: the export is not in the batch ledger: {e}", file=sys.stderr)
+        return
+    print(f"  recorded as batch {batch_id} in the batch ledger ({ledger.path})")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .engine.batch import Context
+    from .engine.csv_batch import read_csv_batch
+    from .transfer import read_bytes
+
+    spec = _spec(args.format, args.columns)
+    settings_file = _settings_file(args)
+    settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
+    context = Context(row_word="line", settings=settings)
+    batch = read_csv_batch(spec, read_bytes(args.csv), str(args.csv), context)
+    _show(review(batch, _ledger(args)), str(args.csv), args.json, "line")
     return FOUND_ERRORS if batch.report.errors else OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .excel.book_fixes import apply_fixes, plan_book_fixes
+
+    plan = plan_book_fixes(
+        args.book, columns=_column_set(args.columns), settings=_settings_file(args)
+    )
+    if args.apply and plan.fixes:
+        apply_fixes(args.book, plan)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "book": str(args.book),
+                    "applied": bool(args.apply and plan.fixes),
+                    "fixes": [f.to_json() for f in plan.fixes],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return OK
+    if not plan.fixes:
+        print(f"{args.book}: nothing to fix with certainty")
+        return OK
+    verb = "fixed" if args.apply else "would fix"
+    print(f"{args.book}: {verb} {len(plan.fixes)} cell{'s' * (len(plan.fixes) != 1)}")
+    width = max(len(f.cell) for f in plan.fixes)
+    for f in plan.fixes:
+        print(f"  {f.cell:<{width}}  {shown(f.old)!r} → {shown(f.new)!r}  ({f.rule})")
+    if args.apply:
+        print(f"  every change is listed on the {AUDIT_SHEET} sheet")
+    else:
+        print("  nothing was changed; run again with --apply to write these fixes")
+    return OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from .excel.workbook import read_book
+
+    book = read_book(args.book)
+    if book.settings is None:
+        raise Usage(f"{args.book}: the workbook has no Settings sheet")
+    target = args.output or args.book.with_suffix(".settings.json")
+    write_atomically(target, book.settings.dumps().encode("utf-8"), replace=args.force)
+    for problem in book.settings.problems:
+        print(f"  not exported: {problem}")
+    lists = ", ".join(
+        f"{m.spec.title} ({len(m.rows)})" for m in book.settings.lists.values() if m.filled()
+    )
+    print(f"{target}: settings of {args.book}" + (f"; lists: {lists}" if lists else ""))
+    return OK
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    ledger = _ledger(args)
+    if args.action == "list":
+        if args.which:
+            raise Usage("ledger list takes no batch")
+        batches = ledger.batches()
+        if args.json:
+            out = {"ledger": str(ledger.path), "batches": [b.to_json() for b in batches]}
+            print(json.dumps(out, ensure_ascii=False))
+            return OK
+        if not batches:
+            print(f"{ledger.path}: no batches exported yet")
+            return OK
+        print(f"{ledger.path}: {len(batches)} batch{'es' * (len(batches) != 1)}")
+        for b in batches:
+            print(
+                f"  {b.id:>4}  {b.exported_at.replace('T', ' ')}  {b.format:<30} "
+                f"{b.documents:>6} documents  {b.file}"
+            )
+        return OK
+    if not args.which:
+        raise Usage("say which batch to forget: its id (from ledger list) or its file")
+    gone = ledger.forget(args.which)
+    if not gone:
+        print(f"batchsheet: no batch {args.which!r} in the ledger {ledger.path}", file=sys.stderr)
+        return FOUND_ERRORS
+    for b in gone:
+        print(f"forgot batch {b.id} ({b.documents} documents exported to {b.file})")
+    return OK
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -326,6 +507,9 @@ COMMANDS = {
     "check": cmd_check,
     "calibrate": cmd_calibrate,
     "new-batch": cmd_new_batch,
+    "fix": cmd_fix,
+    "settings": cmd_settings,
+    "ledger": cmd_ledger,
     "addin": cmd_addin,
 }
 
@@ -345,19 +529,64 @@ def _counts(report: Report) -> str:
     return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
 
 
-def _show(batch: Batch, name: str, as_json: bool, row_word: str, stream=None) -> None:
+def _show(checked: Review, name: str, as_json: bool, row_word: str, stream=None) -> None:
     stream = stream or sys.stdout
+    batch = checked.batch
     report = batch.report
     if as_json:
-        print(json.dumps(report.to_json(), ensure_ascii=False), file=stream)
+        print(json.dumps(checked.to_json(), ensure_ascii=False), file=stream)
         return
     if not report.findings:
         print(f"{name}: {len(batch.records)} records, no problems", file=stream)
+    else:
+        print(f"{name}: {len(batch.records)} records, {_counts(report)}", file=stream)
+        width = max(len(str(f.row)) for f in report.findings)
+        for f in report.findings:
+            line = f"  {row_word} {f.row:>{width}}  {f.column:<2} {f.severity:<7} {f.message}"
+            if f.fix is not None:
+                line += f"  → {f.fix!r}" if f.fix else "  → blank"
+            print(line, file=stream)
+    _show_totals(checked, row_word, stream)
+    _show_checks(report, stream)
+
+
+def _show_totals(checked: Review, row_word: str, stream) -> None:
+    documents = checked.documents
+    if not documents:
         return
-    print(f"{name}: {len(batch.records)} records, {_counts(report)}", file=stream)
-    width = max(len(str(f.row)) for f in report.findings)
-    for f in report.findings:
-        line = f"  {row_word} {f.row:>{width}}  {f.column:<2} {f.severity:<7} {f.message}"
-        if f.fix is not None:
-            line += f"  → {f.fix!r}" if f.fix else "  → blank"
-        print(line, file=stream)
+    labels = [d.label for d in documents]
+    width = min(max(len(label) for label in labels), 40)
+    rows = max(len(str(d.row)) for d in documents)
+    print(
+        f"Documents ({len(documents)}):  {'':<{rows + len(row_word) + 1}}  {'':<{width}}  "
+        f"{'Exclusive':>14} {'Tax':>12} {'Inclusive':>14}",
+        file=stream,
+    )
+    for d in documents:
+        print(
+            f"  {row_word} {d.row:>{rows}}  {d.label[:width]:<{width}}  "
+            f"{_money(d.exclusive):>14} {_money(d.tax):>12} {_money(d.inclusive):>14}",
+            file=stream,
+        )
+    totals = checked.totals
+    print(
+        f"  {'Total':<{rows + len(row_word) + 1}}  {'':<{width}}  "
+        f"{totals['exclusive'] or '?':>14} {totals['tax'] or '?':>12} "
+        f"{totals['inclusive'] or '?':>14}",
+        file=stream,
+    )
+
+
+def _money(d) -> str:
+    from .engine.totals import money
+
+    return money(d) or "?"
+
+
+def _show_checks(report: Report, stream) -> None:
+    ran = [c for c in report.checks if c.ran]
+    skipped = [c for c in report.checks if not c.ran]
+    for c in ran:
+        print(f"Checked: {c.name} ({c.detail})", file=stream)
+    for c in skipped:
+        print(f"Not checked: {c.name}: {c.detail}", file=stream)

@@ -16,6 +16,7 @@ from .engine.csv_batch import (
 )
 from .engine.csv_read import ReadError
 from .engine.findings import Finding, Report, column_letter
+from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
 from .excel.layout import LAST_ROW, Layout
 from .excel.marks import marks_by_row
@@ -57,18 +58,26 @@ def read_csv_file(spec: Spec, path: Path) -> Batch:
     return read_csv_batch(spec, read_bytes(path), str(path))
 
 
-def import_csv(spec: Spec, source: Path, target: Path, *, replace: bool = False) -> Transferred:
+def import_csv(
+    spec: Spec,
+    source: Path,
+    target: Path,
+    *,
+    replace: bool = False,
+    settings: CompanySettings | None = None,
+) -> Transferred:
     """Build a workbook of `spec`'s template holding every row of the CSV at `source`.
 
     Rows keep the order of the file; each finding is marked on its row. A file that cannot be
     placed on a sheet whole (an unbalanced quote, data past the last column, a character no
-    workbook can hold) is refused and nothing is written.
+    workbook can hold) is refused and nothing is written. `settings` are checked against and
+    kept on the workbook's Settings sheet.
     """
     source, target = Path(source), Path(target)
     if target.exists() and not replace:
         raise WriteRefused(f"{target} already exists; use --force to replace it")
     parsed = parse_csv(read_bytes(source), str(source), spec.encoding)
-    batch = batch_from_rows(spec, parsed)
+    batch = batch_from_rows(spec, parsed, Context(row_word="line", settings=settings))
     rows = parsed.rows
     _refuse_unplaceable(spec, source, batch.report, rows)
     columns = None
@@ -76,7 +85,7 @@ def import_csv(spec: Spec, source: Path, target: Path, *, replace: bool = False)
         # The header row becomes the sheet's own (row 1); the records go below it.
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
-    writer = BatchWorkbookWriter(spec, columns)
+    writer = BatchWorkbookWriter(spec, columns, settings)
     layout = writer.layout
     records = {r.row: r for r in batch.records}
     sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
@@ -146,16 +155,17 @@ def export_book(
     replace: bool = False,
     bom: bool | None = None,
     columns: ColumnSet | None = None,
+    settings: SettingsFile | None = None,
 ) -> Transferred:
     """Write the canonical CSV of the workbook at `book`; refuse while it has errors.
 
     `bom` asks for a UTF-8 byte-order mark (None: the format's default); `columns` replaces
-    the workbook's column set.
+    the workbook's column set, `settings` its Settings sheet.
     """
     book, target = Path(book), Path(target)
     if target.exists() and not replace:
         raise WriteRefused(f"{target} already exists; use --force to replace it")
-    batch = validate_book(book, writing=True, columns=columns)
+    batch = validate_book(book, writing=True, columns=columns, settings=settings)
     return export_batch(batch, target, replace=replace, bom=bom)
 
 
@@ -207,7 +217,7 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
         header = bind_header(spec, *source.rows[0])
         columns = sheet_columns(spec, header.columns, new_batch=True)
         dropped = [f.label for f in header.columns.fields if f.export_only]
-    writer = BatchWorkbookWriter(spec, columns)
+    writer = BatchWorkbookWriter(spec, columns, source.settings)
     try:
         writer.save(target, replace=replace)
     except BaseException:

@@ -23,6 +23,14 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def private_ledger(tmp_path_factory, monkeypatch) -> Path:
+    """Every test exports into a batch ledger of its own, never the one in the home folder."""
+    path = tmp_path_factory.mktemp("ledger") / "ledger.sqlite3"
+    monkeypatch.setenv("BATCHSHEET_LEDGER", str(path))
+    return path
+
+
 @pytest.fixture
 def run(capsys):
     """Run `batchsheet ARGS...` in-process and capture what the user sees."""

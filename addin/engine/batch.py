@@ -7,15 +7,19 @@ knows about Excel or files.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
 from .cells import cell_text
 from .fields import check_column, field_check
 from .findings import Finding, Problem, Report, column_letter
+
+if TYPE_CHECKING:
+    from .settings import CompanySettings
 
 Row = tuple[int, Sequence[Any]]
 
@@ -30,6 +34,10 @@ class Context:
     # The rows are about to become an import file (export, or a CSV checked as one), so
     # anything that would not be written is an error rather than a note.
     writing: bool = False
+    # The company's settings and master lists, as far as the user filled them in.
+    settings: CompanySettings | None = None
+    # The day "the current financial year" is counted from (tests fix it).
+    today: dt.date | None = None
 
 
 @dataclass(slots=True)

@@ -70,12 +70,32 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A check that needs company settings or the ledger: whether it ran, and on what."""
+
+    name: str
+    ran: bool
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.name, "ran": self.ran, "detail": self.detail}
+
+
 @dataclass
 class Report:
     """All findings of one batch, in sheet order."""
 
     format: str
     findings: list[Finding] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    # Accepted spellings the export rewrites (1000/000 -> 1000000): not problems, but a fix
+    # can make the sheet say what the file will.
+    rewrites: list[Finding] = field(default_factory=list)
+
+    def check(self, name: str, ran: bool, detail: str) -> None:
+        if not any(c.name == name for c in self.checks):
+            self.checks.append(Check(name, ran, detail))
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.row, column_index(f.column), f.severity != "error"))
@@ -94,4 +114,5 @@ class Report:
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [f.to_json() for f in self.findings],
+            "checks": [c.to_json() for c in self.checks],
         }

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from ..specs.model import (
+    SETTINGS_RULES,
     NotBefore,
     OnlyForDocumentTypes,
     PatternWhen,
@@ -15,11 +16,16 @@ from ..specs.model import (
     UniqueTogether,
     ZeroWhen,
 )
+from . import company_rules
 from .fields import decimal_or_none, parse_date
 from .findings import Finding, Report
 
 
 def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> None:
+    if isinstance(rule, SETTINGS_RULES):
+        # These say whether they ran even on an empty batch.
+        company_rules.apply(rule, spec, records, report, context)
+        return
     if not records:
         return
     kind = records[0].kind
@@ -55,6 +61,18 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
                 continue
             if source is not None and source.fullmatch(value):
                 record.values[index] = source.sub(rule.normalise_to or "", value)
+                report.rewrites.append(
+                    Finding(
+                        "warning",
+                        record.row,
+                        field.column,
+                        field.label,
+                        rule.code,
+                        f"{field.label} {value} is written {record.values[index]} in the file.",
+                        value,
+                        record.values[index],
+                    )
+                )
                 continue
             if value:
                 add(record, rule.message)

@@ -102,3 +102,10 @@ def column_format(layout: Layout, index: int) -> str:
         return "@"
     formats.discard("@")
     return formats.pop() if len(formats) == 1 else "General"
+
+
+SETTINGS_SHEET = "Settings"
+AUDIT_SHEET = "Audit"
+AUDIT_HEADINGS = ("Cell", "Old", "New", "Rule", "Time")
+# The Settings sheet: block titles on row 1, column headings on row 2, values below.
+SETTINGS_FIRST_ROW = 3

@@ -11,7 +11,11 @@ from ..engine.csv_read import ReadError
 from ..engine.findings import Report
 from ..engine.identify import candidates
 from ..specs import SPECS, Spec
+from .fixes import CellFix, shown
 from .marks import Summary
+
+# Lines of a preview or a list of documents an alert shows before "… and N more".
+SHOWN_LINES = 15
 
 ALERT_TITLE = "Batchsheet"
 HELP_TEXT = (
@@ -19,6 +23,8 @@ HELP_TEXT = (
     "New batch: start a workbook from a format's template.\n"
     "Validate: mark bad cells red (errors) or amber (warnings); the Problems column says why.\n"
     "Clear marks: remove the marks; your data is not changed.\n"
+    "Fix: list the fixes that are certain (pasted spaces, codes as the master list has them, "
+    "12.5 % as 1250 ...) and make them only if you say Yes; each is logged on the Audit sheet.\n"
     "Export CSV: write the file your accounting system imports (refused while errors remain).\n"
     "Import CSV: open an exported batch or an export from your accounting system as a new "
     "workbook.\n\n"
@@ -118,3 +124,66 @@ def imported_text(done, note: str) -> str:
     if report.findings:
         text += "\n\n" + Summary.of(report).text()
     return text
+
+
+def reviewed_text(checked) -> str:
+    """Validate's summary: the problems, the documents' totals, and which checks ran."""
+    report: Report = checked.batch.report
+    text = Summary.of(report).text()
+    documents = checked.documents
+    if documents:
+        totals = checked.totals
+        lines = [
+            f"{len(documents)} documents: exclusive {totals['exclusive'] or '?'}, tax "
+            f"{totals['tax'] or '?'}, inclusive {totals['inclusive'] or '?'}."
+        ]
+        for d in documents[:SHOWN_LINES]:
+            lines.append(
+                f"Row {d.row} {d.label}: {_money(d.exclusive)} + {_money(d.tax)} = "
+                f"{_money(d.inclusive)}"
+            )
+        if len(documents) > SHOWN_LINES:
+            lines.append(f"… and {len(documents) - SHOWN_LINES} more.")
+        text += "\n\n" + "\n".join(lines)
+    ran = [c.name for c in report.checks if c.ran]
+    skipped = [c.name for c in report.checks if not c.ran]
+    if ran:
+        text += "\n\nChecked against your settings: " + "; ".join(ran) + "."
+    if skipped:
+        text += f"\nNot checked ({len(skipped)}): fill in the Settings sheet to check them."
+    return text
+
+
+def _money(d) -> str:
+    from ..engine.totals import money
+
+    return money(d) or "?"
+
+
+def ledger_text(checked, batch_id: int) -> str:
+    again = [f for f in checked.batch.report.findings if f.code == "already-exported"]
+    text = f"Recorded in the batch ledger as batch {batch_id}."
+    if again:
+        text += (
+            f"\n{len(again)} of its documents were exported before (first at row "
+            f"{again[0].row}): {again[0].message}"
+        )
+    return text
+
+
+def fix_preview_text(plan: list[CellFix]) -> str:
+    lines = [f"Batchsheet can fix {len(plan)} cells with certainty:"]
+    for f in plan[:SHOWN_LINES]:
+        lines.append(f"{f.cell}: {shown(f.old)!r} → {shown(f.new)!r} ({f.rule})")
+    if len(plan) > SHOWN_LINES:
+        lines.append(f"… and {len(plan) - SHOWN_LINES} more.")
+    lines.append("")
+    lines.append("Make these changes? Each is logged on the Audit sheet; no other cell changes.")
+    return "\n".join(lines)
+
+
+def fixed_text(plan: list[CellFix], report: Report) -> str:
+    return (
+        f"Fixed {len(plan)} cells; each change is on the Audit sheet.\n\n"
+        + Summary.of(report).text()
+    )

@@ -16,26 +16,53 @@ from typing import Any
 
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.csv_read import ReadError
+from ..engine.findings import column_index
+from ..engine.settings import CompanySettings, settings_from_grid
 from ..files import WriteRefused
+from ..ledger import Ledger, LedgerError
+from ..review import review
 from ..specs import SPECS, Spec
+from .book_fixes import audit_rows
+from .fixes import CellFix, plan_fixes
 from .grid import data_width, grid_rows
-from .layout import DATA_SHEET, FORMAT_NAME, INSTRUCTIONS_SHEET, Layout
-from .marks import Summary, marks_block
+from .layout import (
+    AUDIT_HEADINGS,
+    AUDIT_SHEET,
+    DATA_SHEET,
+    FORMAT_NAME,
+    INSTRUCTIONS_SHEET,
+    SETTINGS_SHEET,
+    Layout,
+)
+from .marks import marks_block
 from .plans import (
     ALERT_TITLE,
     HELP_TEXT,
     export_refused_text,
     exported_text,
+    fix_preview_text,
+    fixed_text,
     free_path,
     import_format,
     imported_text,
+    ledger_text,
     new_batch_path,
+    reviewed_text,
     suggested_export_name,
 )
+from .sheet_values import as_typed_text
 
 ENTRY_POINTS = {
     name: name
-    for name in ("validate", "clear_marks", "export_csv", "import_csv", "new_batch", "show_help")
+    for name in (
+        "validate",
+        "clear_marks",
+        "fix",
+        "export_csv",
+        "import_csv",
+        "new_batch",
+        "show_help",
+    )
 }
 # Sheets this large get a progress message in the status bar while they are checked.
 STATUS_BAR_ROWS = 5_000
@@ -59,6 +86,12 @@ def _alert(book: Any, text: str, *, critical: bool = False) -> None:
     book.app.alert(text, title=ALERT_TITLE, mode="critical" if critical else "info")
 
 
+def _status(book: Any, text: str | bool) -> None:
+    # Progress is a courtesy: an Excel without a status bar (a web client) goes without.
+    with contextlib.suppress(Exception):
+        book.app.status_bar = text
+
+
 @contextlib.contextmanager
 def _button(book: Any | None) -> Iterator[Any]:
     """The calling workbook; any failure inside becomes a plain alert, never a traceback."""
@@ -74,7 +107,8 @@ def _button(book: Any | None) -> Iterator[Any]:
 def book_format(book: Any) -> Spec | None:
     """The format a workbook records in its defined name, or None for any other workbook."""
     try:
-        refers_to = book.names[FORMAT_NAME].refers_to
+        # xlwings' Names is called, not indexed: book.names("name").
+        refers_to = book.names(FORMAT_NAME).refers_to
     except Exception:
         return None
     name = str(refers_to).lstrip("=").strip().strip('"')
@@ -98,17 +132,29 @@ def _data(book: Any) -> tuple[Any, Spec, list[list[Any]]]:
     return sheet, spec, [list(row) for row in values or []]
 
 
+def _settings(book: Any, spec: Spec) -> CompanySettings | None:
+    """The workbook's Settings sheet, read in one call; None when it has none."""
+    try:
+        sheet = book.sheets[SETTINGS_SHEET]
+    except Exception:
+        return None
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return settings_from_grid(spec.settings, [list(r) for r in values or []])
+
+
 def _validate(book: Any, *, writing: bool = False) -> tuple[Any, Batch, list[list[Any]]]:
     sheet, spec, values = _data(book)
     rows = grid_rows(spec, values)
+    context = Context(writing=writing, settings=_settings(book, spec))
     busy = len(rows) >= STATUS_BAR_ROWS
     if busy:
-        book.app.status_bar = f"Batchsheet: checking {len(rows):,} rows…"
+        _status(book, f"Batchsheet: checking {len(rows):,} rows…")
     try:
-        batch = validate_rows(spec, rows, typed=True, context=Context(writing=writing))
+        batch = validate_rows(spec, rows, typed=True, context=context)
     finally:
         if busy:
-            book.app.status_bar = False
+            _status(book, False)
     return sheet, batch, values
 
 
@@ -127,8 +173,9 @@ def validate(book: Any | None = None) -> None:
     """Validate: mark every bad cell and summarise what was found."""
     with _button(book) as book:
         sheet, batch, values = _validate(book)
+        checked = review(batch, Ledger())
         _write_marks(sheet, batch, values)
-        _alert(book, Summary.of(batch.report).text())
+        _alert(book, reviewed_text(checked))
 
 
 def clear_marks(book: Any | None = None) -> None:
@@ -154,7 +201,91 @@ def export_csv(path: str, book: Any | None = None) -> None:
             _write_marks(sheet, batch, values)
             _alert(book, export_refused_text(batch.report), critical=True)
             return
-        _alert(book, exported_text(done))
+        _alert(book, exported_text(done) + "\n" + _record(batch, Path(path)))
+
+
+def _record(batch: Batch, path: Path) -> str:
+    """Remember the export in the batch ledger; what to tell the user about it."""
+    ledger = Ledger()
+    try:
+        checked = review(batch, ledger)
+        return ledger_text(checked, ledger.record(batch.spec.name, path, checked.documents))
+    except LedgerError as e:
+        return f"The export is not in the batch ledger: {e}"
+
+
+def fix(book: Any | None = None) -> None:
+    """Fix: list the certain fixes, and write them (logged on the Audit sheet) only on Yes."""
+    with _button(book) as book:
+        sheet, spec, values = _data(book)
+        rows = grid_rows(spec, values)
+        context = Context(settings=_settings(book, spec))
+        plan = plan_fixes(spec, rows, context, locked=_formula_cells(sheet, values))
+        if not plan:
+            _alert(book, "Nothing to fix with certainty. Validate marks what needs a look.")
+            return
+        answer = book.app.alert(
+            fix_preview_text(plan), title=ALERT_TITLE, buttons="yes_no", mode="info"
+        )
+        if answer != "yes":
+            return
+        _write_fixes(sheet, plan)
+        _write_audit(book, plan)
+        sheet, batch, values = _validate(book)
+        _write_marks(sheet, batch, values)
+        _alert(book, fixed_text(plan, batch.report))
+
+
+def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
+    """Cells holding formulas (1-based row, column), read in one call: never fixed."""
+    if not values:
+        return set()
+    width = max(len(r) for r in values)
+    formulas = sheet.range((1, 1), (len(values), width)).options(ndim=2).formula
+    return {
+        (r, c)
+        for r, row in enumerate(formulas or [], start=1)
+        for c, text in enumerate(row, start=1)
+        if isinstance(text, str) and text.startswith("=")
+    }
+
+
+def _write_fixes(sheet: Any, plan: list[CellFix]) -> None:
+    """The fixed cells, one call per run of neighbouring cells in a column."""
+    by_column: dict[int, list[CellFix]] = {}
+    for f in plan:
+        by_column.setdefault(column_index(f.column), []).append(f)
+    for column, fixes in by_column.items():
+        fixes.sort(key=lambda f: f.row)
+        run: list[CellFix] = []
+        for f in fixes:
+            if run and f.row != run[-1].row + 1:
+                _write_run(sheet, column, run)
+                run = []
+            run.append(f)
+        _write_run(sheet, column, run)
+
+
+def _write_run(sheet: Any, column: int, run: list[CellFix]) -> None:
+    if run:
+        sheet.range((run[0].row, column)).value = [[as_typed_text(f.new)] for f in run]
+
+
+def _write_audit(book: Any, plan: list[CellFix]) -> None:
+    """Append the changes to the Audit sheet (made on first use), in one write."""
+    rows = audit_rows(plan, dt.datetime.now())
+    try:
+        sheet = book.sheets[AUDIT_SHEET]
+        last = sheet.used_range.last_cell.row
+        first = last + 1 if sheet.range((1, 1)).value is not None else 1
+    except Exception:
+        sheet = book.sheets.add(AUDIT_SHEET, after=book.sheets[len(book.sheets) - 1])
+        first = 1
+    if first == 1:
+        rows = [list(AUDIT_HEADINGS), *rows]
+    target = sheet.range((first, 1), (first + len(rows) - 1, len(AUDIT_HEADINGS)))
+    target.number_format = "@"
+    target.value = [[as_typed_text(v) for v in row] for row in rows]
 
 
 def import_csv(path: str, book: Any | None = None) -> None:

@@ -48,3 +48,15 @@ def field_value(f: FieldSpec, text: str) -> object:
 
 def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and bool(FORMULA_LIKE.match(value))
+
+
+# Text Excel would turn into a number, a date or a formula when it is written to a cell.
+_EXCEL_WOULD_CONVERT = re.compile(r"^[=+\-@\t\r]|^\s*[\d.,/:$%()-]+\s*$|^(?i:true|false)$")
+
+
+def as_typed_text(value: object) -> object:
+    """A value to write into a live cell: text that Excel would convert gets the `'` prefix
+    that makes Excel keep it as text (the prefix is not part of the value)."""
+    if isinstance(value, str) and _EXCEL_WOULD_CONVERT.search(value):
+        return "'" + value
+    return value

@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine.findings import column_letter
+from ..engine.settings import CompanySettings
 from ..files import write_atomically
 from ..specs import SPECS
 from ..specs.columns import ColumnSet, header_key
@@ -37,12 +38,14 @@ from .layout import (
     LAYOUT_VERSION,
     LISTS_SHEET,
     MARK_HEADINGS,
+    SETTINGS_SHEET,
     TABLE_NAME,
     Layout,
     column_format,
     number_format,
     sheet_spec,
 )
+from .settings_sheet import write_settings_sheet
 from .sheet_values import FORMULA_LIKE, field_value
 
 Marks = tuple[str, str, str]
@@ -80,7 +83,12 @@ class BatchWorkbookWriter:
     the template's), and the workbook keeps the spec's whole column set.
     """
 
-    def __init__(self, spec: Spec, columns: RecordSpec | None = None) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        columns: RecordSpec | None = None,
+        settings: CompanySettings | None = None,
+    ) -> None:
         self.spec = spec
         self.layout = Layout(sheet_spec(spec, columns))
         wb = Workbook(write_only=True)
@@ -92,6 +100,8 @@ class BatchWorkbookWriter:
         self.wb = wb
         self.sheet = wb.create_sheet(DATA_SHEET)
         write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout, spec)
+        if spec.settings.values or spec.settings.lists:
+            write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), spec.settings, settings)
         lists = wb.create_sheet(LISTS_SHEET)
         lists.sheet_state = "hidden"
         _data_sheet(self.sheet, self.layout, lists)
@@ -150,6 +160,9 @@ class BatchWorkbookWriter:
         for ws in self.wb.worksheets:
             with contextlib.suppress(Exception):
                 ws.close()
+            # openpyxl streams each sheet to a temporary file that only a save removes.
+            with contextlib.suppress(Exception):
+                ws._writer.cleanup()
 
     def save(self, path: Path, *, template: bool = False, replace: bool = False) -> Path:
         if self.layout.spec.layout == "table":

@@ -13,12 +13,14 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.csv_read import ReadError
+from ..engine.settings import CompanySettings, SettingsFile
 from ..files import write_atomically
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
 from .grid import data_width, grid_rows
-from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, Layout
+from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, SETTINGS_SHEET, Layout
 from .marks import marks_block
+from .settings_sheet import settings_of_workbook
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
 
@@ -28,6 +30,8 @@ class BookRows:
     spec: Spec
     rows: list[tuple[int, tuple[Any, ...]]]
     document_type: str | None = None
+    # The workbook's Settings sheet; None when it has none.
+    settings: CompanySettings | None = None
 
 
 def _defined_text(wb: Workbook, name: str) -> str | None:
@@ -107,15 +111,31 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
             values = list(ws.iter_rows(max_col=width, values_only=True))
         except Exception as e:
             raise ReadError(str(path), f"the sheet cannot be read: {_reason(e)}") from None
-        return BookRows(spec, grid_rows(spec, values), _defined_text(wb, DOCUMENT_TYPE_NAME))
+        settings = settings_of_workbook(wb, spec.settings, f"{path}, sheet {SETTINGS_SHEET}")
+        return BookRows(
+            spec, grid_rows(spec, values), _defined_text(wb, DOCUMENT_TYPE_NAME), settings
+        )
     finally:
         wb.close()
 
 
-def validate_book(path: Path, *, writing: bool = False, columns: ColumnSet | None = None) -> Batch:
-    """Validate a workbook; `writing` when its rows are about to become an import file."""
+def validate_book(
+    path: Path,
+    *,
+    writing: bool = False,
+    columns: ColumnSet | None = None,
+    settings: SettingsFile | None = None,
+) -> Batch:
+    """Validate a workbook; `writing` when its rows are about to become an import file.
+
+    `settings` (a settings file) replace the workbook's own Settings sheet.
+    """
     book = read_book(path, columns)
-    context = Context(document_type=book.document_type, writing=writing)
+    context = Context(
+        document_type=book.document_type,
+        writing=writing,
+        settings=settings.for_spec(book.spec.settings) if settings is not None else book.settings,
+    )
     return validate_rows(book.spec, book.rows, typed=True, context=context)
 
 

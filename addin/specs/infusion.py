@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from importlib import resources
 
-from .columns import ColumnSet, parse_column_set
-from .model import RecordSpec, Spec, UniqueTogether
+from .columns import ColumnSet, header_key, parse_column_set
+from .company import INFUSION_LISTS, INFUSION_VALUES
+from .model import (
+    AmountTotals,
+    DateInWindow,
+    DocumentKey,
+    FieldSpec,
+    InList,
+    RecordSpec,
+    SettingsSpec,
+    Spec,
+    UniqueTogether,
+)
 
 NAME = "infusion-customer-adjustments"
 DEFAULT_COLUMNS_FILE = "infusion_columns.json"
@@ -21,7 +32,26 @@ def default_columns() -> ColumnSet:
     return parse_column_set(text, DEFAULT_COLUMNS_FILE)
 
 
+INFUSION_SETTINGS = SettingsSpec(values=INFUSION_VALUES, lists=INFUSION_LISTS)
+
+
+def _lookup(f: FieldSpec) -> InList:
+    """A column's `lookup` as a rule: Infusion refuses a value its lists do not have.
+
+    The list column is the one named like the sheet column (a customer's Sort Key is looked
+    up among sort keys), else the list's codes.
+    """
+    assert f.lookup is not None
+    try:
+        columns = INFUSION_SETTINGS.list(f.lookup).columns
+    except KeyError:
+        columns = ()
+    column = next((c.key for c in columns if header_key(c.label) == header_key(f.label)), None)
+    return InList(field=f.key, list=f.lookup, column=column, severity="error")
+
+
 def _spec(columns: ColumnSet) -> Spec:
+    lookups = tuple(_lookup(f) for f in columns.fields if f.lookup and not f.export_only)
     return Spec(
         name=NAME,
         title="Infusion customer adjustments",
@@ -40,6 +70,15 @@ def _spec(columns: ColumnSet) -> Spec:
                 "every row posts a new adjustment, so this one would post twice. Delete it "
                 "if it is a copy.",
             ),
+            *lookups,
+            DateInWindow(field="date"),
+        ),
+        settings=INFUSION_SETTINGS,
+        totals=AmountTotals(
+            amount="amount", amount_is="amount_is", rate="gst_rate", list="gst_rates"
+        ),
+        document=DocumentKey(
+            fields=(("account_number", "sort_key"), ("date",), ("reference",), ("amount",))
         ),
         summary="Customers → …More Options → Import / Export → Customers Adjustments. One "
         "header row naming the columns exactly as Infusion's export does, then one new "

@@ -179,10 +179,220 @@ class UniqueTogether(_Frozen):
     message: str
 
 
+# Company settings: what a workbook's Settings sheet (or a settings file) may hold. A rule that
+# needs a setting or a master list runs only when the user has filled it in.
+
+SettingKind = Literal["month", "integer", "date", "text"]
+
+
+class SettingValue(_Frozen):
+    """One company-wide value (the month the financial year starts, the conversion date)."""
+
+    key: str
+    label: str
+    kind: SettingKind
+    help: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+class ListColumn(_Frozen):
+    """A column of a master list; the first column of a list holds its codes."""
+
+    key: str
+    label: str
+    kind: Literal["text", "rate"] = "text"
+    help: str = ""
+    # Values a bookkeeper may type in a flag column (a GL account's control/bank/tax kind).
+    choices: tuple[str, ...] | None = None
+    # An accepted spelling of the codes rewritten to the canonical one (1000/000 -> 1000000).
+    normalise_from: str | None = None
+    normalise_to: str | None = None
+
+
+class MasterListSpec(_Frozen):
+    """A list pasted from the accounting system's export: customers, GL accounts, ..."""
+
+    key: str
+    title: str
+    columns: tuple[ListColumn, ...]
+    help: str = ""
+
+    def column(self, key: str) -> ListColumn:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+class SettingsSpec(_Frozen):
+    """What a format's Settings sheet holds: values, then one block per master list."""
+
+    values: tuple[SettingValue, ...] = ()
+    lists: tuple[MasterListSpec, ...] = ()
+
+    def list(self, key: str) -> MasterListSpec:
+        for m in self.lists:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+
+class InList(_Frozen):
+    """A code that must be one of a master list's codes, once that list is filled in.
+
+    `column` names the list column to look in (default: its first); `when` limits the rule
+    to records whose other fields hold certain values (line type 4 looks in the items).
+    """
+
+    rule: Literal["in-list"] = "in-list"
+    record: str | None = None
+    field: str
+    list: str
+    column: str | None = None
+    when: dict[str, tuple[str, ...]] | None = None
+    severity: Severity = "warning"
+    code: str = "not-in-list"
+    message: str = ""
+
+
+class FlaggedInList(_Frozen):
+    """A code whose master-list entry carries a flag the user should look at (a GL control
+    account)."""
+
+    rule: Literal["flagged-in-list"] = "flagged-in-list"
+    record: str | None = None
+    field: str
+    list: str
+    column: str
+    values: tuple[str, ...]
+    when: dict[str, tuple[str, ...]] | None = None
+    severity: Severity = "warning"
+    code: str
+    message: str
+
+
+class PeriodMatchesDate(_Frozen):
+    """A period number that should be the period the date falls in under the financial year."""
+
+    rule: Literal["period-matches-date"] = "period-matches-date"
+    record: str | None = None
+    field: str
+    date: str
+    first_month: str = "first_month"
+    periods: str = "periods"
+    severity: Severity = "warning"
+    code: str = "period-not-date"
+
+
+class PriceIncludesTax(_Frozen):
+    """An inclusive price that should be the exclusive price plus the tax type's rate."""
+
+    rule: Literal["price-includes-tax"] = "price-includes-tax"
+    record: str | None = None
+    field: str
+    exclusive: str
+    tax: str
+    list: str
+    rate_column: str = "rate"
+    when: dict[str, tuple[str, ...]] | None = None
+    # How far apart the two may be: prices are rounded to cents.
+    tolerance: Decimal = Decimal("0.01")
+    severity: Severity = "warning"
+    code: str = "inclusive-price-mismatch"
+
+
+class RateOnForeignAccount(_Frozen):
+    """An exchange rate left at 1 (or blank) on an account the master list says is foreign."""
+
+    rule: Literal["rate-on-foreign-account"] = "rate-on-foreign-account"
+    record: str | None = None
+    field: str
+    account: str
+    list: str
+    currency_column: str = "currency"
+    home_currency: str = "home_currency"
+    severity: Severity = "warning"
+    code: str = "rate-one-foreign-account"
+
+
+class DateInWindow(_Frozen):
+    """A date that should fall on or after the conversion date and in the current
+    financial year."""
+
+    rule: Literal["date-in-window"] = "date-in-window"
+    record: str | None = None
+    field: str
+    not_before: str | None = "conversion_date"
+    financial_year: bool = True
+    first_month: str = "first_month"
+    severity: Severity = "warning"
+    code: str = "date-outside-window"
+
+
 Rule = Annotated[
-    PatternWhen | NotBefore | ZeroWhen | OnlyForDocumentTypes | UniqueInBatch | UniqueTogether,
+    PatternWhen
+    | NotBefore
+    | ZeroWhen
+    | OnlyForDocumentTypes
+    | UniqueInBatch
+    | UniqueTogether
+    | InList
+    | FlaggedInList
+    | PeriodMatchesDate
+    | PriceIncludesTax
+    | RateOnForeignAccount
+    | DateInWindow,
     Field(discriminator="rule"),
 ]
+
+# Settings rules: each names the settings or lists it needs, and runs only once they are there.
+SETTINGS_RULES = (
+    InList,
+    FlaggedInList,
+    PeriodMatchesDate,
+    PriceIncludesTax,
+    RateOnForeignAccount,
+    DateInWindow,
+)
+
+
+class LineTotals(_Frozen):
+    """Document totals from Header/Detail lines: quantity × price, less the line discount."""
+
+    kind: Literal["lines"] = "lines"
+    record: str
+    quantity: str
+    exclusive: str
+    inclusive: str
+    # Percent × 100 (1250 is 12.5 %).
+    discount: str | None = None
+    when: dict[str, tuple[str, ...]] | None = None
+
+
+class AmountTotals(_Frozen):
+    """Totals of one-row documents: a signed amount, inclusive or exclusive of a named rate."""
+
+    kind: Literal["amount"] = "amount"
+    amount: str
+    amount_is: str | None = None
+    inclusive_word: str = "Inclusive"
+    rate: str | None = None
+    list: str | None = None
+    rate_column: str = "rate"
+
+
+Totals = Annotated[LineTotals | AmountTotals, Field(discriminator="kind")]
+
+
+class DocumentKey(_Frozen):
+    """What identifies a document to a person and, with its amounts, to the batch ledger.
+
+    Each entry is a field of the document's first record, or fields that stand in for one
+    another (Account Number or Sort Key): the first filled in counts.
+    """
+
+    fields: tuple[tuple[str, ...], ...]
 
 
 class DocumentType(_Frozen):
@@ -208,6 +418,9 @@ class Spec(_Frozen):
     # UTF-8 formats: whether the file starts with a byte-order mark unless asked otherwise.
     bom: bool = False
     summary: str = ""
+    settings: SettingsSpec = SettingsSpec()
+    totals: Totals | None = None
+    document: DocumentKey | None = None
 
     def record(self, keyword: str | None) -> RecordSpec:
         for r in self.records:

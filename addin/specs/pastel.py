@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .company import PASTEL_LISTS, PASTEL_VALUES
 from .model import (
+    DocumentKey,
     DocumentType,
     FieldSpec,
+    FlaggedInList,
+    InList,
+    LineTotals,
     NotBefore,
     OnlyForDocumentTypes,
     PatternWhen,
+    PeriodMatchesDate,
+    PriceIncludesTax,
+    RateOnForeignAccount,
     RecordSpec,
+    SettingsSpec,
     Spec,
     UniqueInBatch,
     ZeroWhen,
@@ -358,6 +367,41 @@ def _rules(party: str) -> tuple:
             "check it is not the same document entered twice.",
         ),
     ]
+    accounts = "suppliers" if party == "supplier" else "customers"
+    rules += [
+        # After the GL pattern rule, so 1000/000 is compared as 1000000.
+        InList(record="Header", field="account", list=accounts),
+        InList(record="Header", field="sales_analysis", list="sales_analysis"),
+        InList(record="Detail", field="code", list="items", when={"line_type": ("4",)}),
+        InList(record="Detail", field="code", list="gl_accounts", when={"line_type": ("6",)}),
+        InList(record="Detail", field="store", list="stores"),
+        InList(record="Detail", field="project", list="projects"),
+        InList(record="Detail", field="tax_type", list="tax_types", when=GOODS_LINES),
+        FlaggedInList(
+            record="Detail",
+            field="code",
+            list="gl_accounts",
+            column="kind",
+            values=("control", "bank", "tax"),
+            when={"line_type": ("6",)},
+            code="posting-to-control-account",
+            message="Documents should not post to control, bank or tax accounts directly: "
+            "Pastel posts to those itself (the debtors or creditors control account, the tax "
+            "account). Use an income, expense or asset account.",
+        ),
+        PeriodMatchesDate(record="Header", field="period", date="date"),
+        PriceIncludesTax(
+            record="Detail",
+            field="inclusive_price",
+            exclusive="unit_price",
+            tax="tax_type",
+            list="tax_types",
+            when=GOODS_LINES,
+        ),
+        RateOnForeignAccount(
+            record="Header", field="exchange_rate", account="account", list=accounts
+        ),
+    ]
     if party == "customer":
         rules.append(
             ZeroWhen(
@@ -370,6 +414,18 @@ def _rules(party: str) -> tuple:
             )
         )
     return tuple(rules)
+
+
+PASTEL_SETTINGS = SettingsSpec(values=PASTEL_VALUES, lists=PASTEL_LISTS)
+PASTEL_TOTALS = LineTotals(
+    record="Detail",
+    quantity="quantity",
+    exclusive="unit_price",
+    inclusive="inclusive_price",
+    discount="discount_percentage",
+    when=GOODS_LINES,
+)
+PASTEL_DOCUMENT = DocumentKey(fields=(("account",), ("date",), ("order_number",)))
 
 
 PASTEL_CUSTOMER = Spec(
@@ -387,6 +443,9 @@ PASTEL_CUSTOMER = Spec(
         DocumentType(key="debit-note", label="Debit note"),
     ),
     rules=_rules("customer"),
+    settings=PASTEL_SETTINGS,
+    totals=PASTEL_TOTALS,
+    document=PASTEL_DOCUMENT,
     warn_delimiters_in_text=True,
     summary="Process → Customers → batch → Import. One Header record per document followed by "
     "its Detail lines; no title row. The document type is the batch you import into.",
@@ -407,6 +466,9 @@ PASTEL_SUPPLIER = Spec(
         DocumentType(key="supplier-credit-note", label="Supplier credit note"),
     ),
     rules=_rules("supplier"),
+    settings=PASTEL_SETTINGS,
+    totals=PASTEL_TOTALS,
+    document=PASTEL_DOCUMENT,
     warn_delimiters_in_text=True,
     summary="Process → Suppliers → batch → Import. One Header record per document followed by "
     "its Detail lines; no title row. The document type is the batch you import into.",

@@ -36,7 +36,8 @@ Public Sub RunButton(ByVal tag As String)
     argument = TagArgument(tag)
 
     Select Case action
-    Case "validate", "clear_marks"
+    Case "validate", "clear_marks", "fix"
+        ' Fix previews its changes in Python and asks Yes/No there before writing any cell.
         If Not HaveWorkbook() Then Exit Sub
         RunPython PythonCall(action)
     Case "export_csv"

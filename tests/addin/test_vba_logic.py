@@ -65,6 +65,7 @@ def test_python_text_carries_any_path_through_safely(vba: Interpreter, path: str
     ("tag", "dialog_answer", "expected_call"),
     [
         ("validate", None, ("validate", ())),
+        ("fix", None, ("fix", ())),
         ("clear_marks", None, ("clear_marks", ())),
         ("show_help", None, ("show_help", ())),
         (

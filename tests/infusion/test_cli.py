@@ -60,7 +60,7 @@ def test_check_rows_are_file_lines_and_validate_rows_are_sheet_rows(run, tmp_pat
     assert [(f["row"], f["column"], f["code"]) for f in result["findings"]] == [
         (3, "B", "not-a-date")
     ]
-    assert set(result) == {"format", "errors", "warnings", "findings"}
+    assert {"format", "errors", "warnings", "findings"} <= set(result)
 
 
 def test_validate_mark_writes_the_marking_columns_right_of_the_data(run, tmp_path: Path):

@@ -1,0 +1,151 @@
+"""Certain fixes: the corrections validation already knows, gathered into a plan of cells.
+
+Validation puts a fix on a finding when the correction is certain (a pasted non-breaking
+space, `12.5` % written as `1250`, a code whose leading zeros Excel dropped). The plan takes
+the fixes of the kinds listed in CERTAIN, applies them to a copy of the sheet's values,
+validates again (one fix can reveal the next: a trimmed code may then need its capitals), and
+lists every cell that ends up different. What is applied is exactly that list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine.batch import Batch, Context, validate_rows
+from ..engine.findings import Finding, column_index, column_letter
+from ..specs.model import FieldSpec, Spec
+from .sheet_values import field_value
+
+# Finding codes whose fix is certain, and what the Audit sheet calls the change.
+CERTAIN = {
+    "surrounding-spaces": "trim surrounding spaces",
+    "pasted-characters": "replace pasted characters (non-breaking or zero-width spaces, "
+    "smart quotes)",
+    "formatted-number": "plain number",
+    "not-a-number": "plain number",
+    "not-whole": "percentage × 100 (12.5 → 1250)",
+    "not-a-date": "date as DD/MM/YYYY",
+    "unknown-keyword": "record word spelled as the format has it",
+    "not-allowed": "flag as Y or N",
+    "too-many-decimals": "binary float artefact rounded",
+    "not-in-list": "code as the master list has it",
+    "gl-code-digits": "GL account as 7 digits (1000/000 → 1000000)",
+    "header-spelling": "column name as Infusion spells it",
+}
+# One fix can make another visible; real sheets settle in two or three rounds.
+ROUNDS = 5
+
+Rows = list[tuple[int, tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class CellFix:
+    row: int
+    column: str
+    old: Any
+    new: Any
+    rule: str
+
+    @property
+    def cell(self) -> str:
+        return f"{self.column}{self.row}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cell": self.cell,
+            "old": shown(self.old),
+            "new": shown(self.new),
+            "rule": self.rule,
+        }
+
+
+def shown(value: Any) -> str:
+    """A cell value as the preview and the Audit sheet show it."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def certain(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.code in CERTAIN and f.fix is not None and f.column]
+
+
+def plan_fixes(
+    spec: Spec,
+    rows: Rows,
+    context: Context,
+    *,
+    locked: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+) -> list[CellFix]:
+    """Every cell a certain fix changes, with its value before and after.
+
+    `rows` are the sheet's numbered rows as the engine reads them; `locked` cells (row,
+    1-based column), such as formulas, are never changed.
+    """
+    original = {number: cells for number, cells in rows}
+    current = {number: list(cells) for number, cells in rows}
+    rules: dict[tuple[int, int], list[str]] = {}
+    header = rows[0][0] if spec.layout == "table" and rows else 0
+    for _ in range(ROUNDS):
+        batch = validate_rows(
+            spec, [(n, tuple(c)) for n, c in current.items()], typed=True, context=context
+        )
+        changed = False
+        done: set[tuple[int, int]] = set()
+        for f in certain([*batch.report.findings, *batch.report.rewrites]):
+            place = (f.row, column_index(f.column))
+            cells = current.get(f.row)
+            if cells is None or place in done or place in locked or place[1] > len(cells):
+                continue
+            value = _cell_value(spec, batch, place, cells, f.fix or "", header)
+            if value == cells[place[1] - 1]:
+                continue
+            cells[place[1] - 1] = value
+            done.add(place)
+            rule = CERTAIN[f.code]
+            if rule not in rules.setdefault(place, []):
+                rules[place].append(rule)
+            changed = True
+        if not changed:
+            break
+    plan = []
+    for (row, column), names in sorted(rules.items()):
+        old, new = original[row][column - 1], current[row][column - 1]
+        if old != new:
+            plan.append(CellFix(row, column_letter(column), old, new, "; ".join(names)))
+    return plan
+
+
+def _cell_value(
+    spec: Spec, batch: Batch, place: tuple[int, int], cells: list[Any], text: str, header: int
+) -> Any:
+    """The value a fixed cell gets: a number or date where the field's cell holds one."""
+    f = _field_at(spec, batch, place, cells, header)
+    if f is None:
+        return text if text != "" else None
+    return field_value(f, text)
+
+
+def _field_at(
+    spec: Spec, batch: Batch, place: tuple[int, int], cells: list[Any], header: int
+) -> FieldSpec | None:
+    row, column = place
+    if spec.layout == "table":
+        # The header row holds names, kept as text.
+        if row == header or batch.columns is None:
+            return None
+        fields = batch.columns.fields
+        return fields[column - 1] if column <= len(fields) else None
+    keyword = cells[0].strip() if cells and isinstance(cells[0], str) else None
+    try:
+        kind = spec.record(keyword)
+    except KeyError:
+        return None
+    return kind.fields[column - 1] if column <= len(kind.fields) else None

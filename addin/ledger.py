@@ -1,0 +1,225 @@
+"""The batch ledger: every document Batchsheet exported, so a second export is caught.
+
+Importing the same document twice posts it twice, and nothing in an accounting system's
+import stops that. Each successful export records a fingerprint of every document (its
+identity and amounts) with the time and the file; Validate warns when a document of the
+batch was already exported in an earlier batch.
+
+A small SQLite file: it survives restarts, and SQLite's transactions keep two exports at once
+from corrupting it. Reading it never creates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine.batch import Batch
+from .engine.findings import Finding
+from .engine.totals import DocumentTotal
+
+ENV = "BATCHSHEET_LEDGER"
+CHECK_NAME = "Documents against the batch ledger"
+ALREADY_EXPORTED = "already-exported"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    exported_at TEXT NOT NULL,
+    format TEXT NOT NULL,
+    file TEXT NOT NULL,
+    documents INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    batch INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    label TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_fingerprint ON documents(fingerprint);
+"""
+# SQLite allows this many bound values in one statement on every version we meet.
+_CHUNK = 500
+
+
+class LedgerError(Exception):
+    """The ledger file cannot be read or written; the message names it."""
+
+
+@dataclass(frozen=True)
+class LedgerBatch:
+    id: int
+    exported_at: str
+    format: str
+    file: str
+    documents: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "exported_at": self.exported_at,
+            "format": self.format,
+            "file": self.file,
+            "documents": self.documents,
+        }
+
+
+def default_path() -> Path:
+    """The ledger in use: $BATCHSHEET_LEDGER, else .batchsheet/ledger.sqlite3 in the home."""
+    configured = os.environ.get(ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return Path.home() / ".batchsheet" / "ledger.sqlite3"
+
+
+class Ledger:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+
+    @contextmanager
+    def _connect(self, *, create: bool) -> Iterator[sqlite3.Connection]:
+        if create:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise LedgerError(f"{self.path}: cannot create the ledger's folder: {e}") from None
+        mode = "rwc" if create else "rw"
+        try:
+            connection = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode={mode}",
+                uri=True,
+                timeout=30,
+                isolation_level=None,
+            )
+        except sqlite3.Error as e:
+            raise LedgerError(f"{self.path}: cannot open the batch ledger: {e}") from None
+        try:
+            with closing(connection):
+                connection.execute("PRAGMA foreign_keys = ON")
+                if create:
+                    connection.executescript(_SCHEMA)
+                yield connection
+        except sqlite3.Error as e:
+            raise LedgerError(f"{self.path}: the batch ledger cannot be used: {e}") from None
+
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def record(self, format_name: str, file: Path, documents: Iterable[DocumentTotal]) -> int:
+        """Remember an exported batch; returns its id."""
+        documents = list(documents)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        with self._connect(create=True) as db:
+            # IMMEDIATE: the write lock is taken at once, so a concurrent export waits for it.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = db.execute(
+                    "INSERT INTO batches (exported_at, format, file, documents) "
+                    "VALUES (?, ?, ?, ?)",
+                    (now, format_name, str(Path(file).resolve()), len(documents)),
+                )
+                batch_id = int(cursor.lastrowid or 0)
+                db.executemany(
+                    "INSERT INTO documents (batch, fingerprint, row, label) VALUES (?, ?, ?, ?)",
+                    [(batch_id, d.fingerprint, d.row, d.label) for d in documents],
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return batch_id
+
+    def earlier(self, fingerprints: Iterable[str]) -> dict[str, LedgerBatch]:
+        """For each fingerprint exported before, the first batch that held it."""
+        if not self.exists:
+            return {}
+        wanted = list(dict.fromkeys(fingerprints))
+        found: dict[str, LedgerBatch] = {}
+        with self._connect(create=False) as db:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT d.fingerprint, b.id, b.exported_at, b.format, b.file, b.documents "
+                    f"FROM documents d JOIN batches b ON b.id = d.batch "
+                    f"WHERE d.fingerprint IN ({marks}) ORDER BY b.id",
+                    chunk,
+                ).fetchall()
+                for fp, *batch in rows:
+                    found.setdefault(fp, LedgerBatch(*batch))
+        return found
+
+    def batches(self) -> list[LedgerBatch]:
+        if not self.exists:
+            return []
+        with self._connect(create=False) as db:
+            rows = db.execute(
+                "SELECT id, exported_at, format, file, documents FROM batches ORDER BY id"
+            ).fetchall()
+        return [LedgerBatch(*r) for r in rows]
+
+    def forget(self, which: str) -> list[LedgerBatch]:
+        """Forget the batch with id `which`, or every batch exported to the file `which`."""
+        if not self.exists:
+            return []
+        with self._connect(create=True) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if which.isdigit():
+                    where, value = "id = ?", which
+                else:
+                    where, value = "file = ?", str(Path(which).resolve())
+                rows = db.execute(
+                    f"SELECT id, exported_at, format, file, documents FROM batches WHERE {where}",
+                    (value,),
+                ).fetchall()
+                gone = [LedgerBatch(*r) for r in rows]
+                for b in gone:
+                    db.execute("DELETE FROM documents WHERE batch = ?", (b.id,))
+                    db.execute("DELETE FROM batches WHERE id = ?", (b.id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return gone
+
+
+def check_batch(batch: Batch, ledger: Ledger, documents: list[DocumentTotal]) -> None:
+    """Warn on every document of `batch` that an earlier export already holds."""
+    report = batch.report
+    if not documents:
+        return
+    try:
+        earlier = ledger.earlier(d.fingerprint for d in documents)
+    except LedgerError as e:
+        report.check(CHECK_NAME, False, str(e))
+        return
+    if not ledger.exists:
+        report.check(CHECK_NAME, False, f"no batch exported yet ({ledger.path})")
+        return
+    report.check(CHECK_NAME, True, str(ledger.path))
+    for d in documents:
+        before = earlier.get(d.fingerprint)
+        if before is None:
+            continue
+        when = before.exported_at.replace("T", " ")
+        report.findings.append(
+            Finding(
+                "warning",
+                d.row,
+                d.column,
+                "Document",
+                ALREADY_EXPORTED,
+                f"This document ({d.label}) was already exported on {when} to "
+                f"{Path(before.file).name} (ledger batch {before.id}): importing it again posts "
+                "it twice. If that file was never imported, remove it from the ledger with "
+                f"`batchsheet ledger forget {before.id}`.",
+                d.label,
+            )
+        )
+    report.sort()
