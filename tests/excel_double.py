@@ -29,6 +29,8 @@ class App:
     def __init__(self, calls: Calls):
         self.calls = calls
         self.alerts: list[tuple[str, str | None]] = []
+        # What the user answers to Yes/No alerts, in turn.
+        self.answers: list[str] = []
         self._status: str | bool = False
 
     def alert(
@@ -36,6 +38,8 @@ class App:
     ):
         self.calls.add("alert", prompt)
         self.alerts.append((prompt, mode))
+        if buttons == "yes_no":
+            return self.answers.pop(0)
         return "ok"
 
     @property
@@ -79,7 +83,23 @@ class Range:
         )
         for r, row in enumerate(rows, start=r1):
             for c, v in enumerate(row, start=c1):
+                # Excel keeps text typed with a leading ' as text, without the '.
+                if isinstance(v, str) and v.startswith("'"):
+                    v = v[1:]
                 self.sheet.set(r, c, v)
+
+    @property
+    def formula(self) -> list[list[str]]:
+        """Like Excel: a formula cell's formula, any other cell's value as text."""
+        self.sheet.calls.add("read formulas", (self.start, self.end))
+        (r1, c1), (r2, c2) = self.start, self.end
+        return [
+            [
+                self.sheet.formulas.get((r, c), _as_text(self.sheet.get(r, c)))
+                for c in range(c1, c2 + 1)
+            ]
+            for r in range(r1, r2 + 1)
+        ]
 
     def clear_contents(self) -> None:
         self.sheet.calls.add("clear", (self.start, self.end))
@@ -89,9 +109,15 @@ class Range:
                 self.sheet.cells.pop((r, c), None)
 
 
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 class Sheet:
     def __init__(self, name: str, calls: Calls, cells: dict[tuple[int, int], Any]):
         self.name, self.calls, self.cells = name, calls, cells
+        # Cells holding a formula: (row, column) -> its text; the value is in `cells`.
+        self.formulas: dict[tuple[int, int], str] = {}
 
     def get(self, r: int, c: int) -> Any:
         return self.cells.get((r, c))
@@ -131,13 +157,29 @@ class Names:
         return self._names[name]
 
 
+class Sheets(dict):
+    """Like xlwings' Sheets: indexed by name, and `add` makes a new one."""
+
+    def __init__(self, sheets: dict[str, Sheet], calls: Calls):
+        super().__init__(sheets)
+        self.calls = calls
+
+    def add(self, name: str | None = None, before=None, after=None) -> Sheet:
+        self.calls.add("add sheet", name)
+        sheet = Sheet(name or f"Sheet{len(self) + 1}", self.calls, {})
+        self[sheet.name] = sheet
+        return sheet
+
+
 class Book:
     """A workbook as Excel would show it to the entry points."""
 
     def __init__(self, sheets: dict[str, dict[tuple[int, int], Any]], names: dict[str, str]):
         self.calls = Calls()
         self.app = App(self.calls)
-        self._sheets = {n: Sheet(n, self.calls, cells) for n, cells in sheets.items()}
+        self._sheets = Sheets(
+            {n: Sheet(n, self.calls, cells) for n, cells in sheets.items()}, self.calls
+        )
         self.names = Names(names)
 
     @property

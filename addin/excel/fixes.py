@@ -30,6 +30,7 @@ CERTAIN = {
     "not-a-date": "date as DD/MM/YYYY",
     "unknown-keyword": "record word spelled as the format has it",
     "not-allowed": "flag as Y or N",
+    "not-encodable": "remove pasted characters the file cannot hold (zero-width spaces)",
     "too-many-decimals": "binary float artefact rounded",
     "not-in-list": "code as the master list has it",
     "gl-code-digits": "GL account as 7 digits (1000/000 → 1000000)",

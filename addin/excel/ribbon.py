@@ -276,13 +276,15 @@ def _write_audit(book: Any, plan: list[CellFix]) -> None:
     rows = audit_rows(plan, dt.datetime.now())
     try:
         sheet = book.sheets[AUDIT_SHEET]
-        last = sheet.used_range.last_cell.row
-        first = last + 1 if sheet.range((1, 1)).value is not None else 1
     except Exception:
-        sheet = book.sheets.add(AUDIT_SHEET, after=book.sheets[len(book.sheets) - 1])
+        sheet = None
+    if sheet is None:
+        sheet = book.sheets.add(AUDIT_SHEET)
         first = 1
-    if first == 1:
         rows = [list(AUDIT_HEADINGS), *rows]
+    else:
+        # The sheet was made with its headings on row 1: the log goes on below.
+        first = sheet.used_range.last_cell.row + 1
     target = sheet.range((first, 1), (first + len(rows) - 1, len(AUDIT_HEADINGS)))
     target.number_format = "@"
     target.value = [[as_typed_text(v) for v in row] for row in rows]
