@@ -16,6 +16,12 @@ COLUMNS = ("Record", "Column", "Field", "Required", "Format", "Allowed values", 
 WIDTHS = (10, 8, 24, 22, 30, 26, 70)
 TABLE_COLUMNS = ("Column", "Header", "Required", "Format", "Allowed values", "What it holds")
 TABLE_WIDTHS = (8, 24, 26, 30, 26, 80)
+SETTINGS_WORDS = (
+    "Settings sheet (optional): the financial year, the tax table and the lists you paste from "
+    "your accounting system's exports (customers, GL accounts ...), one block per list under "
+    "its heading. Validate checks codes, periods and prices against whatever is filled in and "
+    "skips the rest; its summary says which checks ran."
+)
 LOOKUP_WORDS = {
     "customers": "a customer of your Infusion company",
     "gl_accounts": "an account of your Infusion GL list",
@@ -106,6 +112,7 @@ def write_instructions(ws: Worksheet, layout: Layout, spec: Spec | None = None) 
         "marked red (errors) or amber (warnings), then press Export CSV.",
         f"The columns {', '.join(MARK_HEADINGS)} right of the data are written by Validate "
         "and never exported.",
+        SETTINGS_WORDS,
         "Mandatory fields: "
         + "; ".join(
             f"{r.keyword or 'every row'}: "
@@ -169,6 +176,7 @@ def _table_instructions(ws: Worksheet, layout: Layout, spec: Spec) -> None:
         "start new adjustments with the same columns.",
         f"The columns {', '.join(MARK_HEADINGS)} right of the data are written by Validate "
         "and never exported.",
+        SETTINGS_WORDS,
     ]
     rows: list[list[object]] = [[_styled(ws, spec.title, Font(bold=True, size=14))]]
     rows += [[_styled(ws, line)] for line in lines if line]
