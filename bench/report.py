@@ -69,6 +69,8 @@ def results_markdown(
             f"- Date: {machine['date']}",
             f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['system']}",
             f"- Python: {machine['python']}",
+            f"- Load average (1, 5, 15 min): {machine['load']}. Other work on the machine "
+            "inflates wall times; each figure's notes give the same ratio in CPU time.",
             f"- Code: `{machine['commit']}`",
             f"- Command: `{command}` (medians of {repeats} repeats; the CSV figure of at least 5)",
             "",

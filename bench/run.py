@@ -93,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
     )
     started = time.perf_counter()
+    load_before = _load()
     print(f"Preparing data in {args.out} (large size {records:,} rows) ...", flush=True)
     data = prepare(records, args.seed, args.out)
     print(f"  ready in {time.perf_counter() - started:.0f} s", flush=True)
@@ -125,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nTotal {time.perf_counter() - started:.0f} s; medians of {repeats} repeats.")
     if args.write_results:
         path = Path(__file__).resolve().parent / "RESULTS.md"
-        path.write_text(results_markdown(figures, command, machine(), repeats), encoding="utf-8")
+        facts = machine()
+        facts["load"] = f"{load_before} at the start, {facts['load']} at the end"
+        path.write_text(results_markdown(figures, command, facts, repeats), encoding="utf-8")
         print(f"Wrote {path}")
     return 1 if failed else 0
 
@@ -156,7 +159,15 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
         "commit": commit or "unknown",
+        "load": _load(),
     }
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

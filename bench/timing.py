@@ -15,6 +15,13 @@ class Timing:
     seconds: tuple[float, ...]
     # What the last repeat returned, so a figure can report what it measured (rows, errors).
     result: Any = None
+    # CPU time of this process per repeat: unlike wall time, other programs on a shared
+    # machine do not inflate it, so it checks the wall-time ratios.
+    cpu: tuple[float, ...] = ()
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
     @property
     def median(self) -> float:
@@ -33,18 +40,20 @@ def measure(fn: Callable[[], Any], repeats: int) -> Timing:
     side's repeat cannot tilt the ratio.
     """
     seconds = []
+    cpu = []
     result = None
     for _ in range(repeats):
         result = None  # free the previous repeat's result before the next one starts
         gc.collect()
         gc.disable()
         try:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = fn()
             seconds.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         finally:
             gc.enable()
-    return Timing(tuple(seconds), result)
+    return Timing(tuple(seconds), result, tuple(cpu))
 
 
 def measure_together(fns: list[Callable[[], Any]], repeats: int) -> list[Timing]:
@@ -54,11 +63,13 @@ def measure_together(fns: list[Callable[[], Any]], repeats: int) -> list[Timing]
     happened to be running, so the ratios between them hold up on a busy machine.
     """
     seconds: list[list[float]] = [[] for _ in fns]
+    cpu: list[list[float]] = [[] for _ in fns]
     results: list[Any] = [None] * len(fns)
     for _ in range(repeats):
         for i, fn in enumerate(fns):
             results[i] = None
             t = measure(fn, 1)
             seconds[i].append(t.seconds[0])
+            cpu[i].append(t.cpu[0])
             results[i] = t.result
-    return [Timing(tuple(s), r) for s, r in zip(seconds, results)]
+    return [Timing(tuple(s), r, tuple(c)) for s, r, c in zip(seconds, results, cpu)]
