@@ -241,7 +241,10 @@ def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
     if not values:
         return set()
     width = max(len(r) for r in values)
-    formulas = sheet.range((1, 1), (len(values), width)).options(ndim=2).formula
+    formulas = sheet.range((1, 1), (len(values), width)).formula
+    if isinstance(formulas, str):
+        # A one-cell range answers its formula rather than a grid.
+        formulas = [[formulas]]
     return {
         (r, c)
         for r, row in enumerate(formulas or [], start=1)
