@@ -29,6 +29,8 @@ from .specs.model import RecordSpec, Spec
 
 # Problems after which a CSV cannot be placed on a sheet without dropping part of it.
 UNPLACEABLE = {"unbalanced-quote", "extra-field", "records-joined"}
+# The most characters Excel keeps in one cell; it cuts longer text when it opens the file.
+CELL_LIMIT = 32_767
 
 
 class ExportRefused(Exception):
@@ -129,12 +131,31 @@ def _refuse_unplaceable(
         raise ReadError(str(source), f"{len(rows)} records do not fit on one Excel sheet")
     for line, fields in rows:
         for c, value in enumerate(fields, start=1):
+            if len(value) > CELL_LIMIT:
+                raise ReadError(
+                    str(source),
+                    f"the field is {len(value):,} characters long; an Excel cell holds at most "
+                    f"{CELL_LIMIT:,}, so the rest would be lost; shorten it in a text editor first",
+                    line,
+                    column_letter(c),
+                )
             m = NOT_IN_WORKBOOK.search(value)
             if m:
                 raise ReadError(
                     str(source),
                     f"the field holds the control character U+{ord(m.group()):04X}, which an "
                     "Excel workbook cannot store; remove it from the file first",
+                    line,
+                    column_letter(c),
+                )
+            if "\r" in value:
+                # A sheet's XML keeps a carriage return only as a line feed, so the cell
+                # would read back changed. No format takes a line break in a field anyway.
+                raise ReadError(
+                    str(source),
+                    "the field holds a carriage return (a line break from another program), "
+                    "which a workbook cell turns into a different character; put the field on "
+                    "one line in a text editor first",
                     line,
                     column_letter(c),
                 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from .findings import Finding, column_letter
@@ -47,10 +48,50 @@ class Decoded:
     guess: tuple[int, int, str] | None = None
 
 
+# Where a line ends, as the CSV parser sees it: CRLF, LF or a lone CR (old Mac files, and
+# files pieced together from several programs). Every line number we report counts the same.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
 def _line_of(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
+    """The 1-based line and character of a byte offset."""
+    line, start = 1, 0
+    for m in _LINE_END_BYTES.finditer(data, 0, offset):
+        line, start = line + 1, m.end()
     return line, offset - start + 1
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE_END.split(text)
+
+
+def _column_at(before: str) -> str:
+    """The CSV column a line's text `before` a point ends in (quotes respected)."""
+    index, quoted = 0, False
+    for ch in before:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            index += 1
+    return column_letter(index + 1)
+
+
+def _refuse_at(path: str, data: bytes, offset: int, message: str) -> ReadError:
+    """A ReadError for the byte at `offset`, naming its line, column and character."""
+    line, char = _line_of(data, offset)
+    # Only ASCII commas and quotes matter for the column, so any 8-bit reading finds it.
+    before = data[offset - char + 1 : offset].decode("latin-1")
+    return ReadError(path, message.format(char=char), line, _column_at(before))
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16, with or without its byte-order mark: ASCII text with every other byte NUL."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return min(even, odd) == 0 and max(even, odd) >= len(sample) // 4
 
 
 def decode(data: bytes, path: str, target: str = "cp1252") -> Decoded:
@@ -64,23 +105,44 @@ def decode(data: bytes, path: str, target: str = "cp1252") -> Decoded:
         raise ReadError(path, "the file is empty: there is no record to read")
     nul = data.find(b"\x00")
     if nul >= 0:
-        line, col = _line_of(data, nul)
-        kind = "UTF-16 text" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "binary data"
-        raise ReadError(
+        if _looks_utf16(data):
+            raise ReadError(
+                path,
+                "this is UTF-16 text (Excel's 'Unicode Text'), not a CSV file we read; save "
+                "it from Excel as 'CSV UTF-8' or 'CSV (Comma delimited)'",
+                1,
+            )
+        raise _refuse_at(
             path,
-            f"this is {kind}, not a CSV file (a NUL byte at character {col}); "
-            "save it from Excel as 'CSV (Comma delimited)' or 'CSV UTF-8'",
-            line,
+            data,
+            nul,
+            "this is binary data, not a CSV file (a NUL byte at character {char}); save it "
+            "from Excel as 'CSV (Comma delimited)' or 'CSV UTF-8'",
         )
     had_bom = data.startswith(UTF8_BOM)
     body = data[3:] if had_bom else data
+    inner_bom = data.find(UTF8_BOM, 3 if had_bom else 1)
+    if inner_bom >= 0:
+        # Files joined with `copy a.csv+b.csv` carry the second file's mark mid-way; read
+        # on, it would sit unseen at the start of a field and change its value.
+        raise _refuse_at(
+            path,
+            data,
+            inner_bom,
+            "a UTF-8 byte-order mark at character {char}, in the middle of the file: it looks "
+            "like two files joined together; remove the mark (or join the files again by "
+            "copying their rows in a text editor)",
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         if had_bom:
-            line, _ = _line_of(data, utf8_error.start + 3)
-            raise ReadError(
-                path, "the file starts with a UTF-8 byte-order mark but is not valid UTF-8", line
+            raise _refuse_at(
+                path,
+                data,
+                utf8_error.start + 3,
+                "the file starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte "
+                f"0x{body[utf8_error.start]:02X} at character {{char}})",
             ) from None
     else:
         if had_bom or text.isascii() or _holds(text, target):
@@ -91,19 +153,21 @@ def decode(data: bytes, path: str, target: str = "cp1252") -> Decoded:
             return Decoded(text, "utf-8", had_bom)
         # Both readings are valid: say which was taken, where it matters, so it is never silent.
         offset = next(i for i, c in enumerate(text) if not _holds(c, target))
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        ends = list(_LINE_END.finditer(text, 0, offset))
+        line = len(ends) + 1
+        column = offset - (ends[-1].end() if ends else 0) + 1
         chosen.guess = (line, column, text[offset])
         return chosen
     try:
         text = body.decode(FALLBACK)
     except UnicodeDecodeError as e:
-        line, col = _line_of(body, e.start)
-        raise ReadError(
+        raise _refuse_at(
             path,
-            f"byte 0x{body[e.start]:02X} at character {col} is neither UTF-8 nor Windows-1252: "
-            "the file is in an encoding we do not read; save it as CSV UTF-8",
-            line,
+            body,
+            e.start,
+            f"byte 0x{body[e.start]:02X} at character {{char}} is neither UTF-8 nor "
+            "Windows-1252: the file is in an encoding we do not read (Latin-1 or ISO-8859-1?); "
+            "save it as CSV UTF-8",
         ) from None
     return Decoded(text, FALLBACK, False, ["read as Windows-1252: the file is not valid UTF-8"])
 
@@ -117,19 +181,34 @@ def _holds(text: str, encoding: str) -> bool:
 
 
 def sniff_semicolons(text: str, path: str) -> None:
-    """Refuse a file saved with `;` as the separator (what European Excel writes)."""
-    for number, line in enumerate(text.splitlines()[:5], start=1):
+    """Refuse a file saved with `;` as the separator (what European Excel writes).
+
+    The first non-blank line decides: it splits into more fields at `;` than at `,`. Fields
+    are counted as the CSV parser counts them (quotes respected), so a decimal comma
+    (`-287,50`) in a `;` file, or a `;` inside a quoted field of a `,` file, changes nothing.
+    """
+    for number, line in enumerate(_lines(text)[:5], start=1):
         if not line.strip():
             continue
-        if line.count(";") >= 2 and line.count(",") == 0:
+        by_semicolon = _field_count(line, ";")
+        by_comma = _field_count(line, ",")
+        if by_semicolon >= 2 and by_semicolon > by_comma:
             raise ReadError(
                 path,
-                "the fields are separated by ';', not ',' (Excel uses the Windows list "
-                "separator in some regions); save the file as 'CSV UTF-8' or change the list "
-                "separator to ',' and export again",
+                f"the fields are separated by ';', not ',' ({by_semicolon} fields at ';', "
+                f"{by_comma} at ','): Excel uses the Windows list separator in some regions; "
+                "save the file as 'CSV UTF-8' or change the list separator to ',' and export "
+                "again",
                 number,
             )
         return
+
+
+def _field_count(line: str, delimiter: str) -> int:
+    try:
+        return max((len(f) for f in csv.reader([line], delimiter=delimiter)), default=0)
+    except csv.Error:
+        return line.count(delimiter) + 1
 
 
 @dataclass
@@ -162,7 +241,7 @@ def parse(text: str) -> Parsed:
 
 
 def _bad_quote(text: str, line_number: int) -> Finding:
-    lines = text.splitlines()
+    lines = _lines(text)
     line = lines[line_number - 1] if line_number - 1 < len(lines) else ""
     field_index, in_quotes, opened_at, after_quote = 0, False, 0, False
     for ch in line:
