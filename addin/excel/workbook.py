@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
@@ -44,24 +45,128 @@ def _defined_text(wb: Workbook, name: str) -> str | None:
     return None
 
 
+# A workbook is a zip of XML parts. These bound what a file may make us decompress before
+# openpyxl sees it: a 100,000-row batch is about 85 MB of XML compressed about 10 to 1, so
+# the limits leave room for six times that, and refuse a "zip bomb" (a small file whose
+# parts expand to gigabytes) from its directory alone, before a byte is inflated.
+MAX_UNCOMPRESSED = 512 * 2**20
+MAX_PARTS = 10_000
+MAX_RATIO = 100
+RATIO_FROM = 2**20  # small parts may compress better than any sheet; they cost nothing
+
+_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel file (.xls) or another Office 97-2003 file"),
+)
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a file that is not a workbook's zip, or whose parts would expand past the limits.
+
+    The sizes come from the zip's directory; Python's zip reader never inflates a part past
+    the size the directory gives it, so a part that lies about its size fails its checksum
+    rather than growing.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except OSError as e:
+        raise ReadError(str(path), f"cannot read the file: {e.strerror or e}") from None
+    except Exception:  # BadZipFile, and ValueError or EOFError from a directory that lies
+        raise ReadError(str(path), _not_a_zip(path)) from None
+    if len(parts) > MAX_PARTS:
+        raise ReadError(
+            str(path), f"refused: the file holds {len(parts)} parts, too many for a workbook"
+        )
+    names = {p.filename for p in parts}
+    # Every Office file has this part; where the workbook itself lies, it says.
+    if "[Content_Types].xml" not in names:
+        what = "an OpenDocument spreadsheet (.ods)" if "content.xml" in names else "a zip archive"
+        raise ReadError(
+            str(path),
+            f"this is {what}, not an Excel workbook (.xlsx); "
+            "open it in Excel or LibreOffice and save it as an Excel workbook",
+        )
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNCOMPRESSED:
+        raise ReadError(
+            str(path),
+            f"refused: the workbook would expand to {total // 2**20:,} MB, more than the "
+            f"{MAX_UNCOMPRESSED // 2**20} MB Batchsheet reads (a damaged file or a zip bomb)",
+        )
+    for p in parts:
+        if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+            raise ReadError(
+                str(path),
+                f"refused: the part {p.filename} expands "
+                f"{p.file_size // max(p.compress_size, 1):,} times (a workbook's parts expand "
+                f"about 10 times; more than {MAX_RATIO} is a zip bomb)",
+            )
+
+
+def _not_a_zip(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+    if what is not None:
+        return f"this is {what}, not an Excel workbook (.xlsx)"
+    if head.startswith(b"PK"):
+        return (
+            "the workbook is incomplete or damaged (cut short while it was copied or saved?); "
+            "open the original in Excel and save it again"
+        )
+    if not head:
+        return "the file is empty, not an Excel workbook (.xlsx)"
+    return (
+        "this is not an Excel workbook (.xlsx); if it is a CSV file, bring it in with "
+        "`batchsheet import` (or the Import CSV button)"
+    )
+
+
 def open_book(path: Path, *, read_only: bool = True) -> Workbook:
     """Open a workbook for reading values, with a clear error for anything that is not one."""
     path = Path(path)
     if not path.is_file():
         raise ReadError(str(path), "no such file")
+    check_archive(path)
     try:
         return load_workbook(path, read_only=read_only, data_only=True, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise ReadError(
-            str(path), f"not an Excel workbook (.xlsx) that can be read: {_reason(e)}"
-        ) from None
     except Exception as e:  # openpyxl and defusedxml raise many kinds for damaged files
-        raise ReadError(str(path), f"the workbook is damaged or unsafe: {_reason(e)}") from None
+        raise _unreadable(path, e) from None
 
 
-def _reason(e: Exception) -> str:
+def _unreadable(path: Path, e: BaseException) -> ReadError:
+    """The clearest thing to say about a workbook openpyxl could not parse."""
+    cause: BaseException | None = e
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ReadError(
+                str(path),
+                "refused: the workbook's XML declares entities or a document type (an XML "
+                "entity or external-reference trick); Excel never writes these, and Batchsheet "
+                "does not expand them",
+            )
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(e, InvalidFileException):
+        return ReadError(str(path), f"not an Excel workbook (.xlsx) that can be read: {_reason(e)}")
+    # The zip was sound (check_archive): a part is missing, fails its checksum or is not XML.
+    return ReadError(str(path), f"the workbook is damaged: {_reason(e)}")
+
+
+def _reason(e: BaseException) -> str:
     text = str(e).strip() or type(e).__name__
     return text.splitlines()[0][:200]
+
+
+def sheet_values(path: Path, ws: Any, width: int | None) -> list[tuple[Any, ...]]:
+    """A sheet's rows of values. A read-only workbook parses a sheet only now, so a damaged
+    sheet shows here, not when the workbook opens."""
+    try:
+        return list(ws.iter_rows(max_col=width, values_only=True))
+    except Exception as e:
+        raise _unreadable(path, e) from None
 
 
 def book_spec(wb: Workbook, path: Path) -> Spec:
@@ -76,9 +181,7 @@ def book_spec(wb: Workbook, path: Path) -> Spec:
         raise ReadError(str(path), f"the workbook holds the format {name!r}, which is unknown")
     spec = SPECS[name]
     if spec.layout == "table" and COLUMNS_SHEET in wb.sheetnames:
-        text = "".join(
-            str(v) for (v,) in wb[COLUMNS_SHEET].iter_rows(max_col=1, values_only=True) if v
-        )
+        text = "".join(str(v) for (v,) in sheet_values(path, wb[COLUMNS_SHEET], 1) if v)
         try:
             spec = with_columns(spec, parse_column_set(text, f"{path}, sheet {COLUMNS_SHEET}"))
         except ColumnSetError as e:
@@ -107,10 +210,7 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
         # A records sheet's marking columns are not read; a header-row sheet's width is
         # only known from its header row.
         width = None if spec.layout == "table" else Layout(spec).data_width
-        try:
-            values = list(ws.iter_rows(max_col=width, values_only=True))
-        except Exception as e:
-            raise ReadError(str(path), f"the sheet cannot be read: {_reason(e)}") from None
+        values = sheet_values(path, ws, width)
         settings = settings_of_workbook(wb, spec.settings, f"{path}, sheet {SETTINGS_SHEET}")
         return BookRows(
             spec, grid_rows(spec, values), _defined_text(wb, DOCUMENT_TYPE_NAME), settings
@@ -143,10 +243,11 @@ def mark_book(path: Path, batch: Batch) -> None:
     """Write the marking columns of `batch` into the workbook at `path`, replacing old marks."""
     path = Path(path)
     keep_vba = path.suffix.lower() == ".xlsm"
+    check_archive(path)
     try:
         wb = load_workbook(path, keep_vba=keep_vba)
     except Exception as e:
-        raise ReadError(str(path), f"cannot open the workbook to mark it: {_reason(e)}") from None
+        raise _unreadable(path, e) from None
     ws = wb[DATA_SHEET]
     layout = Layout(batch.spec)
     first = layout.first_data_row
