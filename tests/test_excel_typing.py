@@ -198,3 +198,21 @@ def test_numbers_read_from_excel_as_floats_carry_no_artefacts(cents: int, places
     assert Decimal(number_text(as_excel_stores_it)) == exact
     assert number_text(0.1 + 0.2) == "0.3"
     assert canonical_number(Decimal(number_text(143.75 * 3)), 2) == "431.25"
+
+
+def test_cells_of_spaces_alone_keep_their_spaces(tmp_path: Path):
+    """openpyxl leaves such text unmarked, and Excel reads unmarked spaces as nothing."""
+    from python_calamine import CalamineWorkbook
+
+    from addin.excel.template import BatchWorkbookWriter
+
+    spec = get_spec("pastel-customer")
+    writer = BatchWorkbookWriter(spec)
+    writer.append(spec.record("Detail"), detail(store="  ", unit=" "))
+    book = writer.save(tmp_path / "spaces.xlsx")
+    with zipfile.ZipFile(book) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<t xml:space="preserve">  </t>' in sheet
+    row = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Batch").to_python()[2]
+    assert (row[5], row[13]) == (" ", "  ")
+    assert load_workbook(book)["Batch"]["N3"].value == "  "

@@ -10,9 +10,11 @@ import contextlib
 import datetime as dt
 import warnings
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import _writer as openpyxl_cell_writer
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -20,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import XML_NS
 
 from ..engine.findings import column_letter
 from ..engine.settings import CompanySettings
@@ -49,6 +52,17 @@ from .settings_sheet import write_settings_sheet
 from .sheet_values import FORMULA_LIKE, field_value
 
 Marks = tuple[str, str, str]
+
+
+def _keep_spaces(node: Any) -> None:
+    if node.text and node.text != node.text.strip():
+        node.set(f"{{{XML_NS}}}space", "preserve")
+
+
+# openpyxl marks surrounding spaces as significant (xml:space="preserve") only when the text
+# holds something else too, so a cell of spaces alone reads back empty in Excel and other
+# readers. Batchsheet keeps every value it imports.
+openpyxl_cell_writer.whitespace = _keep_spaces
 
 # A fixed timestamp keeps regenerated templates identical to the committed ones.
 BUILD_TIME = dt.datetime(2025, 1, 1)
