@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+from python_calamine import CalamineWorkbook
 
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.csv_read import ReadError
@@ -169,6 +171,40 @@ def sheet_values(path: Path, ws: Any, width: int | None) -> list[tuple[Any, ...]
         raise _unreadable(path, e) from None
 
 
+def data_values(path: Path, ws: Any, width: int | None) -> list[Sequence[Any]]:
+    """The data sheet's values from A1, through python-calamine where that is safe.
+
+    calamine (Rust) reads the same saved values about thirteen times faster than openpyxl.
+    It does not refuse XML entity declarations the way defusedxml does, so a workbook that
+    declares any is read by openpyxl, which refuses it; so is one calamine cannot read, for
+    openpyxl's precise message. Empty cells arrive as '' and dates as dates: the engine
+    reads both as openpyxl's None and datetimes.
+    """
+    if _declares_entities(path):
+        return sheet_values(path, ws, width)
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(DATA_SHEET)
+        rows: list[Sequence[Any]] = sheet.to_python(skip_empty_area=False)
+        top, left = sheet.start
+    except Exception:
+        return sheet_values(path, ws, width)
+    if left:
+        rows = [("",) * left + tuple(r) for r in rows]
+    return [()] * top + rows
+
+
+def _declares_entities(path: Path) -> bool:
+    # A DOCTYPE must come before the root element, so each part's opening bytes tell.
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
+                with archive.open(info) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return True
+    return False
+
+
 def book_spec(wb: Workbook, path: Path) -> Spec:
     name = _defined_text(wb, FORMAT_NAME)
     if name is None:
@@ -210,7 +246,7 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
         # A records sheet's marking columns are not read; a header-row sheet's width is
         # only known from its header row.
         width = None if spec.layout == "table" else Layout(spec).data_width
-        values = sheet_values(path, ws, width)
+        values = data_values(path, ws, width)
         settings = settings_of_workbook(wb, spec.settings, f"{path}, sheet {SETTINGS_SHEET}")
         return BookRows(
             spec, grid_rows(spec, values), _defined_text(wb, DOCUMENT_TYPE_NAME), settings
