@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
@@ -40,8 +42,7 @@ class Context:
     today: dt.date | None = None
 
 
-@dataclass(slots=True)
-class Record:
+class Record(NamedTuple):
     kind: RecordSpec
     row: int
     # Canonical text of every field of `kind`, in column order: what the CSV will hold.
@@ -49,6 +50,10 @@ class Record:
 
     def get(self, key: str) -> str:
         return self.values[self.kind.index(key)]
+
+
+# A batch has as many records as lines; made without a Python call each, they cost little.
+_new_record = partial(tuple.__new__, Record)
 
 
 @dataclass
@@ -118,9 +123,10 @@ def _split_records(
     grouped: dict[str | None, list[Row]] = {k: [] for k in keywords}
     order: list[tuple[str | None, int]] = []
     for number, cells in rows:
-        if all(map(is_blank, cells)):
-            continue
         raw = cells[0] if cells else None
+        # Nearly every row starts with its keyword: only a blank first cell needs the rest.
+        if is_blank(raw) and all(map(is_blank, cells)):
+            continue
         keyword = raw.strip() if isinstance(raw, str) else raw
         kind = keywords.get(keyword) if isinstance(keyword, str) else None
         if kind is None:
@@ -208,7 +214,7 @@ def _check_fields(
             if i not in overridden:
                 report.findings.append(finding(numbers[i], f, problem, raw[i]))
         canonical.append(checked)
-    return [Record(kind, n, list(vals)) for n, vals in zip(numbers, zip(*canonical))]
+    return list(map(_new_record, zip(repeat(kind), numbers, map(list, zip(*canonical)))))
 
 
 def _texts(

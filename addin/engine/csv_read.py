@@ -224,6 +224,24 @@ class Parsed:
 def parse(text: str) -> Parsed:
     """Rows of fields with the line each starts on; blank lines are skipped."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        records = None
+    # When no record spans lines, a record's line is its position: no per-row bookkeeping.
+    if records is not None and reader.line_num == len(records):
+        return Parsed(
+            [
+                (number, fields)
+                for number, fields in enumerate(records, start=1)
+                if len(fields) > 1 or (fields and fields[0].strip())
+            ]
+        )
+    return _parse_counting_lines(text)
+
+
+def _parse_counting_lines(text: str) -> Parsed:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     append = rows.append
     previous = 0
