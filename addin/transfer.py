@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine.batch import Batch, Context
+from .engine.bulk import without_cycle_collection
 from .engine.csv_batch import (
     batch_csv_bytes,
     batch_from_rows,
@@ -60,6 +61,7 @@ def read_csv_file(spec: Spec, path: Path) -> Batch:
     return read_csv_batch(spec, read_bytes(path), str(path))
 
 
+@without_cycle_collection
 def import_csv(
     spec: Spec,
     source: Path,

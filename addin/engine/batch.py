@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
+from .bulk import without_cycle_collection
 from .cells import cell_text
 from .fields import check_column, field_check
 from .findings import Finding, Problem, Report, column_letter
@@ -89,6 +90,7 @@ def finding(
     )
 
 
+@without_cycle_collection
 def validate_rows(
     spec: Spec, rows: Iterable[Row], *, typed: bool = False, context: Context | None = None
 ) -> Batch:
@@ -100,12 +102,13 @@ def validate_rows(
 
         return validate_table(spec, rows, typed=typed, context=context)
     report = Report(spec.name)
-    grouped, order = _split_records(spec, rows, report, context)
+    grouped, order = _split_records(spec, rows, report, context, typed)
     records_by_kind: dict[str | None, list[Record]] = {}
     for kind in spec.records:
         kind_rows = grouped.get(kind.keyword, [])
         records_by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
-    records = [records_by_kind[k][i] for k, i in order]
+    in_order = {k: iter(v) for k, v in records_by_kind.items()}
+    records = list(map(next, map(in_order.__getitem__, order)))
     _check_structure(records, report, context)
     for kind in spec.records:
         _check_required_when(kind, records_by_kind[kind.keyword], report)
@@ -116,31 +119,38 @@ def validate_rows(
 
 
 def _split_records(
-    spec: Spec, rows: Iterable[Row], report: Report, context: Context
-) -> tuple[dict[str | None, list[Row]], list[tuple[str | None, int]]]:
+    spec: Spec, rows: Iterable[Row], report: Report, context: Context, typed: bool
+) -> tuple[dict[str | None, list[Row]], list[str | None]]:
+    """Rows grouped by record kind, and the kind of each record in file order."""
     keywords = {r.keyword: r for r in spec.records}
     lowered = {k.lower(): k for k in keywords if k}
     grouped: dict[str | None, list[Row]] = {k: [] for k in keywords}
-    order: list[tuple[str | None, int]] = []
+    widths = {k: len(r.fields) for k, r in keywords.items()}
+    # A file's cells are text; a sheet's may be anything, and empty is None there.
+    empty = None if typed else ""
+    order: list[str | None] = []
     for number, cells in rows:
         raw = cells[0] if cells else None
-        # Nearly every row starts with its keyword: only a blank first cell needs the rest.
-        if is_blank(raw) and all(map(is_blank, cells)):
-            continue
-        keyword = raw.strip() if isinstance(raw, str) else raw
-        kind = keywords.get(keyword) if isinstance(keyword, str) else None
+        # Nearly every row starts with its keyword exactly; only the rest need a closer look.
+        kind = keywords.get(raw) if type(raw) is str else None
         if kind is None:
-            report.findings.append(_unknown_keyword(number, raw, lowered))
-            continue
-        width = len(kind.fields)
-        if len(cells) > width:
-            extra = _extra_cells(kind, number, cells, keywords, context)
-            if extra:
-                report.findings.extend(extra)
-            cells = cells[:width]
-        elif len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
-        order.append((kind.keyword, len(grouped[kind.keyword])))
+            if is_blank(raw) and all(map(is_blank, cells)):
+                continue
+            keyword = raw.strip() if isinstance(raw, str) else raw
+            kind = keywords.get(keyword) if isinstance(keyword, str) else None
+            if kind is None:
+                report.findings.append(_unknown_keyword(number, raw, lowered))
+                continue
+        width = widths[kind.keyword]
+        if len(cells) != width:
+            if len(cells) > width:
+                extra = _extra_cells(kind, number, cells, keywords, context)
+                if extra:
+                    report.findings.extend(extra)
+                cells = cells[:width]
+            else:
+                cells = [*cells, *([empty] * (width - len(cells)))]
+        order.append(kind.keyword)
         grouped[kind.keyword].append((number, cells))
     return grouped, order
 
@@ -200,7 +210,7 @@ def _check_fields(
     spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
 ) -> list[Record]:
     numbers = [n for n, _ in rows]
-    columns: list[list[Any]] = [list(c) for c in zip(*(cells for _, cells in rows))]
+    columns: list[Sequence[Any]] = list(zip(*(cells for _, cells in rows)))
     if not columns:
         columns = [[] for _ in kind.fields]
     canonical: list[list[str]] = []
@@ -222,7 +232,7 @@ def _texts(
 ) -> tuple[list[str], set[int]]:
     """Text of every cell of a column; positions whose own diagnosis an Excel error replaces."""
     if not typed:
-        return [v if v is not None else "" for v in raw], set()
+        return raw, set()
     texts: list[str] = []
     overridden: set[int] = set()
     for i, value in enumerate(raw):

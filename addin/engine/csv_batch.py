@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..specs.model import Spec
 from .batch import Batch, Context, validate_rows
+from .bulk import without_cycle_collection
 from .csv_read import UTF8_BOM, Parsed, decode, parse, sniff_semicolons
 from .csv_write import csv_text
 from .findings import Finding
@@ -58,6 +59,7 @@ def batch_from_rows(spec: Spec, parsed: Parsed, context: Context | None = None) 
     return batch
 
 
+@without_cycle_collection
 def read_csv_batch(spec: Spec, data: bytes, path: str, context: Context | None = None) -> Batch:
     """Validate a CSV file's records; raises ReadError when it is not a readable CSV at all."""
     return batch_from_rows(spec, parse_csv(data, path, spec.encoding), context)

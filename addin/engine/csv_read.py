@@ -187,7 +187,8 @@ def sniff_semicolons(text: str, path: str) -> None:
     are counted as the CSV parser counts them (quotes respected), so a decimal comma
     (`-287,50`) in a `;` file, or a `;` inside a quoted field of a `,` file, changes nothing.
     """
-    for number, line in enumerate(_lines(text)[:5], start=1):
+    # Only the opening lines matter: split off no more of the file than they need.
+    for number, line in enumerate(_LINE_END.split(text, maxsplit=5)[:5], start=1):
         if not line.strip():
             continue
         by_semicolon = _field_count(line, ";")

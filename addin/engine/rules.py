@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -19,6 +20,17 @@ from ..specs.model import (
 from . import company_rules
 from .fields import decimal_or_none, parse_date
 from .findings import Finding, Report
+
+
+def matching(records: list, when: dict[str, tuple[str, ...]]) -> list:
+    """The records whose fields hold one of the given values, for every field named."""
+    if not records:
+        return []
+    kind = records[0].kind
+    for key, allowed in when.items():
+        i, accepted = kind.index(key), set(allowed)
+        records = [r for r in records if r.values[i] in accepted]
+    return records
 
 
 def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> None:
@@ -50,12 +62,9 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
         )
 
     if isinstance(rule, PatternWhen):
-        when = [(kind.index(k), set(v)) for k, v in rule.when.items()]
         pattern = re.compile(rule.pattern, re.ASCII)
         source = re.compile(rule.normalise_from, re.ASCII) if rule.normalise_from else None
-        for record in records:
-            if not all(record.values[i] in allowed for i, allowed in when):
-                continue
+        for record in matching(records, rule.when):
             value = record.values[index]
             if pattern.fullmatch(value):
                 continue
@@ -78,19 +87,19 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
                 add(record, rule.message)
     elif isinstance(rule, NotBefore):
         other = kind.index(rule.other)
+        # A batch holds few distinct dates: read each once.
+        day = functools.lru_cache(maxsize=None)(parse_date)
         for record in records:
             later, earlier = record.values[index], record.values[other]
             if later and earlier:
-                a, b = parse_date(later), parse_date(earlier)
+                a, b = day(later), day(earlier)
                 if a is not None and b is not None and a < b:
                     add(record, rule.message)
     elif isinstance(rule, ZeroWhen):
-        when = [(kind.index(k), set(v)) for k, v in rule.when.items()]
-        for record in records:
-            if all(record.values[i] in allowed for i, allowed in when):
-                d = decimal_or_none(record.values[index])
-                if d is None or d == Decimal(0):
-                    add(record, rule.message)
+        for record in matching(records, rule.when):
+            d = decimal_or_none(record.values[index])
+            if d is None or d == Decimal(0):
+                add(record, rule.message)
     elif isinstance(rule, OnlyForDocumentTypes):
         possible = {t.key for t in spec.document_types} & set(rule.document_types)
         chosen = context.document_type

@@ -198,14 +198,17 @@ def validate_table(
     kind = header.columns
     width = len(kind.fields)
     data: list[Row] = []
+    # A file's cells are text; a sheet's may be anything, and empty is None there.
+    empty = None if typed else ""
     for number, cells in iterator:
         if all(map(is_blank, cells)):
             continue
-        if len(cells) > width:
-            report.findings.extend(_extra_cells(number, cells, width, context))
-            cells = cells[:width]
-        elif len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
+        if len(cells) != width:
+            if len(cells) > width:
+                report.findings.extend(_extra_cells(number, cells, width, context))
+                cells = cells[:width]
+            else:
+                cells = [*cells, *([empty] * (width - len(cells)))]
         data.append((number, cells))
     records = _check_fields(spec, kind, data, typed, report) if width else []
     _check_either(header, records, report)

@@ -15,6 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 from python_calamine import CalamineWorkbook
 
 from ..engine.batch import Batch, Context, validate_rows
+from ..engine.bulk import without_cycle_collection
 from ..engine.csv_read import ReadError
 from ..engine.settings import CompanySettings, SettingsFile
 from ..files import write_atomically
@@ -225,6 +226,7 @@ def book_spec(wb: Workbook, path: Path) -> Spec:
     return spec
 
 
+@without_cycle_collection
 def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
     """Every data row of a Batchsheet workbook with its sheet row number.
 
