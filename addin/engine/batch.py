@@ -8,10 +8,12 @@ knows about Excel or files.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..specs.model import FieldSpec, RecordSpec, Spec
@@ -128,6 +130,18 @@ def _split_records(
     widths = {k: len(r.fields) for k, r in keywords.items()}
     # A file's cells are text; a sheet's may be anything, and empty is None there.
     empty = None if typed else ""
+    rows = rows if isinstance(rows, list) else list(rows)
+    firsts = [cells[0] if cells else None for _, cells in rows]
+    if set(firsts) <= keywords.keys() - {None}:
+        # Every row starts with its keyword exactly (a file as written): group in bulk, and
+        # take the row by row path only if some row is not its kind's width.
+        for keyword in grouped:
+            grouped[keyword] = list(compress(rows, map(keyword.__eq__, firsts)))
+        if all(
+            set(map(len, map(itemgetter(1), group))) <= {widths[k]} for k, group in grouped.items()
+        ):
+            return grouped, firsts
+        grouped = {k: [] for k in keywords}
     order: list[str | None] = []
     for number, cells in rows:
         raw = cells[0] if cells else None
@@ -209,8 +223,8 @@ def _extra_cells(
 def _check_fields(
     spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
 ) -> list[Record]:
-    numbers = [n for n, _ in rows]
-    columns: list[Sequence[Any]] = list(zip(*(cells for _, cells in rows)))
+    numbers = list(map(itemgetter(0), rows))
+    columns: list[Sequence[Any]] = list(zip(*map(itemgetter(1), rows)))
     if not columns:
         columns = [[] for _ in kind.fields]
     canonical: list[list[str]] = []
@@ -292,15 +306,16 @@ def _no_details(header: Record, word: str) -> Finding:
 
 
 def _check_required_when(kind: RecordSpec, records: list[Record], report: Report) -> None:
+    values = [r.values for r in records]
     for i, f in enumerate(kind.fields):
         if not f.required_when:
             continue
         conditions = [
             (kind.index(k), set(v), kind.field(k).label, v) for k, v in f.required_when.items()
         ]
-        for record in records:
-            if record.values[i] != "":
-                continue
+        # Few cells are blank: find them in one pass over the column, then look closer.
+        blank = list(compress(records, map(operator.not_, map(itemgetter(i), values))))
+        for record in blank:
             for index, allowed, label, shown in conditions:
                 if record.values[index] in allowed:
                     report.findings.append(
