@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import difflib
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..specs.model import (
     DateInWindow,
@@ -25,7 +25,7 @@ from ..specs.model import (
     RecordSpec,
     Spec,
 )
-from .fields import PASTED, canonical_number, format_date, parse_date
+from .fields import PASTED, canonical_number, decimal_or_none, format_date, parse_date
 from .findings import Finding, Report
 from .settings import CompanySettings, MasterList, read_rate
 
@@ -310,14 +310,6 @@ def financial_year(today: dt.date, first_month: int) -> tuple[dt.date, dt.date]:
 # -- prices, tax and currency ----------------------------------------------------------------
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        d = Decimal(text) if text else None
-    except InvalidOperation:
-        return None
-    return d if d is not None and d.is_finite() else None
-
-
 def tax_rates(found: MasterList, column: str) -> dict[str, Decimal]:
     """Tax type -> rate; `1` also finds `01` (Pastel reads both as the same line)."""
     rates: dict[str, Decimal] = {}
@@ -358,7 +350,10 @@ def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> 
         if not code or not selected(record):
             continue
         rate = _rate_of(rates, code)
-        price, inclusive = _decimal(record.values[exclusive]), _decimal(record.values[index])
+        price, inclusive = (
+            decimal_or_none(record.values[exclusive]),
+            decimal_or_none(record.values[index]),
+        )
         if rate is None or price is None or inclusive is None:
             continue
         expected = price * (1 + rate / 100)
@@ -396,7 +391,7 @@ def _foreign(rule: RateOnForeignAccount, spec, records, report, settings, contex
         currency = foreign.get(record.values[account])
         if currency is None:
             continue
-        rate = _decimal(record.values[index] or "1")
+        rate = decimal_or_none(record.values[index] or "1")
         if rate != 1:
             continue
         message = (

@@ -573,7 +573,9 @@ def check_column(
 
 
 def decimal_or_none(text: str) -> Decimal | None:
+    """The number a canonical text holds; None for blank, non-numbers, NaN and infinities."""
     try:
-        return Decimal(text) if text else None
+        d = Decimal(text) if text else None
     except InvalidOperation:
         return None
+    return d if d is not None and d.is_finite() else None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..specs.model import AmountTotals, LineTotals, Spec
 from .batch import Batch, Record
 from .company_rules import tax_rates
-from .fields import canonical_number
+from .fields import canonical_number, decimal_or_none
 from .settings import CompanySettings
 
 CENT = Decimal("0.01")
@@ -50,14 +50,6 @@ class DocumentTotal:
 
 def money(d: Decimal | None) -> str | None:
     return None if d is None else canonical_number(d.quantize(CENT, ROUND_HALF_UP), 2)
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        d = Decimal(text) if text else None
-    except InvalidOperation:
-        return None
-    return d if d is not None and d.is_finite() else None
 
 
 def fingerprint(spec: Spec, key: tuple[str, ...], amounts: tuple[str, ...]) -> str:
@@ -133,13 +125,13 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
             continue
         if not all(record.values[i] in allowed for i, allowed in when):
             continue
-        q, p, g = (_decimal(record.values[i]) for i in (quantity, price, gross))
+        q, p, g = (decimal_or_none(record.values[i]) for i in (quantity, price, gross))
         if q is None or p is None or g is None:
             continue
         share = Decimal(1)
         if discount is not None:
             # Percent × 100: 1250 is 12.5 %.
-            share -= (_decimal(record.values[discount]) or Decimal(0)) / 10000
+            share -= (decimal_or_none(record.values[discount]) or Decimal(0)) / 10000
         exclusive += (q * p * share).quantize(CENT, ROUND_HALF_UP)
         inclusive += (q * g * share).quantize(CENT, ROUND_HALF_UP)
     close()
@@ -161,7 +153,7 @@ def _amount_documents(
         if totals.amount not in present:
             continue
         text = record.values[present[totals.amount]]
-        amount = _decimal(text)
+        amount = decimal_or_none(text)
         key, column = _key(spec, record)
         print_key = fingerprint(spec, key, (text,))
         if amount is None:
