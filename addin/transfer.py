@@ -89,7 +89,7 @@ def import_csv(
         # The header row becomes the sheet's own (row 1); the records go below it.
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
-    writer = BatchWorkbookWriter(spec, columns, settings)
+    writer = BatchWorkbookWriter(spec, columns, settings, rows=len(rows))
     layout = writer.layout
     records = {r.row: r for r in batch.records}
     sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}

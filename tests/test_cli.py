@@ -232,3 +232,26 @@ def test_validate_mark_writes_the_marks_the_template_colours(run, tmp_path: Path
     assert ws["AF3"].value.startswith("F: Period Number must be from 1 to 13")
     assert (ws["AD4"].value, ws["AE4"].value) == (None, "K")
     assert ws["F3"].value == 14 and ws["E3"].value == "ABC001"
+
+
+def test_an_imported_workbook_declares_a_size_that_covers_every_row(run, tmp_path: Path):
+    """Readers trust a sheet's declared size: it spares them a pass, and must hide no row."""
+    import zipfile
+
+    from addin.excel.template import BatchWorkbookWriter
+    from addin.specs import get_spec
+
+    rows = [header(order_number=f"PO-{n}") if n % 3 == 0 else detail() for n in range(30)]
+    source = write(tmp_path / "b.csv", csv_bytes(rows))
+    book = tmp_path / "b.xlsx"
+    assert run("import", source, "--format", "pastel-customer", "-o", book).code == 0
+    with zipfile.ZipFile(book) as z:
+        head = z.open("xl/worksheets/sheet1.xml").read(2000).decode()
+    assert '<dimension ref="A1:AF32" />' in head
+    ws = load_workbook(book, read_only=True)["Batch"]
+    assert ws.max_row == 32 and ws.cell(32, 1).value == "Detail"
+    writer = BatchWorkbookWriter(get_spec("pastel-customer"), rows=1)
+    writer.append(get_spec("pastel-customer").record("Detail"), detail())
+    with pytest.raises(ValueError, match="declared"):
+        writer.append(get_spec("pastel-customer").record("Detail"), detail())
+    writer.discard()

@@ -102,9 +102,14 @@ class BatchWorkbookWriter:
         spec: Spec,
         columns: RecordSpec | None = None,
         settings: CompanySettings | None = None,
+        *,
+        rows: int | None = None,
     ) -> None:
+        """`rows`: how many data rows will follow, when known. The sheet then declares its
+        size, which spares every reader a pass over the whole sheet to find it."""
         self.spec = spec
         self.layout = Layout(sheet_spec(spec, columns))
+        self.expected_rows = rows
         wb = Workbook(write_only=True)
         wb.properties.creator = "Batchsheet"
         wb.properties.title = spec.title
@@ -113,6 +118,11 @@ class BatchWorkbookWriter:
         wb.properties.lastModifiedBy = "Batchsheet"
         self.wb = wb
         self.sheet = wb.create_sheet(DATA_SHEET)
+        if rows is not None:
+            size = f"A1:{self.layout.mark_columns[-1]}{self.layout.caption_rows + rows}"
+            # openpyxl writes a <dimension> for a sheet that can say its size (write-only
+            # sheets cannot, as they stream); it must be known before the first row.
+            self.sheet.calculate_dimension = lambda: size
         write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout, spec)
         if spec.settings.values or spec.settings.lists:
             write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), spec.settings, settings)
@@ -158,6 +168,9 @@ class BatchWorkbookWriter:
         self, kind: RecordSpec | None, values: list[str], marks: Marks | None = None
     ) -> None:
         """One data row: a record's canonical texts, or (kind None) raw texts kept as text."""
+        if self.expected_rows is not None and self.rows >= self.expected_rows:
+            # A declared size smaller than the sheet would hide rows from readers that trust it.
+            raise ValueError(f"more than the {self.expected_rows} rows this sheet declared")
         if kind is None:
             row = self._cells(self._text_cells, [v if v != "" else None for v in values])
         else:
