@@ -56,3 +56,14 @@ def write_atomically(
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def read_user_text(path: Path, what: str, error: type[Exception]) -> str:
+    """A text file the user points at (UTF-8, a byte-order mark allowed), or `error` saying
+    in plain words why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise error(f"{path}: cannot read the {what}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: the {what} is not UTF-8 text") from None

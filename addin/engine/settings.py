@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ..files import read_user_text
 from ..specs.model import ListColumn, MasterListSpec, SettingsSpec, SettingValue
 from .cells import number_text
 from .fields import PASTED, format_date, parse_date
@@ -367,10 +368,5 @@ def load_settings(path: Path) -> SettingsFile:
         from ..excel.settings_sheet import settings_sheet_cells
 
         return SettingsFile(str(path), grid=settings_sheet_cells(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise SettingsError(f"{path}: cannot read the settings: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise SettingsError(f"{path}: the settings file is not UTF-8 text") from None
+    text = read_user_text(path, "settings file", SettingsError)
     return parse_settings(text, str(path))

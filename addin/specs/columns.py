@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..engine.findings import column_letter
+from ..files import read_user_text
 from .model import FieldSpec, RecordSpec, Spec
 
 # Invisible characters that arrive on header names copied from elsewhere.
@@ -123,12 +124,7 @@ def _check_consistent(fields: list[FieldSpec], origin: str) -> None:
 
 def load_column_set(path: Path) -> ColumnSet:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise ColumnSetError(f"{path}: cannot read the column set: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise ColumnSetError(f"{path}: the column set is not UTF-8 text") from None
+    text = read_user_text(path, "column set", ColumnSetError)
     return parse_column_set(text, str(path))
 
 
