@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import count
 
 from .findings import Finding, column_letter
 
@@ -231,6 +232,8 @@ def parse(text: str) -> Parsed:
         records = None
     # When no record spans lines, a record's line is its position: no per-row bookkeeping.
     if records is not None and reader.line_num == len(records):
+        if records and min(map(len, records)) > 1:
+            return Parsed(list(zip(count(1), records)))
         return Parsed(
             [
                 (number, fields)
