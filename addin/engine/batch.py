@@ -305,6 +305,18 @@ def _no_details(header: Record, word: str) -> Finding:
     )
 
 
+def required_when_finding(row: int, f: FieldSpec, condition: str) -> Finding:
+    """A field left blank where another field's value makes it required."""
+    return Finding(
+        "error",
+        row,
+        f.column,
+        f.label,
+        "required",
+        f"{f.label} is required when {condition}. {f.help}",
+    )
+
+
 def _check_required_when(kind: RecordSpec, records: list[Record], report: Report) -> None:
     values = [r.values for r in records]
     for i, f in enumerate(kind.fields):
@@ -319,14 +331,6 @@ def _check_required_when(kind: RecordSpec, records: list[Record], report: Report
             for index, allowed, label, shown in conditions:
                 if record.values[index] in allowed:
                     report.findings.append(
-                        Finding(
-                            "error",
-                            record.row,
-                            f.column,
-                            f.label,
-                            "required",
-                            f"{f.label} is required when {label} is {' or '.join(shown)}. {f.help}",
-                            None,
-                        )
+                        required_when_finding(record.row, f, f"{label} is {' or '.join(shown)}")
                     )
                     break

@@ -15,7 +15,15 @@ from typing import Any
 from ..specs.columns import clean_header, header_key
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
-from .batch import Batch, Context, Record, Row, _check_fields, is_blank
+from .batch import (
+    Batch,
+    Context,
+    Record,
+    Row,
+    _check_fields,
+    is_blank,
+    required_when_finding,
+)
 from .cells import number_text
 from .findings import Finding, Report, column_letter
 
@@ -246,14 +254,7 @@ def _check_either(header: Header, records: list[Record], report: Report) -> None
         for record in records:
             if record.values[index] == "" and all(record.values[i] == "" for i in others):
                 report.findings.append(
-                    Finding(
-                        "error",
-                        record.row,
-                        f.column,
-                        f.label,
-                        "required",
-                        f"{f.label} is required when {names} is blank: give one of them. {f.help}",
-                    )
+                    required_when_finding(record.row, f, f"{names} is blank: give one of them")
                 )
 
 
