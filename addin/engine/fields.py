@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import compress, count
 
 from ..specs.model import FieldSpec, Spec
 from .findings import Problem
@@ -112,9 +114,11 @@ class FieldCheck:
     field: FieldSpec
     encoding: str
     warn_delimiters: bool
+    # What a clean, canonical value looks like; None sends every value to diagnosis.
     screen: re.Pattern[str] | None
-    # Applied once per distinct value the screen passed (dates, ranges).
-    fast_ok: Callable[[str], bool] | None
+    # The distinct non-blank values the screen passed that still need diagnosis (real
+    # dates, ranges): what a regular expression cannot say.
+    fast_failing: Callable[[set[str]], set[str]] | None
 
     @property
     def label(self) -> str:
@@ -123,7 +127,15 @@ class FieldCheck:
     @functools.cached_property
     def blank_ok(self) -> bool:
         """Whether an empty cell passes the screen (so a column of them needs no look)."""
-        return self.screen is not None and self.screen.search("") is None
+        return self.screen is not None and self.screen.fullmatch("") is not None
+
+    @functools.cached_property
+    def run(self) -> re.Pattern[str] | None:
+        """Clean values one per line, as many as follow each other: one C-speed pass over
+        a joined column stops only at the values that need a look."""
+        if self.screen is None:
+            return None
+        return re.compile(rf"(?:(?:{self.screen.pattern})\n)*+", self.screen.flags)
 
     def diagnose(self, value: str) -> tuple[str, list[Problem]]:
         """Canonical text of `value` and every problem with it."""
@@ -480,39 +492,61 @@ def _screen_number(f: FieldSpec) -> str:
     return pattern if f.required else f"(?:{pattern})?"
 
 
-def _fast_range(f: FieldSpec) -> Callable[[str], bool] | None:
+def _fast_range(f: FieldSpec) -> Callable[[set[str]], set[str]] | None:
     if f.minimum is None and f.maximum is None and not f.hundredths_of_percent and not f.nonzero:
         return None
     lo, hi = f.minimum, f.maximum
 
-    def ok(value: str) -> bool:
-        if value == "":
-            return True
-        d = Decimal(value)
-        if f.hundredths_of_percent and 0 < d < 100:
-            return False
-        if f.nonzero and d == 0:
+    def ok(d: Decimal) -> bool:
+        if (f.hundredths_of_percent and 0 < d < 100) or (f.nonzero and d == 0):
             return False
         return (lo is None or d >= lo) and (hi is None or d <= hi)
 
-    return ok
+    digits = (f.digits_before or 1) + (f.digits_after or 0)
+    bounds = [b for b in (lo, hi) if b is not None]
+    if digits > 15 or any(len(b.normalize().as_tuple().digits) > 15 for b in bounds):
+        return lambda values: {v for v in values if not ok(Decimal(v))}
+    # A screened value is a plain decimal of at most 15 significant digits, and so is every
+    # bound: binary floating point orders such decimals exactly as they are (DBL_DIG), so
+    # the whole set is compared at C speed.
+    flo, fhi = (float(b) if b is not None else None for b in (lo, hi))
+
+    def failing(values: set[str]) -> set[str]:
+        texts = list(values)
+        xs = list(map(float, texts))
+        tests: list[Iterator[bool]] = []
+        if flo is not None:
+            tests.append(map(flo.__gt__, xs))
+        if fhi is not None:
+            tests.append(map(fhi.__lt__, xs))
+        if f.nonzero:
+            tests.append(map((0.0).__eq__, xs))
+        if f.hundredths_of_percent:
+            tests.append(map(operator.and_, map((0.0).__lt__, xs), map((100.0).__gt__, xs)))
+        bad: Iterable[bool] = tests[0]
+        for more in tests[1:]:
+            bad = map(operator.or_, bad, more)
+        return set(compress(texts, bad))
+
+    return failing
 
 
-def _fast_date(value: str) -> bool:
-    return value == "" or parse_date(value) is not None
+def _fast_date(values: set[str]) -> set[str]:
+    # A batch holds few distinct dates.
+    return {v for v in values if parse_date(v) is None}
 
 
 def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
     screen: str | None
-    fast_ok: Callable[[str], bool] | None = None
+    fast_failing: Callable[[set[str]], set[str]] | None = None
     if f.kind == "text":
         screen = _screen_text(f, spec.warn_delimiters_in_text, spec.encoding)
     elif f.kind in ("integer", "number"):
         screen = _screen_number(f)
-        fast_ok = _fast_range(f)
+        fast_failing = _fast_range(f)
     elif f.kind == "date":
         screen = r"\d\d/\d\d/\d{4}" if f.required else r"(?:\d\d/\d\d/\d{4})?"
-        fast_ok = _fast_date
+        fast_failing = _fast_date
     elif f.kind in ("flag", "yesno", "code"):
         choices = [c for c in (f.choices or ()) if c]
         screen = "|".join(re.escape(c) for c in sorted(choices, key=len, reverse=True))
@@ -522,10 +556,9 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
         screen = r".*"
     else:
         screen = None
-    compiled = (
-        re.compile(rf"^(?!(?:{screen})$).*$", re.M | re.ASCII) if screen is not None else None
-    )
-    return FieldCheck(f, spec.encoding, spec.warn_delimiters_in_text, compiled, fast_ok)
+    # Multi-line, so that `$` in a screen ends a value where the values are joined by lines.
+    compiled = re.compile(f"(?:{screen})", re.M | re.ASCII) if screen is not None else None
+    return FieldCheck(f, spec.encoding, spec.warn_delimiters_in_text, compiled, fast_failing)
 
 
 _CACHE: dict[tuple[str, str | None, str], FieldCheck] = {}
@@ -543,32 +576,21 @@ def check_column(
     check: FieldCheck, values: list[str]
 ) -> tuple[list[str], list[tuple[int, Problem]]]:
     """Canonical texts of a column and its problems, by position."""
-    n = len(values)
-    # Most of a Header's optional columns are empty in every row: nothing to scan.
-    if check.blank_ok and not any(values):
-        return values, []
-    joined = "\n".join(values)
-    suspects: list[int]
-    if check.screen is None or joined.count("\n") != n - 1:
-        suspects = list(range(n))
-    else:
-        suspects = []
-        line = pos = 0
-        for m in check.screen.finditer(joined):
-            start = m.start()
-            line += joined.count("\n", pos, start)
-            pos = start
-            suspects.append(line)
-        if check.fast_ok is not None:
-            passed = set(values).difference(values[i] for i in suspects)
-            failing = {v for v in passed if not check.fast_ok(v)}
-            if failing:
-                suspects = sorted(
-                    set(suspects).union(i for i, v in enumerate(values) if v in failing)
-                )
-    if not suspects:
-        return values, []
+    changes, problems = diagnose_column(check, values)
+    if not changes:
+        return values, problems
     canonical = list(values)
+    for i, text in changes.items():
+        canonical[i] = text
+    return canonical, problems
+
+
+def diagnose_column(
+    check: FieldCheck, values: Sequence[str]
+) -> tuple[dict[int, str], list[tuple[int, Problem]]]:
+    """The values of a column whose canonical text differs, and its problems, by position."""
+    suspects = _suspects(check, values)
+    changes: dict[int, str] = {}
     problems: list[tuple[int, Problem]] = []
     memo: dict[str, tuple[str, list[Problem]]] = {}
     for i in suspects:
@@ -576,9 +598,38 @@ def check_column(
         result = memo.get(value)
         if result is None:
             result = memo[value] = check.diagnose(value)
-        canonical[i] = result[0]
+        if result[0] != value:
+            changes[i] = result[0]
         problems.extend((i, p) for p in result[1])
-    return canonical, problems
+    return changes, problems
+
+
+def _suspects(check: FieldCheck, values: Sequence[str]) -> Iterable[int]:
+    """Positions of the values the screen cannot pass, in order."""
+    # Most of a Header's optional columns are empty in every row: nothing to scan.
+    if check.blank_ok and not any(values):
+        return ()
+    run = check.run
+    # A column repeats its values (codes, dates, accounts): each distinct one is looked at once.
+    distinct = set(values)
+    joined = "\n".join(distinct) + "\n"
+    if run is None or joined.count("\n") != len(distinct):
+        return range(len(values))
+    failing: set[str] = set()
+    match, next_line = run.match, joined.index
+    end = len(joined)
+    pos = 0
+    while (stop := match(joined, pos).end()) != end:
+        pos = next_line("\n", stop) + 1
+        failing.add(joined[stop : pos - 1])
+    if check.fast_failing is not None:
+        passed = distinct - failing
+        passed.discard("")
+        if passed:
+            failing |= check.fast_failing(passed)
+    if not failing:
+        return ()
+    return compress(count(), map(failing.__contains__, values))
 
 
 def decimal_or_none(text: str) -> Decimal | None:
