@@ -12,7 +12,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,7 +20,7 @@ from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
 from .bulk import without_cycle_collection
 from .cells import cell_text
-from .fields import check_column, field_check
+from .fields import diagnose_column, field_check
 from .findings import Finding, Problem, Report, column_letter
 
 if TYPE_CHECKING:
@@ -96,7 +96,11 @@ def finding(
 def validate_rows(
     spec: Spec, rows: Iterable[Row], *, typed: bool = False, context: Context | None = None
 ) -> Batch:
-    """Validate a batch held as rows of cells; `typed` when cells may be non-text (a workbook)."""
+    """Validate a batch held as rows of cells; `typed` when cells may be non-text (a workbook).
+
+    Rows of text held in lists (a file's) are taken over: each list becomes its record's
+    values, canonical text written in place.
+    """
     context = context or Context()
     if spec.layout == "table":
         # Imported here: the table layout builds on this module's record checks.
@@ -131,7 +135,10 @@ def _split_records(
     # A file's cells are text; a sheet's may be anything, and empty is None there.
     empty = None if typed else ""
     rows = rows if isinstance(rows, list) else list(rows)
-    firsts = [cells[0] if cells else None for _, cells in rows]
+    try:
+        firsts = list(map(itemgetter(0), map(itemgetter(1), rows)))
+    except IndexError:  # an empty row: a sheet's, past its last filled cell
+        firsts = [cells[0] if cells else None for _, cells in rows]
     if set(firsts) <= keywords.keys() - {None}:
         # Every row starts with its keyword exactly (a file as written): group in bulk, and
         # take the row by row path only if some row is not its kind's width.
@@ -224,21 +231,35 @@ def _check_fields(
     spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
 ) -> list[Record]:
     numbers = list(map(itemgetter(0), rows))
-    columns: list[Sequence[Any]] = list(zip(*map(itemgetter(1), rows)))
-    if not columns:
-        columns = [[] for _ in kind.fields]
-    canonical: list[list[str]] = []
-    for f, raw in zip(kind.fields, columns):
+    cells = list(map(itemgetter(1), rows))
+    columns: list[Sequence[Any]] = list(zip(*cells)) or [() for _ in kind.fields]
+    # A file's rows are lists of text already: they become the records' values, and only the
+    # cells whose canonical text differs are rewritten. A sheet's cells are turned to text.
+    in_place = not typed and set(map(type, cells)) <= {list}
+    canonical: list[Sequence[str]] = []
+    for position, (f, raw) in enumerate(zip(kind.fields, columns)):
         if f.kind == "keyword":
-            canonical.append([kind.keyword or ""] * len(raw))
+            keyword = kind.keyword or ""
+            if in_place:
+                for i in compress(count(), map(keyword.__ne__, raw)):
+                    cells[i][position] = keyword
+            canonical.append([keyword] * len(raw))
             continue
         texts, overridden = _texts(f, raw, typed, numbers, report)
-        checked, problems = check_column(field_check(spec, kind.keyword, f), texts)
+        changes, problems = diagnose_column(field_check(spec, kind.keyword, f), texts)
         for i, problem in problems:
             if i not in overridden:
                 report.findings.append(finding(numbers[i], f, problem, raw[i]))
-        canonical.append(checked)
-    return list(map(_new_record, zip(repeat(kind), numbers, map(list, zip(*canonical)))))
+        if in_place:
+            for i, text in changes.items():
+                cells[i][position] = text
+        elif changes:
+            texts = list(texts)
+            for i, text in changes.items():
+                texts[i] = text
+        canonical.append(texts)
+    values = cells if in_place else list(map(list, zip(*canonical)))
+    return list(map(_new_record, zip(repeat(kind), numbers, values)))
 
 
 def _texts(
@@ -318,19 +339,17 @@ def required_when_finding(row: int, f: FieldSpec, condition: str) -> Finding:
 
 
 def _check_required_when(kind: RecordSpec, records: list[Record], report: Report) -> None:
-    values = [r.values for r in records]
     for i, f in enumerate(kind.fields):
         if not f.required_when:
             continue
-        conditions = [
-            (kind.index(k), set(v), kind.field(k).label, v) for k, v in f.required_when.items()
-        ]
         # Few cells are blank: find them in one pass over the column, then look closer.
-        blank = list(compress(records, map(operator.not_, map(itemgetter(i), values))))
-        for record in blank:
-            for index, allowed, label, shown in conditions:
-                if record.values[index] in allowed:
-                    report.findings.append(
-                        required_when_finding(record.row, f, f"{label} is {' or '.join(shown)}")
-                    )
-                    break
+        blank = list(compress(records, map(operator.not_, rules.column(records, i))))
+        reported: set[int] = set()
+        for key, shown in f.required_when.items():
+            allowed = set(shown)
+            held = map(allowed.__contains__, rules.column(blank, kind.index(key)))
+            condition = f"{kind.field(key).label} is {' or '.join(shown)}"
+            for record in compress(blank, held):
+                if record.row not in reported:
+                    reported.add(record.row)
+                    report.findings.append(required_when_finding(record.row, f, condition))

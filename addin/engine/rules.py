@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
+import operator
 import re
-from decimal import Decimal
+from itertools import compress
+from operator import itemgetter
+from typing import Any
 
 from ..specs.model import (
     SETTINGS_RULES,
@@ -21,6 +24,16 @@ from . import company_rules
 from .fields import decimal_or_none, parse_date
 from .findings import Finding, Report
 
+# Plain decimals with a digit other than 0: numbers that are certainly not zero.
+_NONZERO = re.compile(r"[+-]?(?=[\d.]*[1-9])(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_VALUES = itemgetter(2)  # Record.values
+_ROW = itemgetter(1)  # Record.row
+
+
+def column(records: list, index: int) -> list[str]:
+    """One field of every record: the rules below look at columns, each in one C-level pass."""
+    return list(map(itemgetter(index), map(_VALUES, records)))
+
 
 def matching(records: list, when: dict[str, tuple[str, ...]]) -> list:
     """The records whose fields hold one of the given values, for every field named."""
@@ -28,9 +41,20 @@ def matching(records: list, when: dict[str, tuple[str, ...]]) -> list:
         return []
     kind = records[0].kind
     for key, allowed in when.items():
-        i, accepted = kind.index(key), set(allowed)
-        records = [r for r in records if r.values[i] in accepted]
+        accepted = set(allowed)
+        records = list(
+            compress(records, map(accepted.__contains__, column(records, kind.index(key))))
+        )
     return records
+
+
+def _repeats(records: list, keys: list) -> list[tuple[Any, Any, int]]:
+    """Each record whose key an earlier record has: the record, its key, the earlier row."""
+    rows = list(map(_ROW, records))
+    # Built from the end, so each key keeps the row where it first appears.
+    first = dict(zip(reversed(keys), reversed(rows)))
+    again = map(operator.ne, map(first.__getitem__, keys), rows)
+    return [(r, k, first[k]) for r, k in compress(zip(records, keys), again)]
 
 
 def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> None:
@@ -64,10 +88,10 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
     if isinstance(rule, PatternWhen):
         pattern = re.compile(rule.pattern, re.ASCII)
         source = re.compile(rule.normalise_from, re.ASCII) if rule.normalise_from else None
-        for record in matching(records, rule.when):
+        candidates = matching(records, rule.when)
+        unmatched = map(operator.not_, map(pattern.fullmatch, column(candidates, index)))
+        for record in compress(candidates, unmatched):
             value = record.values[index]
-            if pattern.fullmatch(value):
-                continue
             if source is not None and source.fullmatch(value):
                 record.values[index] = source.sub(rule.normalise_to or "", value)
                 report.rewrites.append(
@@ -86,47 +110,37 @@ def apply(rule: Rule, spec: Spec, records: list, report: Report, context) -> Non
             if value:
                 add(record, rule.message)
     elif isinstance(rule, NotBefore):
-        other = kind.index(rule.other)
-        # A batch holds few distinct dates: read each once.
-        day = functools.lru_cache(maxsize=None)(parse_date)
-        for record in records:
-            later, earlier = record.values[index], record.values[other]
-            if later and earlier:
-                a, b = day(later), day(earlier)
-                if a is not None and b is not None and a < b:
-                    add(record, rule.message)
+        later, earlier = column(records, index), column(records, kind.index(rule.other))
+        # A blank or unreadable date on either side compares as never too early.
+        late = {v: parse_date(v) or dt.date.max for v in set(later)}
+        early = {v: parse_date(v) or dt.date.min for v in set(earlier)}
+        too_early = map(operator.lt, map(late.__getitem__, later), map(early.__getitem__, earlier))
+        for record in compress(records, too_early):
+            add(record, rule.message)
     elif isinstance(rule, ZeroWhen):
-        for record in matching(records, rule.when):
-            d = decimal_or_none(record.values[index])
-            if d is None or d == Decimal(0):
-                add(record, rule.message)
+        candidates = matching(records, rule.when)
+        values = column(candidates, index)
+        distinct = set(values)
+        unsure = compress(distinct, map(operator.not_, map(_NONZERO.fullmatch, distinct)))
+        zero = {v for v in unsure if not decimal_or_none(v)}
+        for record in compress(candidates, map(zero.__contains__, values)):
+            add(record, rule.message)
     elif isinstance(rule, OnlyForDocumentTypes):
         possible = {t.key for t in spec.document_types} & set(rule.document_types)
         chosen = context.document_type
         misplaced = not possible or (chosen is not None and chosen not in rule.document_types)
         if misplaced:
-            for record in records:
-                if record.values[index] == rule.value:
-                    add(record, rule.message, "N")
+            for record in compress(records, map(rule.value.__eq__, column(records, index))):
+                add(record, rule.message, "N")
     elif isinstance(rule, UniqueTogether):
         present = {f.key: i for i, f in enumerate(kind.fields)}
         where = [present[k] for k in rule.fields if k in present]
-        first_row: dict[tuple[str, ...], int] = {}
-        for record in records:
-            combination = tuple(record.values[i] for i in where)
-            if not any(combination):
-                continue
-            if combination in first_row:
-                add(record, f"{rule.message} (also on {context.row_word} {first_row[combination]})")
-            else:
-                first_row[combination] = record.row
+        blank = ("",) * len(where)
+        combinations = list(zip(*(column(records, i) for i in where)))
+        for record, combination, first in _repeats(records, combinations):
+            if combination != blank:
+                add(record, f"{rule.message} (also on {context.row_word} {first})")
     elif isinstance(rule, UniqueInBatch):
-        first_seen: dict[str, int] = {}
-        for record in records:
-            value = record.values[index]
-            if not value:
-                continue
-            if value in first_seen:
-                add(record, f"{rule.message} (also on {context.row_word} {first_seen[value]})")
-            else:
-                first_seen[value] = record.row
+        for record, value, first in _repeats(records, column(records, index)):
+            if value:
+                add(record, f"{rule.message} (also on {context.row_word} {first})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from ..specs.columns import clean_header, header_key
@@ -205,10 +206,13 @@ def validate_table(
     report.findings.extend(header.findings)
     kind = header.columns
     width = len(kind.fields)
-    data: list[Row] = []
+    data = list(iterator)
+    if not typed and _all_full_width(data, width):
+        return _check_records(spec, header, data, typed, report, context)
+    rows, data = data, []
     # A file's cells are text; a sheet's may be anything, and empty is None there.
     empty = None if typed else ""
-    for number, cells in iterator:
+    for number, cells in rows:
         if all(map(is_blank, cells)):
             continue
         if len(cells) != width:
@@ -218,7 +222,21 @@ def validate_table(
             else:
                 cells = [*cells, *([empty] * (width - len(cells)))]
         data.append((number, cells))
-    records = _check_fields(spec, kind, data, typed, report) if width else []
+    return _check_records(spec, header, data, typed, report, context)
+
+
+def _all_full_width(rows: list[Row], width: int) -> bool:
+    """Whether every row of text is as wide as the header and none is blank (a file as
+    written): then no row needs a look of its own."""
+    cells = list(map(itemgetter(1), rows))
+    return set(map(len, cells)) <= {width} and all(map(str.strip, map("".join, cells)))
+
+
+def _check_records(
+    spec: Spec, header: Header, data: list[Row], typed: bool, report: Report, context: Context
+) -> Batch:
+    kind = header.columns
+    records = _check_fields(spec, kind, data, typed, report) if kind.fields else []
     _check_either(header, records, report)
     _check_unnamed(header, records, report)
     _check_export_only(header, records, report, context)
