@@ -109,17 +109,17 @@ def validate_rows(
         return validate_table(spec, rows, typed=typed, context=context)
     report = Report(spec.name)
     grouped, order = _split_records(spec, rows, report, context, typed)
-    records_by_kind: dict[str | None, list[Record]] = {}
+    by_kind: dict[str | None, rules.Records] = {}
     for kind in spec.records:
         kind_rows = grouped.get(kind.keyword, [])
-        records_by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
-    in_order = {k: iter(v) for k, v in records_by_kind.items()}
+        by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
+    in_order = {k: iter(v.records) for k, v in by_kind.items()}
     records = list(map(next, map(in_order.__getitem__, order)))
     _check_structure(records, report, context)
     for kind in spec.records:
-        _check_required_when(kind, records_by_kind[kind.keyword], report)
+        _check_required_when(kind, by_kind[kind.keyword], report)
     for rule in spec.rules:
-        rules.apply(rule, spec, records_by_kind.get(rule.record, []), report, context)
+        rules.apply(rule, spec, by_kind.get(rule.record, rules.Records([])), report, context)
     report.sort()
     return Batch(spec, records, report, context)
 
@@ -135,20 +135,23 @@ def _split_records(
     # A file's cells are text; a sheet's may be anything, and empty is None there.
     empty = None if typed else ""
     rows = rows if isinstance(rows, list) else list(rows)
+    cells_of = list(map(itemgetter(1), rows))
     try:
-        firsts = list(map(itemgetter(0), map(itemgetter(1), rows)))
+        firsts = list(map(itemgetter(0), cells_of))
     except IndexError:  # an empty row: a sheet's, past its last filled cell
-        firsts = [cells[0] if cells else None for _, cells in rows]
-    if set(firsts) <= keywords.keys() - {None}:
-        # Every row starts with its keyword exactly (a file as written): group in bulk, and
-        # take the row by row path only if some row is not its kind's width.
-        for keyword in grouped:
-            grouped[keyword] = list(compress(rows, map(keyword.__eq__, firsts)))
-        if all(
-            set(map(len, map(itemgetter(1), group))) <= {widths[k]} for k, group in grouped.items()
-        ):
+        firsts = [cells[0] if cells else None for cells in cells_of]
+    # A file as written: every row starts with its keyword exactly and is its kind's width.
+    # Then the rows are grouped in bulk.
+    lengths = list(map(len, cells_of))
+    for keyword in grouped:
+        of_kind = list(map(operator.eq, firsts, repeat(keyword)))
+        if keyword is None or not set(compress(lengths, of_kind)) <= {widths[keyword]}:
+            break
+        grouped[keyword] = list(compress(rows, of_kind))
+    else:
+        if sum(map(len, grouped.values())) == len(rows):
             return grouped, firsts
-        grouped = {k: [] for k in keywords}
+    grouped = {k: [] for k in keywords}
     order: list[str | None] = []
     for number, cells in rows:
         raw = cells[0] if cells else None
@@ -229,7 +232,7 @@ def _extra_cells(
 
 def _check_fields(
     spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
-) -> list[Record]:
+) -> rules.Records:
     numbers = list(map(itemgetter(0), rows))
     cells = list(map(itemgetter(1), rows))
     columns: list[Sequence[Any]] = list(zip(*cells)) or [() for _ in kind.fields]
@@ -250,16 +253,16 @@ def _check_fields(
         for i, problem in problems:
             if i not in overridden:
                 report.findings.append(finding(numbers[i], f, problem, raw[i]))
-        if in_place:
-            for i, text in changes.items():
-                cells[i][position] = text
-        elif changes:
+        if changes:
             texts = list(texts)
             for i, text in changes.items():
                 texts[i] = text
+                if in_place:
+                    cells[i][position] = text
         canonical.append(texts)
     values = cells if in_place else list(map(list, zip(*canonical)))
-    return list(map(_new_record, zip(repeat(kind), numbers, values)))
+    records = list(map(_new_record, zip(repeat(kind), numbers, values)))
+    return rules.Records(records, canonical)
 
 
 def _texts(
@@ -338,18 +341,19 @@ def required_when_finding(row: int, f: FieldSpec, condition: str) -> Finding:
     )
 
 
-def _check_required_when(kind: RecordSpec, records: list[Record], report: Report) -> None:
+def _check_required_when(kind: RecordSpec, table: rules.Records, report: Report) -> None:
     for i, f in enumerate(kind.fields):
         if not f.required_when:
             continue
         # Few cells are blank: find them in one pass over the column, then look closer.
-        blank = list(compress(records, map(operator.not_, rules.column(records, i))))
+        blank = list(compress(count(), map(operator.not_, table.column(i))))
         reported: set[int] = set()
         for key, shown in f.required_when.items():
-            allowed = set(shown)
-            held = map(allowed.__contains__, rules.column(blank, kind.index(key)))
+            other = table.column(kind.index(key))
+            held = map(set(shown).__contains__, map(other.__getitem__, blank))
             condition = f"{kind.field(key).label} is {' or '.join(shown)}"
-            for record in compress(blank, held):
-                if record.row not in reported:
-                    reported.add(record.row)
-                    report.findings.append(required_when_finding(record.row, f, condition))
+            for position in compress(blank, held):
+                if position not in reported:
+                    reported.add(position)
+                    row = table.records[position].row
+                    report.findings.append(required_when_finding(row, f, condition))

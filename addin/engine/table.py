@@ -236,12 +236,13 @@ def _check_records(
     spec: Spec, header: Header, data: list[Row], typed: bool, report: Report, context: Context
 ) -> Batch:
     kind = header.columns
-    records = _check_fields(spec, kind, data, typed, report) if kind.fields else []
+    table = _check_fields(spec, kind, data, typed, report) if kind.fields else rules.Records([])
+    records = table.records
     _check_either(header, records, report)
     _check_unnamed(header, records, report)
     _check_export_only(header, records, report, context)
     for rule in spec.rules:
-        rules.apply(rule, spec, records, report, context)
+        rules.apply(rule, spec, table, report, context)
     report.sort()
     return Batch(spec, records, report, context, kind)
 
