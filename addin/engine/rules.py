@@ -49,6 +49,8 @@ class Records:
         )
 
     def column(self, index: int) -> Sequence[str]:
+        if not self.records:
+            return ()
         found = self._columns[index]
         if found is None:
             found = self._columns[index] = column(self.records, index)
