@@ -1,0 +1,168 @@
+"""The engine's fast paths give exactly what the plain paths give.
+
+Large batches are parsed by splitting lines at commas, screened one distinct value at a time
+(or whole), and checked by rules over columns. Each shortcut is held here to the slow,
+obvious computation it replaces, on inputs built to reach its edges.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from addin.engine.csv_batch import read_csv_batch
+from addin.engine.csv_read import parse
+from addin.engine.fields import canonical_number, check_column, field_check
+from addin.specs import SPECS
+from addin.specs.model import FieldSpec, Spec
+from tests.pastel_rows import csv_bytes, detail, header
+
+PASTEL = SPECS["pastel-customer"]
+INFUSION = SPECS["infusion-customer-adjustments"]
+
+
+def reference_parse(text: str) -> tuple[list[tuple[int, list[str]]], bool]:
+    """What `csv.reader` alone makes of a text: rows with the line each starts on (blank
+    ones left out), and whether it refused the text part way."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, previous = [], 0
+    try:
+        for fields in reader:
+            start, previous = previous + 1, reader.line_num
+            if len(fields) > 1 or (fields and fields[0].strip()):
+                rows.append((start, fields))
+    except csv.Error:
+        return rows, True
+    return rows, False
+
+
+# Quotes, commas and line breaks of every kind inside and between fields.
+cell = st.lists(st.sampled_from([*'ab ,"é', "\r", "\n", "\r\n"]), max_size=6).map("".join)
+line = st.lists(cell, min_size=1, max_size=5).map(",".join)
+
+
+@given(
+    lines=st.lists(line, max_size=12),
+    end=st.sampled_from(["\r\n", "\n", "\r"]),
+    final=st.booleans(),
+)
+@settings(max_examples=600, deadline=None)
+def test_parsing_gives_what_csv_reader_gives(lines, end, final):
+    text = end.join(lines) + (end if final else "")
+    parsed = parse(text)
+    rows, refused = reference_parse(text)
+    assert parsed.rows == rows
+    assert (parsed.stop is not None) == refused
+
+
+def test_lines_with_and_without_quotes_split_alike():
+    text = 'a,b,c\r\n"a","b,c",d\r\n\r\n  \r\n,,\r\n"x""y",z\r\n'
+    assert parse(text).rows == [
+        (1, ["a", "b", "c"]),
+        (2, ["a", "b,c", "d"]),
+        (5, ["", "", ""]),
+        (6, ['x"y', "z"]),
+    ]
+
+
+# -- column screens --------------------------------------------------------------------------
+
+
+def edges(f: FieldSpec) -> list[str]:
+    """0 and each bound of a number field, and a step either side of each."""
+    bounds = [Decimal(0), *(b for b in (f.minimum, f.maximum) if b is not None)]
+    steps = [Decimal(0), Decimal(1), Decimal("0.01"), Decimal("0.000001")]
+    return sorted(
+        {canonical_number(b + s * sign) for b in bounds for s in steps for sign in (1, -1)}
+    )
+
+
+def _near(f: FieldSpec) -> st.SearchStrategy[str]:
+    """Values around what a field accepts: valid ones, near misses and junk."""
+    junk = st.text(st.sampled_from(list("0123456789-./, aZé\u00a0\t")), max_size=8)
+    if f.kind in ("integer", "number"):
+        return st.one_of(
+            st.sampled_from(edges(f)),
+            st.from_regex(r"[ -]?\d{0,16}(\.\d{0,5})?[ ]?", fullmatch=True),
+            junk,
+        )
+    if f.kind == "date":
+        return st.one_of(st.from_regex(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}", fullmatch=True), junk)
+    if f.choices:
+        choices = st.sampled_from(f.choices)
+        return st.one_of(choices, choices.map(str.lower), choices.map(" {} ".format), junk)
+    return st.one_of(st.text(max_size=(f.max_length or 10) + 2), junk)
+
+
+def _fields(spec: Spec) -> list[tuple[str | None, FieldSpec]]:
+    return [(k.keyword, f) for k in spec.records for f in k.fields if f.kind != "keyword"]
+
+
+FIELDS = [(spec, keyword, f) for spec in (PASTEL, INFUSION) for keyword, f in _fields(spec)]
+
+
+@st.composite
+def column_of(draw, f: FieldSpec) -> list[str]:
+    """A column of a few distinct values repeated (codes, dates) or of mostly distinct
+    ones (amounts), long enough for the screen to choose between its two ways."""
+    distinct = draw(st.lists(_near(f), min_size=1, max_size=8))
+    if draw(st.booleans()):
+        picks = st.lists(st.sampled_from(distinct), min_size=1, max_size=400)
+        return draw(picks)
+    return [f"{i}{v}" if draw(st.booleans()) else v for i, v in enumerate(distinct * 40)]
+
+
+@given(data=st.data(), which=st.sampled_from(range(len(FIELDS))))
+@settings(max_examples=500, deadline=None)
+def test_a_column_check_gives_what_checking_each_value_gives(data, which):
+    spec, keyword, f = FIELDS[which]
+    check = field_check(spec, keyword, f)
+    _assert_checked_one_by_one(check, data.draw(column_of(f)))
+
+
+def _assert_checked_one_by_one(check, values: list[str]) -> None:
+    canonical, problems = check_column(check, values)
+    expected_problems = []
+    for i, value in enumerate(values):
+        text, found = check.diagnose(value)
+        assert canonical[i] == text, (check.label, value)
+        expected_problems += [(i, p) for p in found]
+    assert problems == expected_problems
+
+
+NUMBERS = [(s, k, f) for s, k, f in FIELDS if f.kind in ("integer", "number")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "keyword", "f"), NUMBERS, ids=[f"{s.name}:{f.key}" for s, _, f in NUMBERS]
+)
+def test_every_number_bound_is_checked_like_one_value(spec, keyword, f):
+    # Repeated past the screen's sample, and once with every value distinct.
+    values = edges(f)
+    check = field_check(spec, keyword, f)
+    _assert_checked_one_by_one(check, values * 40)
+    _assert_checked_one_by_one(check, [*values, *(str(n) for n in range(300))])
+
+
+# -- rules over columns ----------------------------------------------------------------------
+
+
+def test_a_rule_whose_condition_no_record_meets_finds_nothing():
+    # No general-ledger line: the GL code pattern has an empty column to look at.
+    data = csv_bytes([header(), detail(line_type="4")])
+    batch = read_csv_batch(PASTEL, data, "no-gl.csv")
+    assert batch.report.errors == 0, batch.report.findings
+
+
+def test_a_code_rewritten_by_one_rule_is_what_later_rules_and_the_file_see():
+    gl = {"line_type": "6", "store": ""}
+    data = csv_bytes([header(), detail(code="1000/000", **gl), detail(code="1000000", **gl)])
+    batch = read_csv_batch(PASTEL, data, "gl.csv")
+    codes = [r.get("code") for r in batch.records if r.kind.keyword == "Detail"]
+    assert codes == ["1000000", "1000000"]
+    assert [f.code for f in batch.report.rewrites] == ["gl-code-digits"]
