@@ -146,7 +146,8 @@ def decode(data: bytes, path: str, target: str = "cp1252") -> Decoded:
                 f"0x{body[utf8_error.start]:02X} at character {{char}})",
             ) from None
     else:
-        if had_bom or text.isascii() or _holds(text, target):
+        # Text decoded from UTF-8 is UTF-8 text: only another target needs a second look.
+        if had_bom or target == "utf-8" or text.isascii() or _holds(text, target):
             return Decoded(text, "utf-8", had_bom)
         try:
             chosen = Decoded(body.decode(target), target, False)
