@@ -7,8 +7,10 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found (for `export`: nothin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +34,36 @@ OK, FOUND_ERRORS, CANNOT = 0, 1, 2
 
 class Usage(Exception):
     """A mistake in how the command was called."""
+
+
+class Stopped(KeyboardInterrupt):
+    """A termination signal (SIGTERM, SIGHUP): cleaned up after exactly as Ctrl+C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+@contextlib.contextmanager
+def _stop_on_signals():
+    """While a command runs, a termination signal unwinds it like Ctrl+C, so every
+    temporary file is removed on the way out; the previous handlers come back after."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = {}
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,7 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return CANNOT
     try:
-        return COMMANDS[args.command](args)
+        with _stop_on_signals():
+            return COMMANDS[args.command](args)
     except (
         ReadError,
         WriteRefused,
@@ -180,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         LedgerError,
     ) as e:
         return _cannot(args, str(e), e)
+    except Stopped as e:
+        name = signal.Signals(e.signum).name
+        print(f"batchsheet: stopped by {name}; nothing was written", file=sys.stderr)
+        return 128 + e.signum
     except KeyboardInterrupt:
         print("batchsheet: interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -404,7 +441,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if book.settings is None:
         raise Usage(f"{args.book}: the workbook has no Settings sheet")
     target = args.output or args.book.with_suffix(".settings.json")
-    write_atomically(target, book.settings.dumps().encode("utf-8"), replace=args.force)
+    write_atomically(
+        target, book.settings.dumps().encode("utf-8"), replace=args.force, inputs=(args.book,)
+    )
     for problem in book.settings.problems:
         print(f"  not exported: {problem}")
     lists = ", ".join(
@@ -472,7 +511,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             "  Configured but not in the export (kept in the column set): "
             + ", ".join(f.label for f in result.absent)
         )
-    write_atomically(target, result.columns.dumps().encode("utf-8"), replace=args.force)
+    write_atomically(
+        target, result.columns.dumps().encode("utf-8"), replace=args.force, inputs=(args.export,)
+    )
     print(f"{target}: calibrated column set written; use it with --columns {target}")
     return OK
 
@@ -481,8 +522,6 @@ def cmd_new_batch(args: argparse.Namespace) -> int:
     from .transfer import new_batch
 
     target = args.output or args.book.with_name(f"{args.book.stem}-new.xlsx")
-    if target.resolve() == args.book.resolve():
-        raise Usage(f"{target}: the new batch must not replace the workbook it starts from")
     done = new_batch(args.book, target, replace=args.force)
     print(
         f"{target}: new batch, no rows"

@@ -1,16 +1,100 @@
-"""Writing files so that nothing is ever half-written or replaced by surprise."""
+"""Writing files so that nothing is ever half-written or replaced by surprise.
+
+This is the one place that decides where Batchsheet may write:
+
+- only a regular file is replaced, and only when the user asked (`--force`); a folder, a
+  fifo, a device or a socket never is, whatever was asked;
+- never a file the command is reading (the same file by any name, links included);
+- a symbolic link is followed: the file it points to is written, and the link stays, as a
+  shell's `>` does;
+- the new file gets the replaced file's permission bits (else those the umask allows), not
+  the private mode a temporary file is made with;
+- the content goes to a short temporary name in the target's own folder (any legal file
+  name still fits), is checked, then renamed in one step; temporary files of ours that a
+  killed process left there over a day ago are removed on the next write.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+TEMP_PREFIX = ".batchsheet-"
+TEMP_SUFFIX = ".tmp"
+# A temporary file this old cannot belong to a write still running.
+STALE_AFTER = 24 * 3600
 
 
 class WriteRefused(Exception):
     """A write that would replace a file the user did not ask to replace, or that failed."""
+
+
+def shown(path: Path | str) -> str:
+    """A path as words: a name that is not valid text in the file system's encoding keeps
+    its bytes as escapes, so it can be printed and stored."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in plain words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (fifo)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_target(
+    path: Path, *, replace: bool = False, inputs: Iterable[Path] = ()
+) -> tuple[Path, os.stat_result | None]:
+    """Where a write to `path` really goes, and what is there now (None: nothing).
+
+    Raises WriteRefused, naming the file and the reason, for anything this module's rules
+    forbid. Called before any work, and again just before the rename.
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path)) if os.path.islink(path) else path
+    try:
+        current: os.stat_result | None = os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        current = None
+    except OSError as e:
+        raise WriteRefused(f"cannot write {shown(path)}: {e.strerror or e}") from None
+    if current is not None:
+        kind = _kind(current.st_mode)
+        if kind == "a folder":
+            raise WriteRefused(
+                f"{shown(path)} is a folder; name a file to write, such as "
+                f"{shown(path / 'batch.csv')}"
+            )
+        if kind is not None:
+            raise WriteRefused(
+                f"{shown(path)} is {kind}, not a file; Batchsheet writes only to regular files"
+            )
+        for source in inputs:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(source, real):
+                    raise WriteRefused(
+                        f"{shown(path)} is the file this command reads ({shown(source)}); "
+                        "write the result to another file"
+                    )
+        if not replace:
+            raise WriteRefused(f"{shown(path)} already exists; use --force to replace it")
+    folder = real.parent if str(real.parent) else Path(".")
+    if not folder.is_dir():
+        raise WriteRefused(f"cannot write {shown(path)}: the folder {shown(folder)} does not exist")
+    return real, current
 
 
 def write_atomically(
@@ -19,23 +103,24 @@ def write_atomically(
     *,
     replace: bool = False,
     verify: Callable[[Path], None] | None = None,
+    inputs: Iterable[Path] = (),
 ) -> None:
     """Write `data` (bytes, or a function that writes a given path) to `path` in one step.
 
     The content goes to a temporary file in the same folder, is checked by `verify` when
-    given, and only then renamed over `path`. On any failure the temporary file is removed
-    and a previous file at `path` is untouched.
+    given, and only then renamed over `path`. On any failure, Ctrl+C or a termination
+    signal (see `stop_on_signals`), the temporary file is removed and a previous file at
+    `path` is untouched. `inputs` are the files the command reads: never replaced.
     """
     path = Path(path)
-    if path.exists() and not replace:
-        raise WriteRefused(f"{path} already exists; use --force to replace it")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WriteRefused(f"cannot write {path}: the folder {folder} does not exist")
+    inputs = tuple(inputs)
+    real, current = check_target(path, replace=replace, inputs=inputs)
+    folder = real.parent if str(real.parent) else Path(".")
+    sweep_stale(folder)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as e:
-        raise WriteRefused(f"cannot write {path}: {e.strerror or e}") from None
+        raise WriteRefused(f"cannot write {shown(path)}: {e.strerror or e}") from None
     temp = Path(temp_name)
     try:
         if isinstance(data, bytes):
@@ -48,14 +133,56 @@ def write_atomically(
             data(temp)
         if verify is not None:
             verify(temp)
-        if path.exists() and not replace:
-            raise WriteRefused(f"{path} appeared while writing; use --force to replace it")
-        os.replace(temp, path)
+        _take_over(temp, current)
+        if current is None and not replace and os.path.lexists(real):
+            raise WriteRefused(f"{shown(path)} appeared while writing; use --force to replace it")
+        # Whatever took the target's place while we wrote is judged by the same rules.
+        check_target(path, replace=True, inputs=inputs)
+        os.replace(temp, real)
     except OSError as e:
-        raise WriteRefused(f"cannot write {path}: {e.strerror or e}") from None
+        raise WriteRefused(f"cannot write {shown(path)}: {e.strerror or e}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _take_over(temp: Path, current: os.stat_result | None) -> None:
+    """Give the new file the replaced file's permissions (and, as root, its owner), or
+    those a newly created file gets under the umask."""
+    if current is not None:
+        os.chmod(temp, stat.S_IMODE(current.st_mode))
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            with contextlib.suppress(OSError):
+                os.chown(temp, current.st_uid, current.st_gid)
+    else:
+        os.chmod(temp, 0o666 & ~_umask())
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it and put it back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove our temporary files in `folder` left over a day ago by a killed process."""
+    removed: list[Path] = []
+    cutoff = time.time() - STALE_AFTER
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if stat.S_ISREG(info.st_mode) and mine and info.st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 
 def read_user_text(path: Path, what: str, error: type[Exception]) -> str:
@@ -64,6 +191,6 @@ def read_user_text(path: Path, what: str, error: type[Exception]) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except OSError as e:
-        raise error(f"{path}: cannot read the {what}: {e.strerror or e}") from None
+        raise error(f"{shown(path)}: cannot read the {what}: {e.strerror or e}") from None
     except UnicodeDecodeError:
-        raise error(f"{path}: the {what} is not UTF-8 text") from None
+        raise error(f"{shown(path)}: the {what} is not UTF-8 text") from None

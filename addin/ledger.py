@@ -22,6 +22,7 @@ from pathlib import Path
 from .engine.batch import Batch
 from .engine.findings import Finding
 from .engine.totals import DocumentTotal
+from .files import shown
 
 ENV = "BATCHSHEET_LEDGER"
 CHECK_NAME = "Documents against the batch ledger"
@@ -121,7 +122,7 @@ class Ledger:
                 cursor = db.execute(
                     "INSERT INTO batches (exported_at, format, file, documents) "
                     "VALUES (?, ?, ?, ?)",
-                    (now, format_name, str(Path(file).resolve()), len(documents)),
+                    (now, format_name, shown(Path(file).resolve()), len(documents)),
                 )
                 batch_id = int(cursor.lastrowid or 0)
                 db.executemany(
@@ -173,7 +174,7 @@ class Ledger:
                 if which.isdigit():
                     where, value = "id = ?", which
                 else:
-                    where, value = "file = ?", str(Path(which).resolve())
+                    where, value = "file = ?", shown(Path(which).resolve())
                 rows = db.execute(
                     f"SELECT id, exported_at, format, file, documents FROM batches WHERE {where}",
                     (value,),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .excel.marks import marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
 from .excel.workbook import read_book, validate_book
-from .files import WriteRefused, write_atomically
+from .files import WriteRefused, check_target, shown, write_atomically
 from .specs.columns import ColumnSet
 from .specs.model import RecordSpec, Spec
 
@@ -78,8 +79,7 @@ def import_csv(
     kept on the workbook's Settings sheet.
     """
     source, target = Path(source), Path(target)
-    if target.exists() and not replace:
-        raise WriteRefused(f"{target} already exists; use --force to replace it")
+    check_target(target, replace=replace, inputs=(source,))
     parsed = parse_csv(read_bytes(source), str(source), spec.encoding)
     batch = batch_from_rows(spec, parsed, Context(row_word="line", settings=settings))
     rows = parsed.rows
@@ -108,7 +108,13 @@ def import_csv(
                 writer.append(record.kind, record.values, mark)
             else:
                 writer.append(None, fields[: layout.data_width], mark)
-        writer.save(target, replace=replace)
+        writer.save(target, replace=replace, inputs=(source,))
+    except OSError as e:
+        writer.discard()
+        raise WriteRefused(
+            f"cannot write {shown(target)}: {e.strerror or e} (while building the workbook in "
+            f"the temporary folder {shown(tempfile.gettempdir())})"
+        ) from None
     except BaseException:
         writer.discard()
         raise
@@ -186,14 +192,18 @@ def export_book(
     the workbook's column set, `settings` its Settings sheet.
     """
     book, target = Path(book), Path(target)
-    if target.exists() and not replace:
-        raise WriteRefused(f"{target} already exists; use --force to replace it")
+    check_target(target, replace=replace, inputs=(book,))
     batch = validate_book(book, writing=True, columns=columns, settings=settings)
-    return export_batch(batch, target, replace=replace, bom=bom)
+    return export_batch(batch, target, replace=replace, bom=bom, inputs=(book,))
 
 
 def export_batch(
-    batch: Batch, target: Path, *, replace: bool = False, bom: bool | None = None
+    batch: Batch,
+    target: Path,
+    *,
+    replace: bool = False,
+    bom: bool | None = None,
+    inputs: tuple[Path, ...] = (),
 ) -> Transferred:
     """Write a validated batch's import file; refuse while it has errors.
 
@@ -211,7 +221,7 @@ def export_batch(
         if written_rows(again) != expected or temp.read_bytes() != data:
             raise WriteRefused(f"{target}: the written file did not read back the same; not saved")
 
-    write_atomically(target, data, replace=replace, verify=verify)
+    write_atomically(target, data, replace=replace, verify=verify, inputs=inputs)
     return Transferred(batch, target, *_counts(batch))
 
 
@@ -230,8 +240,7 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
     already posted, so the new batch starts with no rows.
     """
     book, target = Path(book), Path(target)
-    if target.exists() and not replace:
-        raise WriteRefused(f"{target} already exists; use --force to replace it")
+    check_target(target, replace=replace, inputs=(book,))
     source = read_book(book)
     spec = source.spec
     columns: RecordSpec | None = None
@@ -242,7 +251,7 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
         dropped = [f.label for f in header.columns.fields if f.export_only]
     writer = BatchWorkbookWriter(spec, columns, source.settings)
     try:
-        writer.save(target, replace=replace)
+        writer.save(target, replace=replace, inputs=(book,))
     except BaseException:
         writer.discard()
         raise

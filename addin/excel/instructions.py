@@ -10,6 +10,7 @@ from ..engine.fields import canonical_number
 from ..engine.findings import column_letter
 from ..specs.model import FieldSpec, Spec
 from .layout import MARK_HEADINGS, Layout
+from .sheet_values import text_cell
 
 HEADING_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
 COLUMNS = ("Record", "Column", "Field", "Required", "Format", "Allowed values", "What it holds")
@@ -206,8 +207,7 @@ def _styled(
     *,
     wrap: bool = False,
 ) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = "@"
+    cell = text_cell(ws, value)
     cell.alignment = Alignment(vertical="top", wrap_text=wrap)
     if font is not None:
         cell.font = font

@@ -27,6 +27,7 @@ from ..engine.settings import (
 )
 from ..specs.model import SettingsSpec
 from .layout import LAST_ROW, SETTINGS_FIRST_ROW, SETTINGS_SHEET
+from .sheet_values import text_cell
 
 TITLE_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
 HEADING_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -97,8 +98,7 @@ def _widths_and_prompts(
 def _cell(
     ws: Worksheet, value: str | None, font: Font | None = None, fill: PatternFill | None = None
 ) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = "@"
+    cell = text_cell(ws, value)
     cell.alignment = Alignment(vertical="top")
     if font is not None:
         cell.font = font
@@ -125,7 +125,7 @@ def settings_sheet_cells(path: Path) -> list[list[Any]]:
     from .workbook import open_book
 
     try:
-        wb = open_book(path)
+        wb, _ = open_book(path)
     except ReadError as e:
         raise SettingsError(str(e)) from None
     try:

@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
 
 from ..engine.cells import number_text
 from ..engine.fields import NUMBER_RE, canonical_number, parse_date
 from ..specs.model import FieldSpec
 from .layout import number_format
 
-# Text Excel would take for a formula, or that a spreadsheet program may run when edited.
-FORMULA_LIKE = re.compile(r"^[=+\-@\t\r]")
+# Text Excel would take for a formula, or that a spreadsheet program may run when edited:
+# Excel drops leading spaces (and pasted invisible ones) before it looks at the first sign.
+FORMULA_LIKE = re.compile(r"^[ \t\r\n\u00a0\u180e\u200b-\u200d\u2060\ufeff]*[=+\-@\t\r]")
 # Characters an .xlsx cannot hold at all (XML 1.0 forbids them).
 NOT_IN_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -51,12 +55,26 @@ def is_formula_like(value: object) -> bool:
 
 
 # Text Excel would turn into a number, a date or a formula when it is written to a cell.
-_EXCEL_WOULD_CONVERT = re.compile(r"^[=+\-@\t\r]|^\s*[\d.,/:$%()-]+\s*$|^(?i:true|false)$")
+_EXCEL_WOULD_CONVERT = re.compile(r"^\s*[\d.,/:$%()-]+\s*$|^(?i:true|false)$")
 
 
 def as_typed_text(value: object) -> object:
     """A value to write into a live cell: text that Excel would convert gets the `'` prefix
     that makes Excel keep it as text (the prefix is not part of the value)."""
-    if isinstance(value, str) and _EXCEL_WOULD_CONVERT.search(value):
+    if isinstance(value, str) and (FORMULA_LIKE.match(value) or _EXCEL_WOULD_CONVERT.search(value)):
         return "'" + value
     return value
+
+
+def text_cell(ws: Any, value: str | None) -> WriteOnlyCell:
+    """A streamed cell holding `value` as text that stays text: never a formula, and one
+    that looks like a formula carries the quote prefix, so editing it in Excel keeps it
+    text. Every text openpyxl writes for Batchsheet goes through here."""
+    cell = WriteOnlyCell(ws)
+    cell.number_format = "@"
+    if value is not None:
+        cell.value = value
+        cell.data_type = "s"
+        if FORMULA_LIKE.match(value):
+            cell.quotePrefix = True
+    return cell

@@ -49,7 +49,7 @@ from .layout import (
     sheet_spec,
 )
 from .settings_sheet import write_settings_sheet
-from .sheet_values import FORMULA_LIKE, field_value
+from .sheet_values import FORMULA_LIKE, field_value, text_cell
 
 Marks = tuple[str, str, str]
 
@@ -191,11 +191,18 @@ class BatchWorkbookWriter:
             with contextlib.suppress(Exception):
                 ws._writer.cleanup()
 
-    def save(self, path: Path, *, template: bool = False, replace: bool = False) -> Path:
+    def save(
+        self,
+        path: Path,
+        *,
+        template: bool = False,
+        replace: bool = False,
+        inputs: tuple[Path, ...] = (),
+    ) -> Path:
         if self.layout.spec.layout == "table":
             _excel_table(self.sheet, self.layout, self.rows)
         self.wb.template = template
-        write_atomically(path, lambda temp: self.wb.save(temp), replace=replace)
+        write_atomically(path, lambda temp: self.wb.save(temp), replace=replace, inputs=inputs)
         return path
 
 
@@ -238,8 +245,7 @@ def _header_row(ws: Worksheet, layout: Layout) -> None:
     """A table's one header row: the column names exactly as the import file has them."""
     row: list[object] = []
     for f in layout.spec.records[0].fields:
-        cell = WriteOnlyCell(ws, value=f.label or None)
-        cell.number_format = "@"
+        cell = text_cell(ws, f.label or None)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = KEPT_FILL if f.kind == "raw" else CAPTION_FILLS[0]
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -390,11 +396,7 @@ def _write_grid(ws: Worksheet, grid: dict[tuple[int, int], str]) -> None:
 
 
 def _text_cell(ws: Worksheet, value: str | None) -> object:
-    if value is None:
-        return None
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = "@"
-    return cell
+    return None if value is None else text_cell(ws, value)
 
 
 def _list_source(layout: Layout, sources: dict[str | None, str]) -> str:

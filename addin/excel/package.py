@@ -1,0 +1,443 @@
+"""A workbook file as a package of parts, inspected before any reader is trusted with it.
+
+An `.xlsx` is a zip of XML parts. python-calamine and openpyxl both allocate from what a
+part says: calamine a grid spanning the farthest cell of a sheet (one cell at XFD1048576
+asks for half a terabyte, and a Rust allocation failure aborts the process), openpyxl and
+calamine a table as long as a declared count. So every part is read here first, once, as
+bytes, and the file is refused with a sentence when
+
+- it is not a zip, or is another kind of file (an image, a PDF, a password-protected or
+  old-style Excel file, an OpenDocument spreadsheet);
+- its directory is a zip bomb (too many parts, too large, expanding too far) or names one
+  part twice (readers disagree on which copy counts);
+- any XML part declares a document type or an entity, anywhere in it (Excel never writes
+  one; each is an entity-expansion or external-reference trick);
+- a sheet's cells span more than a budget of cells, or a declared count is larger than
+  its part could hold.
+
+It also finds the formula cells that carry no saved value (a workbook written by a script
+and never calculated): their value is unknown, and reading them as empty would lose data.
+
+No library does this: the zip and XML readers check well-formedness, not what a part asks
+the next reader to allocate. The scan is byte-level (regular expressions over the
+inflated stream, one block at a time), so its cost is about that of inflating the parts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from defusedxml import ElementTree
+
+from ..engine.csv_read import ReadError
+from ..engine.findings import column_index, column_letter
+from ..files import shown
+
+# A 100,000-row batch is about 85 MB of XML compressed about 10 to 1, so these leave room
+# for six times that, and refuse a zip bomb from its directory alone, before a byte is
+# inflated.
+MAX_UNCOMPRESSED = 512 * 2**20
+MAX_PARTS = 10_000
+MAX_RATIO = 100
+RATIO_FROM = 2**20  # small parts may compress better than any sheet; they cost nothing
+# The most cells a sheet's extent may cover: Excel's full height at 32 columns (a Pastel
+# sheet with its marking columns). A reader's grid of this size is about 1 GB.
+MAX_CELLS = 1_048_576 * 32
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+BLOCK = 8 * 2**20
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF document"),
+)
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted Office file is an OLE container holding a stream of this name.
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)[\s>/]")
+_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
+_COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
+
+
+@dataclass
+class Package:
+    """What the inspection learned: where each sheet's part is, and which formula cells of
+    each sheet have no saved value."""
+
+    path: Path
+    sheets: dict[str, str]
+    uncalculated: dict[str, list[str]] = field(default_factory=dict)
+
+    def uncalculated_cells(self, sheet: str) -> list[str]:
+        return self.uncalculated.get(self.sheets.get(sheet, ""), [])
+
+
+def refused(path: Path, message: str) -> ReadError:
+    return ReadError(shown(path), message)
+
+
+def inspect_package(path: Path) -> Package:
+    """Read every part of the workbook at `path` once and refuse it, with a sentence, if a
+    reader could not be trusted with it (see the module's words)."""
+    path = Path(path)
+    if not path.is_file():
+        raise refused(path, "no such file")
+    try:
+        archive = zipfile.ZipFile(path)
+    except OSError as e:
+        raise refused(path, f"cannot read the file: {e.strerror or e}") from None
+    except Exception:  # BadZipFile, and ValueError or EOFError from a directory that lies
+        raise refused(path, not_a_workbook(path)) from None
+    with archive:
+        _check_directory(path, archive)
+        package = Package(path, _sheet_parts(path, archive))
+        try:
+            for info in archive.infolist():
+                if _is_xml(info.filename):
+                    _scan_part(path, archive, info, package)
+        except zipfile.BadZipFile as e:
+            raise refused(path, f"the workbook is damaged: {e}") from None
+        except (OSError, EOFError, zipfile.LargeZipFile) as e:
+            raise refused(path, f"the workbook is damaged: {e}") from None
+    return package
+
+
+def _is_xml(name: str) -> bool:
+    return name.endswith((".xml", ".rels", ".vml"))
+
+
+def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
+    parts = archive.infolist()
+    if len(parts) > MAX_PARTS:
+        raise refused(path, f"refused: the file holds {len(parts)} parts, too many for a workbook")
+    names = [p.filename for p in parts]
+    seen: set[str] = set()
+    for name in names:
+        key = name.lower()
+        if key in seen:
+            raise refused(
+                path,
+                f"refused: the workbook holds two parts named {name}; Excel never writes "
+                "that, and programs disagree on which one counts (a damaged or crafted file)",
+            )
+        seen.add(key)
+    # Every Office file has this part; where the workbook itself lies, it says.
+    if "[Content_Types].xml" not in names:
+        what = "an OpenDocument spreadsheet (.ods)" if "content.xml" in names else "a zip archive"
+        raise refused(
+            path,
+            f"this is {what}, not an Excel workbook (.xlsx); "
+            "open it in Excel or LibreOffice and save it as an Excel workbook",
+        )
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNCOMPRESSED:
+        raise refused(
+            path,
+            f"refused: the workbook would expand to {total // 2**20:,} MB, more than the "
+            f"{MAX_UNCOMPRESSED // 2**20} MB Batchsheet reads (a damaged file or a zip bomb)",
+        )
+    for p in parts:
+        if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+            raise refused(
+                path,
+                f"refused: the part {p.filename} expands "
+                f"{p.file_size // max(p.compress_size, 1):,} times (a workbook's parts expand "
+                f"about 10 times; more than {MAX_RATIO} is a zip bomb)",
+            )
+
+
+def not_a_workbook(path: Path) -> str:
+    """What a file that is not a zip is, in the words a user needs."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if head.startswith(OLE_SIGNATURE):
+            f.seek(0)
+            if _holds(f, ENCRYPTED_STREAM):
+                return (
+                    "the workbook is password-protected (encrypted); open it in Excel, remove "
+                    "the password (File › Info › Protect Workbook), and save it again"
+                )
+            return "this is an old-style Excel file (.xls) or another Office 97-2003 file"
+    what = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+    if what is not None:
+        return f"this is {what}, not an Excel workbook (.xlsx)"
+    if head.startswith(b"PK"):
+        return (
+            "the workbook is incomplete or damaged (cut short while it was copied or saved?); "
+            "open the original in Excel and save it again"
+        )
+    if not head:
+        return "the file is empty, not an Excel workbook (.xlsx)"
+    return (
+        "this is not an Excel workbook (.xlsx); if it is a CSV file, bring it in with "
+        "`batchsheet import` (or the Import CSV button)"
+    )
+
+
+def _holds(handle, needle: bytes) -> bool:
+    tail = b""
+    while block := handle.read(BLOCK):
+        if needle in tail + block[: len(needle)] or needle in block:
+            return True
+        tail = block[-len(needle) :]
+    return False
+
+
+def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the part that holds it, from the workbook part and its links."""
+    names = set(archive.namelist())
+    workbook = _main_part(archive, names)
+    if workbook is None:
+        return {}
+    rels_name = str(PurePosixPath(workbook).parent / "_rels" / (PurePosixPath(workbook).name))
+    rels_name += ".rels"
+    try:
+        book = ElementTree.fromstring(_small_part(path, archive, workbook))
+        links = (
+            ElementTree.fromstring(_small_part(path, archive, rels_name))
+            if rels_name in names
+            else None
+        )
+    except ReadError:
+        raise
+    except Exception as e:  # defusedxml refuses declarations; a part may not be XML at all
+        raise refused(path, _xml_refusal(e, workbook)) from None
+    targets = {}
+    if links is not None:
+        for rel in links.iter(f"{{{PACKAGE_REL_NS}}}Relationship"):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            if target.startswith("/"):
+                part = target.lstrip("/")
+            else:
+                part = str(PurePosixPath(workbook).parent / target)
+            targets[rel.get("Id")] = _normal(part)
+    sheets = {}
+    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
+        part = targets.get(sheet.get(f"{{{REL_NS}}}id"))
+        if part is not None:
+            sheets[sheet.get("name", "")] = part
+    return sheets
+
+
+def _normal(part: str) -> str:
+    out: list[str] = []
+    for piece in part.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece not in ("", "."):
+            out.append(piece)
+    return "/".join(out)
+
+
+def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "xl/workbook.xml" in names:
+        return "xl/workbook.xml"
+    return next((n for n in sorted(names) if n.endswith("workbook.xml")), None)
+
+
+def _small_part(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
+    data = archive.read(name)
+    if _DECLARATION.search(data):
+        raise refused(path, declaration_refusal(name))
+    return data
+
+
+def declaration_refusal(part: str | None) -> str:
+    where = f" (in its part {part})" if part else ""
+    return (
+        f"refused: the workbook's XML declares entities or a document type{where}: an XML "
+        "entity or external-reference trick; Excel never writes these, and Batchsheet does "
+        "not expand them"
+    )
+
+
+def _xml_refusal(e: BaseException, part: str) -> str:
+    from defusedxml import DefusedXmlException
+
+    if isinstance(e, DefusedXmlException):
+        return declaration_refusal(part)
+    return f"the workbook is damaged: its part {part} is not readable XML ({e})"
+
+
+def _blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cut: bytes) -> Iterator[bytes]:
+    """The part's bytes in blocks that each end just after a `cut` (the last block may
+    not), so no element that ends in `cut` is split between two blocks."""
+    carry = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(BLOCK):
+            data = carry + chunk
+            end = data.rfind(cut)
+            if end < 0:
+                carry = data
+                continue
+            end += len(cut)
+            carry = data[end:]
+            yield data[:end]
+    if carry:
+        yield carry
+
+
+def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: Package):
+    name = info.filename
+    sheet = name in package.sheets.values()
+    shared = name.endswith("sharedStrings.xml")
+    extent = _Extent()
+    counted = False
+    for block in _blocks(archive, info, b"</row>" if sheet else b">"):
+        if _DECLARATION.search(block):
+            raise refused(path, declaration_refusal(name))
+        if sheet:
+            extent.add(block)
+            if _FORMULA.search(block):
+                package.uncalculated.setdefault(name, []).extend(_uncalculated(block))
+        elif shared and not counted:
+            # The declaration comes first: one look is enough.
+            _check_counts(path, name, block, info.file_size)
+            counted = True
+    if sheet:
+        _check_extent(path, name, package, extent.extent(archive, info))
+
+
+def _check_counts(path: Path, name: str, block: bytes, size: int) -> None:
+    """A shared-strings table cannot hold more strings than its bytes could spell."""
+    head = re.search(rb"<sst\b[^>]*>", block)
+    if head is None:
+        return
+    for what, number in _COUNTS.findall(head.group()):
+        limit = size // 4 if what == b"uniqueCount" else MAX_CELLS
+        if int(number) > max(limit, 1):
+            raise refused(
+                path,
+                f"refused: the part {name} declares {int(number):,} strings, more than it "
+                "could hold (a damaged or crafted file)",
+            )
+
+
+# The widest a sheet may be for the quick check of its extent; a wider one is measured.
+QUICK_WIDTH = 64
+# A cell not written as `<c r="A1"`: another attribute first, a namespace prefix, quotes.
+_ODD_CELL = rb"""<c(?:[\t\r\n>/]| (?!r="))|<[\w.-]+:(?:c|row)[\s>/]"""
+
+
+class _Extent:
+    """How far a sheet's cells reach, checked against the budget without reading every
+    cell's reference in Python.
+
+    Excel, LibreOffice, openpyxl and XlsxWriter all write each cell as `<c r="A1" …>`, in
+    rows that say their number, and a block ends with a row. The rows' numbers give the
+    height so far; one regular expression per block then looks for a cell written in any
+    other way, past that height, or past QUICK_WIDTH columns. Only a sheet where it finds
+    one, or taller than the budget allows at that width, is measured cell by cell.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.unusual = False
+
+    def add(self, block: bytes) -> None:
+        rows = _ROW.findall(block)
+        if rows:
+            self.rows = max(self.rows, max(map(int, rows)))
+        if not self.unusual:
+            self.unusual = bool(_unusual(max(self.rows, 1)).search(block))
+
+    def extent(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+        if not self.unusual and self.rows * QUICK_WIDTH <= MAX_CELLS:
+            return self.rows, QUICK_WIDTH
+        return _measured(_blocks(archive, info, b">"))
+
+
+def _check_extent(path: Path, part: str, package: Package, extent: tuple[int, int]) -> None:
+    height, width = extent
+    if height > EXCEL_ROWS or width > EXCEL_COLUMNS or height * width > MAX_CELLS:
+        sheet = next((s for s, p in package.sheets.items() if p == part), part)
+        raise refused(
+            path,
+            f"refused: the sheet {sheet!r} reaches cell {column_letter(width)}{height}, "
+            f"{height * width:,} cells, more than the {MAX_CELLS:,} Batchsheet reads; "
+            "clear the cells far below or to the right of the batch and save again",
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _unusual(height: int) -> re.Pattern[bytes]:
+    """A cell written unusually, or whose reference is past row `height` or QUICK_WIDTH."""
+    column = _greater(column_letter(QUICK_WIDTH), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    row = _greater(str(height), "0123456789", first="123456789")
+    return re.compile(
+        rb'<c r="(?:(?:' + column + rb")[0-9]|[A-Z]+0*(?:" + row + rb'")|[^A-Z])|' + _ODD_CELL,
+        re.IGNORECASE,
+    )
+
+
+def _greater(text: str, alphabet: str, first: str | None = None) -> bytes:
+    """A pattern for the strings over `alphabet` that are greater than `text` read as a
+    number in that alphabet (longer ones, or as long and greater at some place)."""
+    first = first or alphabet
+    options = [f"[{first}][{alphabet}]{{{len(text)},}}"]
+    for i, ch in enumerate(text):
+        higher = alphabet[alphabet.index(ch) + 1 :]
+        if i == 0:
+            higher = "".join(c for c in higher if c in first)
+        if higher:
+            rest = len(text) - i - 1
+            options.append(
+                re.escape(text[:i]) + f"[{higher}]" + (f"[{alphabet}]{{{rest}}}" if rest else "")
+            )
+    return "|".join(options).encode()
+
+
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
+_REF = re.compile(rb"""\br\s*=\s*["']\s*([A-Za-z]*)0*(\d*)\s*["']""")
+
+
+def _measured(blocks: Iterator[bytes]) -> tuple[int, int]:
+    """The exact extent of a sheet written in an unusual way, cell by cell; a row or cell
+    that does not say where it is comes just after the one before, as readers place it."""
+    height = width = row = column = 0
+    for block in blocks:
+        for m in _TAG.finditer(block):
+            ref = _REF.search(m.group(2))
+            letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
+            if m.group(1) == b"row":
+                row = int(digits) if digits else row + 1
+                column = 0
+                height = max(height, row)
+                continue
+            column = column_index(letters.decode().upper()) if letters else column + 1
+            height = max(height, int(digits) if digits else row)
+            width = max(width, column)
+    return height, width
+
+
+def _uncalculated(block: bytes) -> list[str]:
+    """References of the formula cells in `block` that hold no saved value."""
+    found = []
+    for m in _FORMULA.finditer(block):
+        start = max(block.rfind(b"<c ", 0, m.start()), block.rfind(b":c ", 0, m.start()))
+        end = block.find(b"c>", m.end())
+        if start < 0:
+            continue
+        cell = block[start : end if end >= 0 else len(block)]
+        if _VALUE.search(cell):
+            continue
+        ref = _REF.search(cell[: cell.find(b">") + 1])
+        if ref is not None and ref.group(1):
+            found.append(ref.group(1).decode().upper() + ref.group(2).decode())
+    return found
