@@ -326,14 +326,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .excel.workbook import mark_book, validate_book
+    from .excel.workbook import check_book, mark_book
 
-    batch = validate_book(
+    book, batch = check_book(
         args.book, columns=_column_set(args.columns), settings=_settings_file(args)
     )
     checked = review(batch, _ledger(args))
     if args.mark:
-        mark_book(args.book, batch)
+        mark_book(args.book, book, batch)
     _show(checked, str(args.book), args.json, "row")
     return FOUND_ERRORS if batch.report.errors else OK
 
@@ -405,8 +405,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     plan = plan_book_fixes(
         args.book, columns=_column_set(args.columns), settings=_settings_file(args)
     )
-    if args.apply and plan.fixes:
-        apply_fixes(args.book, plan)
+    left = apply_fixes(args.book, plan) if args.apply and plan.fixes else None
     if args.json:
         print(
             json.dumps(
@@ -427,8 +426,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
     width = max(len(f.cell) for f in plan.fixes)
     for f in plan.fixes:
         print(f"  {f.cell:<{width}}  {shown(f.old)!r} → {shown(f.new)!r}  ({f.rule})")
-    if args.apply:
+    if left is not None:
         print(f"  every change is listed on the {AUDIT_SHEET} sheet")
+        report = left.report
+        if report.findings:
+            print(f"  left to correct: {_counts(report)}, marked on the sheet")
+        else:
+            print("  no problems left: the batch is ready to export")
     else:
         print("  nothing was changed; run again with --apply to write these fixes")
     return OK

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from addin.engine.settings import parse_settings
 from addin.excel.book_fixes import apply_fixes, plan_book_fixes
-from addin.excel.layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET
+from addin.excel.layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET, Layout
 from addin.excel.template import BatchWorkbookWriter
 from addin.specs import get_spec
 from tests.excel_double import Book
@@ -123,12 +123,28 @@ def test_applying_changes_exactly_the_previewed_cells_and_logs_them(tmp_path: Pa
     before = cells(path)
     plan = plan_book_fixes(path)
     assert len(plan.fixes) == len(CASES)
-    apply_fixes(path, plan)
+    left = apply_fixes(path, plan)
     after = cells(path)
-    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    marking = set(Layout(get_spec("pastel-customer")).mark_columns)
+
+    def in_data(key: tuple[str, str]) -> bool:
+        return key[0] != DATA_SHEET or key[1].rstrip("0123456789") not in marking
+
+    changed = {
+        k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and in_data(k)
+    }
     assert changed == {(DATA_SHEET, f.cell) for f in plan.fixes}
     for f in plan.fixes:
         assert after[DATA_SHEET, f.cell] == f.new
+    # The sheet is marked afresh: no fixed cell is still listed, what is left is.
+    errors, warnings, _ = Layout(get_spec("pastel-customer")).mark_columns
+    for f in plan.fixes:
+        listed = f"{after.get((DATA_SHEET, f'{errors}{f.row}'), '')} "
+        listed += f"{after.get((DATA_SHEET, f'{warnings}{f.row}'), '')}"
+        assert f.column not in listed.split(), f.cell
+    assert {(f.row, f.column) for f in left.report.findings}.isdisjoint(
+        {(f.row, f.column) for f in plan.fixes}
+    )
     audit = list(load_workbook(path)[AUDIT_SHEET].iter_rows(values_only=True))
     assert audit[0] == AUDIT_HEADINGS
     assert [r[0] for r in audit[1:]] == [f"{DATA_SHEET}!{f.cell}" for f in plan.fixes]

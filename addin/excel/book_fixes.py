@@ -1,7 +1,8 @@
 """Certain fixes on a workbook file: the preview, and writing exactly what it listed.
 
-Applying writes the listed cells and nothing else, appends each change to the Audit sheet
-(cell, old, new, rule, time), and saves through a temporary file and a rename, so the
+Applying writes the listed cells, re-marks the sheet from a validation of the fixed rows
+(as the Fix button does), and appends each change to the Audit sheet (cell, old, new,
+rule, time); everything else in the workbook is kept as it was (`book_edit`). The
 workbook is either wholly fixed or untouched.
 """
 
@@ -11,23 +12,22 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.styles import Font
-
-from ..engine.batch import Context
-from ..engine.csv_read import ReadError
+from ..engine.batch import Batch, Context, validate_rows
+from ..engine.findings import column_index
 from ..engine.settings import SettingsFile
-from ..files import WriteRefused, write_atomically
 from ..specs.columns import ColumnSet
-from .fixes import CellFix, plan_fixes, shown
+from .book_edit import SheetEdit, edit_book
+from .fixes import CellFix, Rows, plan_fixes, shown
 from .layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET
-from .workbook import read_book
+from .workbook import BookRows, marks_edit, read_book
 
 
 @dataclass
 class BookFixes:
     path: Path
     fixes: list[CellFix]
+    book: BookRows
+    context: Context
 
 
 def plan_book_fixes(
@@ -38,76 +38,50 @@ def plan_book_fixes(
     book = read_book(path, columns)
     company = settings.for_spec(book.spec.settings) if settings is not None else book.settings
     context = Context(document_type=book.document_type, settings=company)
-    locked = _formula_cells(path)
-    return BookFixes(path, plan_fixes(book.spec, book.rows, context, locked=locked))
+    locked = {_place(ref) for ref in book.formulas}
+    return BookFixes(path, plan_fixes(book.spec, book.rows, context, locked=locked), book, context)
 
 
-def _formula_cells(path: Path) -> set[tuple[int, int]]:
-    wb = _open(path, read_only=True)
-    try:
-        ws = wb[DATA_SHEET]
-        return {
-            (cell.row, cell.column)
-            for row in ws.iter_rows()
-            for cell in row
-            if getattr(cell, "data_type", None) == "f"
-        }
-    finally:
-        wb.close()
+def _place(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters) :]), column_index(letters)
 
 
-def _open(path: Path, *, read_only: bool = False):
-    try:
-        return load_workbook(
-            path, read_only=read_only, keep_vba=path.suffix.lower() == ".xlsm", keep_links=False
-        )
-    except Exception as e:
-        raise ReadError(str(path), f"cannot open the workbook to fix it: {e}") from None
+def fixed_rows(rows: Rows, fixes: list[CellFix]) -> Rows:
+    """The sheet's rows with the fixes made."""
+    new = {(f.row, column_index(f.column)): f.new for f in fixes}
+    rows_fixed = {row for row, _ in new}
+    out: Rows = []
+    for number, cells in rows:
+        if number in rows_fixed:
+            cells = tuple(new.get((number, c), v) for c, v in enumerate(cells, start=1))
+        out.append((number, cells))
+    return out
 
 
-def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> None:
-    """Write the planned fixes and log them on the Audit sheet.
+def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> Batch:
+    """Write the planned fixes, mark the sheet afresh and log the fixes on the Audit sheet.
 
-    Refuses (changing nothing) when a planned cell no longer holds the value the preview
-    showed: the workbook changed in between.
+    Refuses (changing nothing) when the workbook changed since the preview. Returns the
+    validation of the fixed sheet: what is left to do.
     """
-    path = Path(path)
-    wb = _open(path)
-    ws = wb[DATA_SHEET]
-    for fix in plan.fixes:
-        current = ws[fix.cell].value
-        if shown(current) != shown(fix.old):
-            raise WriteRefused(
-                f"{path}: cell {fix.cell} changed since the preview ({shown(fix.old)!r} is now "
-                f"{shown(current)!r}); nothing was fixed. Run fix again."
-            )
-    for fix in plan.fixes:
-        cell = ws[fix.cell]
-        cell.value = fix.new
-        if isinstance(fix.new, str):
-            # Text stays text: a fixed "=..." or "-5" code must not become a formula.
-            cell.data_type = "s"
-    _audit(wb, plan.fixes, now or dt.datetime.now())
-    write_atomically(path, lambda temp: wb.save(temp), replace=True)
+    book = plan.book
+    rows = fixed_rows(book.rows, plan.fixes)
+    after = validate_rows(book.spec, rows, typed=True, context=plan.context)
+    edit = marks_edit(book, after)
+    cells = dict(edit.cells)
+    cells.update({(f.row, column_index(f.column)): f.new for f in plan.fixes})
+    edit_book(
+        path,
+        DATA_SHEET,
+        SheetEdit(cells, clear=edit.clear),
+        append=(AUDIT_SHEET, audit_rows(plan.fixes, now or dt.datetime.now()), AUDIT_HEADINGS),
+        expect=book.stamp,
+        since="the preview",
+    )
+    return after
 
 
 def audit_rows(fixes: list[CellFix], now: dt.datetime) -> list[list[str]]:
     stamp = now.isoformat(sep=" ", timespec="seconds")
     return [[f"{DATA_SHEET}!{f.cell}", shown(f.old), shown(f.new), f.rule, stamp] for f in fixes]
-
-
-def _audit(wb, fixes: list[CellFix], now: dt.datetime) -> None:
-    if AUDIT_SHEET in wb.sheetnames:
-        ws = wb[AUDIT_SHEET]
-    else:
-        ws = wb.create_sheet(AUDIT_SHEET)
-        ws.append(list(AUDIT_HEADINGS))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for letter, width in zip("ABCDE", (12, 30, 30, 50, 20)):
-            ws.column_dimensions[letter].width = width
-    for values in audit_rows(fixes, now):
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            cell.data_type = "s"
-            cell.number_format = "@"

@@ -79,7 +79,11 @@ class Package:
 
     path: Path
     sheets: dict[str, str]
+    formulas: dict[str, list[str]] = field(default_factory=dict)
     uncalculated: dict[str, list[str]] = field(default_factory=dict)
+
+    def formula_cells(self, sheet: str) -> list[str]:
+        return self.formulas.get(self.sheets.get(sheet, ""), [])
 
     def uncalculated_cells(self, sheet: str) -> list[str]:
         return self.uncalculated.get(self.sheets.get(sheet, ""), [])
@@ -305,7 +309,9 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, pack
         if sheet:
             extent.add(block)
             if _FORMULA.search(block):
-                package.uncalculated.setdefault(name, []).extend(_uncalculated(block))
+                every, uncalculated = _formula_cells(block)
+                package.formulas.setdefault(name, []).extend(every)
+                package.uncalculated.setdefault(name, []).extend(uncalculated)
         elif shared and not counted:
             # The declaration comes first: one look is enough.
             _check_counts(path, name, block, info.file_size)
@@ -426,18 +432,21 @@ def _measured(blocks: Iterator[bytes]) -> tuple[int, int]:
     return height, width
 
 
-def _uncalculated(block: bytes) -> list[str]:
-    """References of the formula cells in `block` that hold no saved value."""
-    found = []
+def _formula_cells(block: bytes) -> tuple[list[str], list[str]]:
+    """References of the formula cells in `block`, and of those that hold no saved value."""
+    every: list[str] = []
+    found: list[str] = []
     for m in _FORMULA.finditer(block):
         start = max(block.rfind(b"<c ", 0, m.start()), block.rfind(b":c ", 0, m.start()))
         end = block.find(b"c>", m.end())
         if start < 0:
             continue
         cell = block[start : end if end >= 0 else len(block)]
-        if _VALUE.search(cell):
-            continue
         ref = _REF.search(cell[: cell.find(b">") + 1])
-        if ref is not None and ref.group(1):
-            found.append(ref.group(1).decode().upper() + ref.group(2).decode())
-    return found
+        if ref is None or not ref.group(1):
+            continue
+        name = ref.group(1).decode().upper() + ref.group(2).decode()
+        every.append(name)
+        if not _VALUE.search(cell):
+            found.append(name)
+    return every, found

@@ -21,12 +21,20 @@ from ..engine.bulk import without_cycle_collection
 from ..engine.csv_read import ReadError
 from ..engine.findings import Finding, column_index, column_letter
 from ..engine.settings import CompanySettings, SettingsFile
-from ..files import shown, write_atomically
+from ..files import shown
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
+from .book_edit import SheetEdit, edit_book
 from .grid import data_width, grid_rows
-from .layout import COLUMNS_SHEET, DATA_SHEET, FORMAT_NAME, SETTINGS_SHEET, Layout
-from .marks import marks_block
+from .layout import (
+    COLUMNS_SHEET,
+    DATA_SHEET,
+    FORMAT_NAME,
+    MARK_HEADINGS,
+    SETTINGS_SHEET,
+    Layout,
+)
+from .marks import marks_by_row
 from .package import Package, declaration_refusal, inspect_package
 from .settings_sheet import settings_of_workbook
 
@@ -43,6 +51,12 @@ class BookRows:
     settings: CompanySettings | None = None
     # Cells of the data sheet holding a formula that was never calculated (no saved value).
     uncalculated: list[str] = dataclasses.field(default_factory=list)
+    # Every cell of the data sheet holding a formula.
+    formulas: list[str] = dataclasses.field(default_factory=list)
+    # Columns of data; the marking columns follow.
+    width: int = 0
+    # The file's size and modification time when it was read, to tell if it changed since.
+    stamp: tuple[int, int] | None = None
 
 
 def _defined_text(wb: Workbook, name: str) -> str | None:
@@ -149,6 +163,7 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
     the workbook keeps.
     """
     path = Path(path)
+    before = path.stat() if path.is_file() else None
     wb, package = open_book(path)
     try:
         spec = book_spec(wb, path)
@@ -171,6 +186,9 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
             _defined_text(wb, DOCUMENT_TYPE_NAME),
             settings,
             package.uncalculated_cells(DATA_SHEET),
+            package.formula_cells(DATA_SHEET),
+            data_width(spec, values),
+            (before.st_size, before.st_mtime_ns) if before is not None else None,
         )
     finally:
         wb.close()
@@ -187,6 +205,17 @@ def validate_book(
 
     `settings` (a settings file) replace the workbook's own Settings sheet.
     """
+    return check_book(path, writing=writing, columns=columns, settings=settings)[1]
+
+
+def check_book(
+    path: Path,
+    *,
+    writing: bool = False,
+    columns: ColumnSet | None = None,
+    settings: SettingsFile | None = None,
+) -> tuple[BookRows, Batch]:
+    """The workbook's rows as read, and their validation (see `validate_book`)."""
     book = read_book(path, columns)
     context = Context(
         document_type=book.document_type,
@@ -196,7 +225,7 @@ def validate_book(
     batch = validate_rows(book.spec, book.rows, typed=True, context=context)
     if book.uncalculated:
         _not_calculated(batch, book.uncalculated)
-    return batch
+    return book, batch
 
 
 def _not_calculated(batch: Batch, cells: list[str]) -> None:
@@ -235,23 +264,22 @@ def _not_calculated(batch: Batch, cells: list[str]) -> None:
     report.sort()
 
 
-def mark_book(path: Path, batch: Batch) -> None:
-    """Write the marking columns of `batch` into the workbook at `path`, replacing old marks."""
-    path = Path(path)
-    keep_vba = path.suffix.lower() == ".xlsm"
-    inspect_package(path)
-    try:
-        wb = load_workbook(path, keep_vba=keep_vba)
-    except Exception as e:
-        raise _unreadable(path, e) from None
-    ws = wb[DATA_SHEET]
-    layout = Layout(batch.spec)
-    first = layout.first_data_row
-    last = max(ws.max_row, first)
-    block = marks_block(batch.report.findings, first, last)
-    start = data_width(batch.spec, [tuple(c.value for c in ws[1])]) + 1
-    for r, marks in enumerate(block, start=first):
-        for c, value in enumerate(marks, start=start):
-            if value is not None or ws.cell(row=r, column=c).value is not None:
-                ws.cell(row=r, column=c, value=value)
-    write_atomically(path, lambda temp: wb.save(temp), replace=True)
+def mark_book(path: Path, book: BookRows, batch: Batch) -> None:
+    """Write the marking columns of `batch` into the workbook at `path`, replacing old marks;
+    nothing else in the workbook changes (see `book_edit`). `book` is what was read: the
+    workbook must not have changed since."""
+    edit_book(path, DATA_SHEET, marks_edit(book, batch), expect=book.stamp)
+
+
+def marks_edit(book: BookRows, batch: Batch) -> SheetEdit:
+    """The marking columns' cells for `batch`: every old mark cleared, the new ones set."""
+    first = Layout(book.spec).first_data_row
+    start = book.width + 1
+    cells: dict[tuple[int, int], object] = {}
+    for row, marks in marks_by_row(batch.report.findings).items():
+        if row < first:
+            continue  # a header row's findings have no marking cells
+        for offset, text in enumerate(marks):
+            if text:
+                cells[(row, start + offset)] = text
+    return SheetEdit(cells, clear=(start, start + len(MARK_HEADINGS) - 1, first))
