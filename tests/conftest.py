@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,15 @@ def private_ledger(tmp_path_factory, monkeypatch) -> Path:
     path = tmp_path_factory.mktemp("ledger") / "ledger.sqlite3"
     monkeypatch.setenv("BATCHSHEET_LEDGER", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def private_temp(tmp_path_factory, monkeypatch) -> Path:
+    """The system temp folder, as openpyxl and SQLite use it, is the test's own."""
+    folder = tmp_path_factory.mktemp("temp")
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    return folder
 
 
 @pytest.fixture

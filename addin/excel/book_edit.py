@@ -86,15 +86,18 @@ def edit_book(
     append: tuple[str, Sequence[Sequence[str]], Sequence[str]] | None = None,
     expect: tuple[int, int] | None = None,
     since: str = "it was read",
+    package: Package | None = None,
 ) -> None:
     """Make `edit` on the sheet named `sheet` of the workbook at `path`, in place.
 
     `append` (sheet name, rows, headings) adds rows of text at the end of another sheet,
     created with the headings when the workbook has none. `expect` (size, modification
-    time in ns) refuses the edit when the file changed since it was read.
+    time in ns) refuses the edit when the file changed since it was read; `package` is its
+    inspection then, which an unchanged file need not repeat.
     """
     path = Path(path)
-    package = inspect_package(path)
+    if expect is None or package is None:
+        package = inspect_package(path)
     if expect is not None:
         now = path.stat()
         if (now.st_size, now.st_mtime_ns) != expect:

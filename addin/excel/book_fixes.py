@@ -78,6 +78,7 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
         append=(AUDIT_SHEET, audit_rows(plan.fixes, now or dt.datetime.now()), AUDIT_HEADINGS),
         expect=book.stamp,
         since="the preview",
+        package=book.package,
     )
     return after
 

@@ -66,7 +66,9 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_FORMULA = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_PREFIXED = re.compile(rb":(?:c|f|row)[\s>/]")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)[\s>/]")
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 _COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
@@ -308,7 +310,8 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, pack
             raise refused(path, declaration_refusal(name))
         if sheet:
             extent.add(block)
-            if _FORMULA.search(block):
+            formula = _PREFIXED_FORMULA if _prefixed(block) else _FORMULA
+            if formula.search(block):
                 every, uncalculated = _formula_cells(block)
                 package.formulas.setdefault(name, []).extend(every)
                 package.uncalculated.setdefault(name, []).extend(uncalculated)
@@ -337,8 +340,8 @@ def _check_counts(path: Path, name: str, block: bytes, size: int) -> None:
 
 # The widest a sheet may be for the quick check of its extent; a wider one is measured.
 QUICK_WIDTH = 64
-# A cell not written as `<c r="A1"`: another attribute first, a namespace prefix, quotes.
-_ODD_CELL = rb"""<c(?:[\t\r\n>/]| (?!r="))|<[\w.-]+:(?:c|row)[\s>/]"""
+# A cell not written as `<c r="A1"`: another attribute first, other quotes or spaces.
+_ODD_CELL = re.compile(rb"""<c(?:[\t\r\n>/]| (?!r="))""")
 
 
 class _Extent:
@@ -361,7 +364,11 @@ class _Extent:
         if rows:
             self.rows = max(self.rows, max(map(int, rows)))
         if not self.unusual:
-            self.unusual = bool(_unusual(max(self.rows, 1)).search(block))
+            self.unusual = bool(
+                _unusual(max(self.rows, 1)).search(block)
+                or _ODD_CELL.search(block)
+                or _prefixed(block)
+            )
 
     def extent(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
         if not self.unusual and self.rows * QUICK_WIDTH <= MAX_CELLS:
@@ -386,10 +393,13 @@ def _unusual(height: int) -> re.Pattern[bytes]:
     """A cell written unusually, or whose reference is past row `height` or QUICK_WIDTH."""
     column = _greater(column_letter(QUICK_WIDTH), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     row = _greater(str(height), "0123456789", first="123456789")
-    return re.compile(
-        rb'<c r="(?:(?:' + column + rb")[0-9]|[A-Z]+0*(?:" + row + rb'")|[^A-Z])|' + _ODD_CELL,
-        re.IGNORECASE,
-    )
+    # Lower-case references, rare and legal, fall to `[^A-Z]`: they are measured.
+    return re.compile(rb'<c r="(?:(?:' + column + rb")[0-9]|[A-Z]+0*(?:" + row + rb'")|[^A-Z])')
+
+
+def _prefixed(block: bytes) -> bool:
+    """Whether the block writes cells, rows or formulas with a namespace prefix."""
+    return bool(_PREFIXED.search(block)) and bool(re.search(rb"<[\w.-]+:(?:c|f|row)[\s>/]", block))
 
 
 def _greater(text: str, alphabet: str, first: str | None = None) -> bytes:
@@ -436,7 +446,7 @@ def _formula_cells(block: bytes) -> tuple[list[str], list[str]]:
     """References of the formula cells in `block`, and of those that hold no saved value."""
     every: list[str] = []
     found: list[str] = []
-    for m in _FORMULA.finditer(block):
+    for m in _PREFIXED_FORMULA.finditer(block):
         start = max(block.rfind(b"<c ", 0, m.start()), block.rfind(b":c ", 0, m.start()))
         end = block.find(b"c>", m.end())
         if start < 0:

@@ -57,6 +57,7 @@ class BookRows:
     width: int = 0
     # The file's size and modification time when it was read, to tell if it changed since.
     stamp: tuple[int, int] | None = None
+    package: Package | None = None
 
 
 def _defined_text(wb: Workbook, name: str) -> str | None:
@@ -189,6 +190,7 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
             package.formula_cells(DATA_SHEET),
             data_width(spec, values),
             (before.st_size, before.st_mtime_ns) if before is not None else None,
+            package,
         )
     finally:
         wb.close()
@@ -268,7 +270,7 @@ def mark_book(path: Path, book: BookRows, batch: Batch) -> None:
     """Write the marking columns of `batch` into the workbook at `path`, replacing old marks;
     nothing else in the workbook changes (see `book_edit`). `book` is what was read: the
     workbook must not have changed since."""
-    edit_book(path, DATA_SHEET, marks_edit(book, batch), expect=book.stamp)
+    edit_book(path, DATA_SHEET, marks_edit(book, batch), expect=book.stamp, package=book.package)
 
 
 def marks_edit(book: BookRows, batch: Batch) -> SheetEdit:
