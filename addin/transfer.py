@@ -89,18 +89,19 @@ def import_csv(
         # The header row becomes the sheet's own (row 1); the records go below it.
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
-    writer = BatchWorkbookWriter(spec, columns, settings, rows=len(rows))
-    layout = writer.layout
-    records = {r.row: r for r in batch.records}
-    sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
-    marks = marks_by_row(
-        [
-            dataclasses.replace(f, row=sheet_row[f.row])
-            for f in batch.report.findings
-            if f.row in sheet_row
-        ]
-    )
+    writer: BatchWorkbookWriter | None = None
     try:
+        writer = BatchWorkbookWriter(spec, columns, settings, rows=len(rows))
+        layout = writer.layout
+        records = {r.row: r for r in batch.records}
+        sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
+        marks = marks_by_row(
+            [
+                dataclasses.replace(f, row=sheet_row[f.row])
+                for f in batch.report.findings
+                if f.row in sheet_row
+            ]
+        )
         for line, fields in rows:
             record = records.get(line)
             mark = marks.get(sheet_row[line])
@@ -110,13 +111,15 @@ def import_csv(
                 writer.append(None, fields[: layout.data_width], mark)
         writer.save(target, replace=replace, inputs=(source,))
     except OSError as e:
-        writer.discard()
+        if writer is not None:
+            writer.discard()
         raise WriteRefused(
             f"cannot write {shown(target)}: {e.strerror or e} (while building the workbook in "
             f"the temporary folder {shown(tempfile.gettempdir())})"
         ) from None
     except BaseException:
-        writer.discard()
+        if writer is not None:
+            writer.discard()
         raise
     unplaced = [f for f in batch.report.findings if f.row not in sheet_row]
     return Transferred(batch, target, *_counts(batch), unplaced)

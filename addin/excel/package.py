@@ -69,7 +69,10 @@ _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _FORMULA = re.compile(rb"<f[\s>/]")
 _PREFIXED_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _PREFIXED = re.compile(rb":(?:c|f|row)[\s>/]")
-_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)[\s>/]")
+# A saved value: an inline string, or a `<v>` holding something (or empty text for a
+# formula whose result is text). openpyxl writes `<v />` for a formula it never calculated.
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?is[\s>]|<(?:[\w.-]+:)?v(?:\s[^>]*)?>(?!</)")
+_EMPTY_TEXT = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?></")
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 _COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
 
@@ -457,6 +460,7 @@ def _formula_cells(block: bytes) -> tuple[list[str], list[str]]:
             continue
         name = ref.group(1).decode().upper() + ref.group(2).decode()
         every.append(name)
-        if not _VALUE.search(cell):
+        head = cell[: cell.find(b">") + 1]
+        if not (_VALUE.search(cell) or (b't="str"' in head and _EMPTY_TEXT.search(cell))):
             found.append(name)
     return every, found

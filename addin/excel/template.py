@@ -110,6 +110,7 @@ class BatchWorkbookWriter:
         self.spec = spec
         self.layout = Layout(sheet_spec(spec, columns))
         self.expected_rows = rows
+        self.rows = 0
         wb = Workbook(write_only=True)
         wb.properties.creator = "Batchsheet"
         wb.properties.title = spec.title
@@ -117,29 +118,35 @@ class BatchWorkbookWriter:
         wb.properties.modified = BUILD_TIME
         wb.properties.lastModifiedBy = "Batchsheet"
         self.wb = wb
-        self.sheet = wb.create_sheet(DATA_SHEET)
-        if rows is not None:
-            size = f"A1:{self.layout.mark_columns[-1]}{self.layout.caption_rows + rows}"
-            # openpyxl writes a <dimension> for a sheet that can say its size (write-only
-            # sheets cannot, as they stream); it must be known before the first row.
-            self.sheet.calculate_dimension = lambda: size
-        write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout, spec)
-        if spec.settings.values or spec.settings.lists:
-            write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), spec.settings, settings)
-        lists = wb.create_sheet(LISTS_SHEET)
-        lists.sheet_state = "hidden"
-        _data_sheet(self.sheet, self.layout, lists)
-        if spec.layout == "table":
-            _column_set_sheet(wb.create_sheet(COLUMNS_SHEET), ColumnSet.of(spec))
-        wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{spec.name}"')
-        wb.defined_names[LAYOUT_NAME] = DefinedName(LAYOUT_NAME, attr_text=f'"{LAYOUT_VERSION}"')
+        try:
+            self.sheet = wb.create_sheet(DATA_SHEET)
+            if rows is not None:
+                size = f"A1:{self.layout.mark_columns[-1]}{self.layout.caption_rows + rows}"
+                # openpyxl writes a <dimension> for a sheet that can say its size (write-only
+                # sheets cannot, as they stream); it must be known before the first row.
+                self.sheet.calculate_dimension = lambda: size
+            write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout, spec)
+            if spec.settings.values or spec.settings.lists:
+                write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), spec.settings, settings)
+            lists = wb.create_sheet(LISTS_SHEET)
+            lists.sheet_state = "hidden"
+            _data_sheet(self.sheet, self.layout, lists)
+            if spec.layout == "table":
+                _column_set_sheet(wb.create_sheet(COLUMNS_SHEET), ColumnSet.of(spec))
+            wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{spec.name}"')
+            wb.defined_names[LAYOUT_NAME] = DefinedName(
+                LAYOUT_NAME, attr_text=f'"{LAYOUT_VERSION}"'
+            )
+        except BaseException:
+            # Sheets already streaming to temporary files must not outlive a failure.
+            self.discard()
+            raise
         self._prototypes = {
             r.keyword: [self._prototype(number_format(f)) for f in r.fields]
             for r in self.layout.spec.records
         }
         self._text_cells = [self._prototype("@") for _ in range(self.layout.data_width)]
         self._quoted = self._prototype("@", quoted=True)
-        self.rows = 0
 
     def _prototype(self, fmt: str, *, quoted: bool = False) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet)

@@ -144,3 +144,80 @@ def test_formula_like_text_in_every_infusion_text_field_exports_unchanged(run, t
     exported = run("export", book, "-o", out)
     assert exported.code == 0, exported.err
     assert out.read_bytes() == original
+
+
+# -- every sheet and every path ------------------------------------------------------------
+
+EVIL = '=HYPERLINK("http://evil.example/","Notes2")'
+# Excel skips these before it looks for a formula's sign.
+DISGUISED = [" =1+1", "\u200b" + EVIL, "\u00a0@SUM(A1)", "  +A1*2"]
+
+
+def assert_no_formula_anywhere(book: Path) -> None:
+    with zipfile.ZipFile(book) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = z.read(name)
+                assert b"<f>" not in xml and b"<f " not in xml, f"a live formula in {name}"
+
+
+def test_a_formula_as_an_infusion_column_name_stays_text(run, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(
+        csv_text([[*INFUSION_HEADER, EVIL], [*infusion_row(), "note"]]).encode("utf-8")
+    )
+    book = tmp_path / "in.xlsx"
+    done = run("import", source, "--format", INFUSION, "-o", book)
+    assert done.code in (0, 1), done
+    assert_no_formula_anywhere(book)
+    cell = load_workbook(book)["Batch"].cell(row=1, column=len(INFUSION_HEADER) + 1)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (EVIL, "s", True)
+
+
+def test_a_formula_in_a_settings_file_stays_text_on_the_settings_sheet(run, tmp_path):
+    import json
+
+    settings = tmp_path / "company.json"
+    settings.write_text(json.dumps({"lists": {"customers": [EVIL, "ABC001"]}}))
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_text([header(), detail()]).encode("cp1252"))
+    book = tmp_path / "in.xlsx"
+    done = run("import", source, "--format", PASTEL, "--settings", settings, "-o", book)
+    assert done.code in (0, 1), done
+    assert_no_formula_anywhere(book)
+    ws = load_workbook(book)["Settings"]
+    (cell,) = [c for row in ws.iter_rows() for c in row if c.value == EVIL]
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+@pytest.mark.parametrize("text", DISGUISED, ids=repr)
+def test_formula_signs_behind_spaces_stay_text_on_import(run, tmp_path, text):
+    source = tmp_path / "in.csv"
+    row = infusion_row()
+    row[3] = text  # Description
+    source.write_bytes(csv_text([INFUSION_HEADER, row]).encode("utf-8"))
+    book = tmp_path / "in.xlsx"
+    assert run("import", source, "--format", INFUSION, "-o", book).code in (0, 1)
+    assert_no_formula_anywhere(book)
+    cell = load_workbook(book)["Batch"]["D2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+
+
+@pytest.mark.parametrize("text", DISGUISED[:3], ids=repr)
+def test_a_fix_that_uncovers_a_formula_sign_keeps_the_cell_text(run, tmp_path, text):
+    source = tmp_path / "in.csv"
+    row = infusion_row()
+    row[3] = text
+    source.write_bytes(csv_text([INFUSION_HEADER, row]).encode("utf-8"))
+    book = tmp_path / "in.xlsx"
+    run("import", source, "--format", INFUSION, "-o", book)
+    done = run("fix", book, "--apply")
+    assert done.code == 0 and "fixed" in done.out, done
+    assert_no_formula_anywhere(book)
+    wb = load_workbook(book)
+    cell = wb["Batch"]["D2"]
+    assert cell.value != text and cell.value.lstrip()[0] in "=+-@", cell.value
+    assert cell.data_type == "s"
+    assert cell.quotePrefix or cell.number_format == "@", "editing it in Excel would run it"
+    audit = [c for row in wb["Audit"].iter_rows() for c in row if c.value == cell.value]
+    assert audit and all(c.data_type == "s" and c.quotePrefix for c in audit)
