@@ -208,7 +208,7 @@ def test_a_full_disk_leaves_no_file_and_says_so(run, tmp_path: Path):
         temp.write_bytes(b"x" * 100_000)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    with pytest.raises(WriteRefused, match="cannot write .*: No space left on device"):
+    with pytest.raises(WriteRefused, match=r"cannot write .*: No space left on device"):
         write_atomically(target, fill, replace=True)
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
