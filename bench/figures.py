@@ -13,8 +13,7 @@ from addin.engine.batch import validate_rows
 from addin.excel.workbook import validate_book
 from addin.specs import SPECS
 
-from . import csv_check, excel_calls, infusion_check, pastel_data, vs_frictionless, workbook_read
-from .excel_typing import typed_rows
+from . import csv_check, infusion_check, vs_frictionless, workbook_read
 from .generate import PASTEL
 from .timing import Timing, measure, measure_together
 
@@ -278,26 +277,3 @@ def transfer_figures(data: Data, repeats: int, cwd: Path) -> list[Figure]:
     export.notes.append("includes validate and the read-back check of the written file")
     imported.notes.append("the damaged batch: every finding marked on its row")
     return [export, imported]
-
-
-def excel_calls_figure(sizes: tuple[int, ...], seed: int) -> Figure:
-    fig = Figure("Excel calls per Validate", " / ".join(f"{n:,}" for n in sizes) + " rows")
-    validate, why_not = excel_calls.unavailable()
-    if validate is None:
-        fig.notes.append(f"skipped: {why_not}")
-        return fig
-    spec = SPECS[PASTEL]
-    counts = []
-    for n in sizes:
-        records = list(pastel_data.documents(pastel_data.docs_for_records(n), seed, 0.03))
-        rows = list(typed_rows(spec, records[:n], seed, 0.03))
-        try:
-            counts.append(excel_calls.count(validate, spec, rows))
-        except Exception as e:
-            fig.notes.append(f"failed at {n:,} rows: {type(e).__name__}: {e}")
-            return fig
-    fig.ratio_words = " / ".join(str(c.actions) for c in counts) + " calls"
-    fig.target = "same small number"
-    fig.met = len({c.actions for c in counts}) == 1
-    fig.notes.extend(f"{c.rows:,} rows: {c.by_kind}" for c in counts)
-    return fig

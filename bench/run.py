@@ -25,11 +25,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import generate, pastel_data
+from .commands import editing_figures
 from .figures import (
     Data,
     Figure,
     csv_figure,
-    excel_calls_figure,
     frictionless_figure,
     transfer_figures,
     workbook_figures,
@@ -39,7 +39,7 @@ from .report import results_markdown, table
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"small": 5_000, "full": 100_000}
 REPEATS = {"small": 3, "full": 3}
-FIGURES = ("csv", "frictionless", "workbook", "transfer", "excel-calls")
+FIGURES = ("csv", "frictionless", "workbook", "transfer", "commands")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,10 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "frictionless": lambda: [frictionless_figure(data, repeats)],
         "workbook": lambda: workbook_figures(data, repeats),
         # Each transfer repeat is a fresh process; in a smoke run two are plenty.
+        "commands": lambda: editing_figures(data, repeats),
         "transfer": lambda: transfer_figures(
             data, repeats if args.size == "full" or args.records else 2, ROOT
         ),
-        "excel-calls": lambda: [excel_calls_figure((1_000, 100_000), args.seed)],
     }
     figures: list[Figure] = []
     failed = False
