@@ -32,6 +32,38 @@ def private_ledger(tmp_path_factory, monkeypatch) -> Path:
     return path
 
 
+def _repository_files() -> dict[str, tuple[int, int]] | None:
+    """Every file of the checkout that git does not ignore, with its size and mtime."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO, capture_output=True, check=True, timeout=60,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = {}
+    for name in filter(None, listed.decode("utf-8", "surrogateescape").split("\0")):
+        try:
+            info = (REPO / name).stat()
+        except FileNotFoundError:
+            continue
+        out[name] = (info.st_size, info.st_mtime_ns)
+    return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_untouched():
+    """A test writes only inside its own temporary folder: the checkout is the same after
+    the whole run as before it."""
+    before = _repository_files()
+    yield
+    after = _repository_files()
+    if before is not None and after is not None:
+        assert after == before, "tests wrote into the repository: " + ", ".join(
+            sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        )
+
+
 @pytest.fixture(autouse=True)
 def private_temp(tmp_path_factory, monkeypatch) -> Path:
     """The system temp folder, as openpyxl and SQLite use it, is the test's own."""

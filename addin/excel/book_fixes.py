@@ -17,9 +17,9 @@ from ..engine.findings import column_index
 from ..engine.settings import SettingsFile
 from ..specs.columns import ColumnSet
 from .book_edit import SheetEdit, edit_book
-from .fixes import CellFix, Rows, plan_fixes, shown
+from .fixes import CellFix, Rows, plan_and_check, shown
 from .layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET
-from .workbook import BookRows, marks_edit, read_book
+from .workbook import BookRows, mark_uncalculated, marks_edit, read_book
 
 
 @dataclass
@@ -28,6 +28,8 @@ class BookFixes:
     fixes: list[CellFix]
     book: BookRows
     context: Context
+    # The validation of the sheet with every fix made, when planning already had it.
+    after: Batch | None = None
 
 
 def plan_book_fixes(
@@ -39,7 +41,8 @@ def plan_book_fixes(
     company = settings.for_spec(book.spec.settings) if settings is not None else book.settings
     context = Context(document_type=book.document_type, settings=company)
     locked = {_place(ref) for ref in book.formulas}
-    return BookFixes(path, plan_fixes(book.spec, book.rows, context, locked=locked), book, context)
+    fixes, after = plan_and_check(book.spec, book.rows, context, locked=locked)
+    return BookFixes(path, fixes, book, context, after)
 
 
 def _place(ref: str) -> tuple[int, int]:
@@ -66,8 +69,13 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
     validation of the fixed sheet: what is left to do.
     """
     book = plan.book
-    rows = fixed_rows(book.rows, plan.fixes)
-    after = validate_rows(book.spec, rows, typed=True, context=plan.context)
+    after = plan.after
+    if after is None:
+        after = validate_rows(
+            book.spec, fixed_rows(book.rows, plan.fixes), typed=True, context=plan.context
+        )
+    if book.uncalculated:
+        mark_uncalculated(after, book.uncalculated)
     edit = marks_edit(book, after)
     cells = dict(edit.cells)
     cells.update({(f.row, column_index(f.column)): f.new for f in plan.fixes})

@@ -90,6 +90,18 @@ def plan_fixes(
     `rows` are the sheet's numbered rows as the engine reads them; `locked` cells (row,
     1-based column), such as formulas, are never changed.
     """
+    return plan_and_check(spec, rows, context, locked=locked)[0]
+
+
+def plan_and_check(
+    spec: Spec,
+    rows: Rows,
+    context: Context,
+    *,
+    locked: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[CellFix], Batch | None]:
+    """`plan_fixes`, and the validation of the rows with every fix made when the last
+    round had it (None when the rounds ran out first)."""
     original = {number: cells for number, cells in rows}
     current = {number: list(cells) for number, cells in rows}
     rules: dict[tuple[int, int], list[str]] = {}
@@ -116,12 +128,14 @@ def plan_fixes(
             changed = True
         if not changed:
             break
+    else:
+        batch = None
     plan = []
     for (row, column), names in sorted(rules.items()):
         old, new = original[row][column - 1], current[row][column - 1]
         if old != new:
             plan.append(CellFix(row, column_letter(column), old, new, "; ".join(names)))
-    return plan
+    return plan, batch
 
 
 def _cell_value(

@@ -226,11 +226,11 @@ def check_book(
     )
     batch = validate_rows(book.spec, book.rows, typed=True, context=context)
     if book.uncalculated:
-        _not_calculated(batch, book.uncalculated)
+        mark_uncalculated(batch, book.uncalculated)
     return book, batch
 
 
-def _not_calculated(batch: Batch, cells: list[str]) -> None:
+def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
     """A formula without a saved value has no value we can know: say so in its cell, in
     place of what its emptiness would otherwise be called ("is required")."""
     report = batch.report
