@@ -216,3 +216,11 @@ def test_cells_of_spaces_alone_keep_their_spaces(tmp_path: Path):
     row = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Batch").to_python()[2]
     assert (row[5], row[13]) == (" ", "  ")
     assert load_workbook(book)["Batch"]["N3"].value == "  "
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_the_quick_number_text_is_the_15_digit_rounding(value):
+    from decimal import Decimal
+
+    assert number_text(value) == canonical_number(Decimal(format(value, ".15g")))

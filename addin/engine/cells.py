@@ -26,6 +26,12 @@ def number_text(value: int | float) -> str:
         return str(value)
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
+    shortest = repr(value)
+    # The shortest text that reads back as this float, when it has no exponent and no more
+    # digits than Excel keeps, is what rounding to those digits gives: no Decimal needed.
+    if "e" not in shortest and len(shortest.lstrip("-0").replace(".", "")) <= _EXCEL_DIGITS:
+        text = shortest[:-2] if shortest.endswith(".0") else shortest
+        return "0" if text == "-0" else text
     # Excel shows and computes with 15 significant digits: =0.1+0.2 is 0.3 there, so here too.
     return canonical_number(Decimal(format(value, f".{_EXCEL_DIGITS}g")))
 

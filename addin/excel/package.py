@@ -84,6 +84,8 @@ class Package:
 
     path: Path
     sheets: dict[str, str]
+    # The workbook's defined names (global ones), each with its formula text.
+    names: dict[str, str] = field(default_factory=dict)
     formulas: dict[str, list[str]] = field(default_factory=dict)
     uncalculated: dict[str, list[str]] = field(default_factory=dict)
 
@@ -112,7 +114,7 @@ def inspect_package(path: Path) -> Package:
         raise refused(path, not_a_workbook(path)) from None
     with archive:
         _check_directory(path, archive)
-        package = Package(path, _sheet_parts(path, archive))
+        package = Package(path, *_sheet_parts(path, archive))
         try:
             for info in archive.infolist():
                 if _is_xml(info.filename):
@@ -205,12 +207,13 @@ def _holds(handle, needle: bytes) -> bool:
     return False
 
 
-def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
-    """Each sheet's name and the part that holds it, from the workbook part and its links."""
+def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """Each sheet's name and the part that holds it, from the workbook part and its links;
+    and the workbook's global defined names with their text."""
     names = set(archive.namelist())
     workbook = _main_part(archive, names)
     if workbook is None:
-        return {}
+        return {}, {}
     rels_name = str(PurePosixPath(workbook).parent / "_rels" / (PurePosixPath(workbook).name))
     rels_name += ".rels"
     try:
@@ -240,7 +243,12 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
         part = targets.get(sheet.get(f"{{{REL_NS}}}id"))
         if part is not None:
             sheets[sheet.get("name", "")] = part
-    return sheets
+    defined = {
+        d.get("name", ""): d.text or ""
+        for d in book.iter(f"{{{MAIN_NS}}}definedName")
+        if d.get("localSheetId") is None
+    }
+    return sheets, defined
 
 
 def _normal(part: str) -> str:

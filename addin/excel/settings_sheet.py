@@ -22,7 +22,6 @@ from ..engine.settings import (
     CompanySettings,
     SettingsError,
     block_columns,
-    settings_from_grid,
     settings_grid,
 )
 from ..specs.model import SettingsSpec
@@ -107,17 +106,11 @@ def _cell(
     return cell
 
 
-def settings_of_workbook(wb: Any, spec: SettingsSpec, source: str) -> CompanySettings | None:
-    """The settings an open openpyxl workbook keeps, or None when it has no Settings sheet."""
-    if SETTINGS_SHEET not in wb.sheetnames:
-        return None
-    try:
-        values = [list(r) for r in wb[SETTINGS_SHEET].iter_rows(values_only=True)]
-    except Exception as e:  # a damaged sheet: the batch is still checked, without settings
-        broken = CompanySettings(source=source)
-        broken.problems.append(f"{source} cannot be read ({type(e).__name__}); not used")
-        return broken
-    return settings_from_grid(spec, values, source)
+def broken_settings(source: str, e: BaseException) -> CompanySettings:
+    """Settings of a Settings sheet that cannot be read: none, and a problem saying so."""
+    broken = CompanySettings(source=source)
+    broken.problems.append(f"{source} cannot be read ({type(e).__name__}); not used")
+    return broken
 
 
 def settings_sheet_cells(path: Path) -> list[list[Any]]:

@@ -20,7 +20,7 @@ from ..engine.batch import Batch, Context, validate_rows
 from ..engine.bulk import without_cycle_collection
 from ..engine.csv_read import ReadError
 from ..engine.findings import Finding, column_index, column_letter
-from ..engine.settings import CompanySettings, SettingsFile
+from ..engine.settings import CompanySettings, SettingsFile, settings_from_grid
 from ..files import shown
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
@@ -36,7 +36,7 @@ from .layout import (
 )
 from .marks import marks_by_row
 from .package import Package, declaration_refusal, inspect_package
-from .settings_sheet import settings_of_workbook
+from .settings_sheet import broken_settings
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
 NOT_CALCULATED = "formula-not-calculated"
@@ -58,16 +58,6 @@ class BookRows:
     # The file's size and modification time when it was read, to tell if it changed since.
     stamp: tuple[int, int] | None = None
     package: Package | None = None
-
-
-def _defined_text(wb: Workbook, name: str) -> str | None:
-    defined = wb.defined_names.get(name)
-    if defined is None or defined.attr_text is None:
-        return None
-    text = defined.attr_text.strip()
-    if text.startswith('"') and text.endswith('"'):
-        return text[1:-1].replace('""', '"')
-    return None
 
 
 def open_book(path: Path, *, read_only: bool = True) -> tuple[Workbook, Package]:
@@ -116,28 +106,74 @@ def sheet_values(path: Path, ws: Any, width: int | None) -> list[tuple[Any, ...]
         raise _unreadable(path, e) from None
 
 
-def data_values(path: Path, ws: Any, width: int | None) -> list[Sequence[Any]]:
-    """The data sheet's values from A1, through python-calamine.
+class CalamineSheets:
+    """The sheets of a workbook read through python-calamine (Rust), which reads the same
+    saved values as openpyxl about thirteen times faster; the package inspection has
+    already refused what it could not be trusted with, and holds the defined names.
 
-    calamine (Rust) reads the same saved values about thirteen times faster than openpyxl;
-    the package inspection has already refused what it could not be trusted with. A sheet
-    calamine cannot read is read by openpyxl, for its precise message. Empty cells arrive
-    as '' and dates as dates: the engine reads both as openpyxl's None and datetimes.
+    Empty cells arrive as '' and dates as dates: the engine reads both as openpyxl's None
+    and datetimes.
     """
-    try:
+
+    def __init__(self, path: Path, package: Package) -> None:
         with open(path, "rb") as handle:
-            sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_name(DATA_SHEET)
-        rows: list[Sequence[Any]] = sheet.to_python(skip_empty_area=False)
-        top, left = sheet.start
-    except Exception:
-        return sheet_values(path, ws, width)
-    if left:
-        rows = [("",) * left + tuple(r) for r in rows]
-    return [()] * top + rows
+            self.book = CalamineWorkbook.from_filelike(handle)
+        self.sheetnames = list(self.book.sheet_names)
+        self.package = package
+
+    def defined(self, name: str) -> str | None:
+        return _quoted(self.package.names.get(name))
+
+    def values(self, sheet: str, width: int | None) -> list[Sequence[Any]]:
+        """The sheet's values from A1."""
+        found = self.book.get_sheet_by_name(sheet)
+        rows: list[Sequence[Any]] = found.to_python(skip_empty_area=False)
+        top, left = found.start
+        if left:
+            rows = [("",) * left + tuple(r) for r in rows]
+        return [()] * top + rows
+
+    def close(self) -> None:
+        self.book.close()
 
 
-def book_spec(wb: Workbook, path: Path) -> Spec:
-    name = _defined_text(wb, FORMAT_NAME)
+class OpenpyxlSheets:
+    """The same, through openpyxl: for a sheet calamine cannot read, openpyxl's precise
+    message about what is wrong with it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.wb = open_book(path)[0]
+        self.sheetnames = self.wb.sheetnames
+
+    def defined(self, name: str) -> str | None:
+        defined = self.wb.defined_names.get(name)
+        return None if defined is None else _quoted(defined.attr_text)
+
+    def values(self, sheet: str, width: int | None) -> list[Sequence[Any]]:
+        return sheet_values(self.path, self.wb[sheet], width)
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+Sheets = CalamineSheets | OpenpyxlSheets
+
+
+def _quoted(text: str | None) -> str | None:
+    """The text of a defined name that holds a quoted constant (`"pastel-customer"`)."""
+    if text is None:
+        return None
+    text = text.strip()
+    if text.startswith("="):
+        text = text[1:].strip()
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return None
+
+
+def book_spec(sheets: Sheets, path: Path) -> Spec:
+    name = sheets.defined(FORMAT_NAME)
     if name is None:
         raise ReadError(
             str(path),
@@ -147,8 +183,8 @@ def book_spec(wb: Workbook, path: Path) -> Spec:
     if name not in SPECS:
         raise ReadError(str(path), f"the workbook holds the format {name!r}, which is unknown")
     spec = SPECS[name]
-    if spec.layout == "table" and COLUMNS_SHEET in wb.sheetnames:
-        text = "".join(str(v) for (v,) in sheet_values(path, wb[COLUMNS_SHEET], 1) if v)
+    if spec.layout == "table" and COLUMNS_SHEET in sheets.sheetnames:
+        text = "".join(str(r[0]) for r in sheets.values(COLUMNS_SHEET, 1) if r and r[0])
         try:
             spec = with_columns(spec, parse_column_set(text, f"{path}, sheet {COLUMNS_SHEET}"))
         except ColumnSetError as e:
@@ -161,39 +197,61 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
     """Every data row of a Batchsheet workbook with its sheet row number.
 
     A header-row sheet's rows start with the header row. `columns` replaces the column set
-    the workbook keeps.
+    the workbook keeps. Read through python-calamine; a workbook it cannot read is read
+    again through openpyxl, which says precisely what is wrong.
     """
     path = Path(path)
     before = path.stat() if path.is_file() else None
-    wb, package = open_book(path)
+    package = inspect_package(path)
     try:
-        spec = book_spec(wb, path)
-        if columns is not None:
-            try:
-                spec = with_columns(SPECS[spec.name], columns)
-            except ColumnSetError as e:
-                raise ReadError(str(path), str(e)) from None
-        if DATA_SHEET not in wb.sheetnames:
-            raise ReadError(str(path), f"the workbook has no sheet named {DATA_SHEET!r}")
-        ws = wb[DATA_SHEET]
-        # A records sheet's marking columns are not read; a header-row sheet's width is
-        # only known from its header row.
-        width = None if spec.layout == "table" else Layout(spec).data_width
-        values = data_values(path, ws, width)
-        settings = settings_of_workbook(wb, spec.settings, f"{path}, sheet {SETTINGS_SHEET}")
-        return BookRows(
-            spec,
-            grid_rows(spec, values),
-            _defined_text(wb, DOCUMENT_TYPE_NAME),
-            settings,
-            package.uncalculated_cells(DATA_SHEET),
-            package.formula_cells(DATA_SHEET),
-            data_width(spec, values),
-            (before.st_size, before.st_mtime_ns) if before is not None else None,
-            package,
-        )
-    finally:
-        wb.close()
+        sheets: Sheets = CalamineSheets(path, package)
+        book = _read(path, sheets, columns)
+    except ReadError:
+        raise
+    except Exception:
+        sheets = OpenpyxlSheets(path)
+        try:
+            book = _read(path, sheets, columns)
+        finally:
+            sheets.close()
+    book.uncalculated = package.uncalculated_cells(DATA_SHEET)
+    book.formulas = package.formula_cells(DATA_SHEET)
+    book.stamp = (before.st_size, before.st_mtime_ns) if before is not None else None
+    book.package = package
+    return book
+
+
+def _read(path: Path, sheets: Sheets, columns: ColumnSet | None) -> BookRows:
+    spec = book_spec(sheets, path)
+    if columns is not None:
+        try:
+            spec = with_columns(SPECS[spec.name], columns)
+        except ColumnSetError as e:
+            raise ReadError(str(path), str(e)) from None
+    if DATA_SHEET not in sheets.sheetnames:
+        raise ReadError(str(path), f"the workbook has no sheet named {DATA_SHEET!r}")
+    # A records sheet's marking columns are not read; a header-row sheet's width is only
+    # known from its header row.
+    width = None if spec.layout == "table" else Layout(spec).data_width
+    values = sheets.values(DATA_SHEET, width)
+    source = f"{path}, sheet {SETTINGS_SHEET}"
+    settings = None
+    if SETTINGS_SHEET in sheets.sheetnames:
+        try:
+            cells = [
+                [None if v == "" else v for v in r] for r in sheets.values(SETTINGS_SHEET, None)
+            ]
+        except Exception as e:  # a damaged sheet: the batch is still checked, without settings
+            settings = broken_settings(source, e)
+        else:
+            settings = settings_from_grid(spec.settings, cells, source)
+    return BookRows(
+        spec,
+        grid_rows(spec, values),
+        sheets.defined(DOCUMENT_TYPE_NAME),
+        settings,
+        width=data_width(spec, values),
+    )
 
 
 def validate_book(
