@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
 from .bulk import without_cycle_collection
-from .cells import cell_text
+from .cells import NUMBER_AS_TEXT, cell_text, number_text
 from .fields import diagnose_column, field_check
 from .findings import Finding, Problem, Report, column_letter
 
@@ -168,9 +168,10 @@ def _split_records(
         width = widths[kind.keyword]
         if len(cells) != width:
             if len(cells) > width:
-                extra = _extra_cells(kind, number, cells, keywords, context)
-                if extra:
-                    report.findings.extend(extra)
+                tail = cells[width:]
+                # Counted in C: a sheet row past its kind's width is nearly always empty there.
+                if tail.count(None) + tail.count("") != len(tail):
+                    report.findings.extend(_extra_cells(kind, number, cells, keywords, context))
                 cells = cells[:width]
             else:
                 cells = [*cells, *([empty] * (width - len(cells)))]
@@ -265,12 +266,26 @@ def _check_fields(
     return rules.Records(records, canonical)
 
 
+_TEXT_CELLS = {str, type(None)}
+_NUMBER_CELLS = {str, type(None), int, float}
+
+
 def _texts(
     f: FieldSpec, raw: list[Any], typed: bool, numbers: list[int], report: Report
 ) -> tuple[list[str], set[int]]:
     """Text of every cell of a column; positions whose own diagnosis an Excel error replaces."""
     if not typed:
         return raw, set()
+    kinds = set(map(type, raw))
+    if kinds <= _TEXT_CELLS:
+        return [value or "" for value in raw], set()
+    if f.kind in NUMBER_AS_TEXT and kinds <= _NUMBER_CELLS:
+        # A number where it belongs: each distinct one turned to text once.
+        table: dict[Any, str] = {
+            v: number_text(v) for v in set(raw) if type(v) is not str and v is not None
+        }
+        table[None] = ""
+        return [table.get(v, v) for v in raw], set()
     texts: list[str] = []
     overridden: set[int] = set()
     for i, value in enumerate(raw):

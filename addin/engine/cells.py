@@ -61,9 +61,13 @@ def cell_text(f: FieldSpec, value: object) -> tuple[str, Problem | None]:
     return str(value), None
 
 
+# Field kinds where a number in the cell is simply its text, with nothing to say about it.
+NUMBER_AS_TEXT = frozenset({"integer", "number", "code", "flag", "yesno", "raw"})
+
+
 def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]:
     text = number_text(value)
-    if f.kind in ("integer", "number", "code", "flag", "yesno", "raw"):
+    if f.kind in NUMBER_AS_TEXT:
         return text, None
     if f.kind == "date":
         fix = None

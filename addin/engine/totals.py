@@ -7,11 +7,12 @@ document exported once is recognised when it comes round again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..specs.model import AmountTotals, LineTotals, Spec
+from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
 from .batch import Batch, Record
 from .company_rules import tax_rates
 from .fields import canonical_number, decimal_or_none
@@ -58,11 +59,16 @@ def fingerprint(spec: Spec, key: tuple[str, ...], amounts: tuple[str, ...]) -> s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+@functools.lru_cache(maxsize=64)
+def _positions(kind: RecordSpec) -> dict[str, int]:
+    return {f.key: i for i, f in enumerate(kind.fields)}
+
+
 def _key(spec: Spec, record: Record) -> tuple[tuple[str, ...], str]:
     """The document key of its first record, and the column the first key field stands in."""
     values: list[str] = []
     column = ""
-    present = {f.key: i for i, f in enumerate(record.kind.fields)}
+    present = _positions(record.kind)
     for group in spec.document.fields if spec.document else ():
         value = ""
         for key in group:
@@ -116,6 +122,14 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
     )
     discount = lines.index(totals.discount) if totals.discount else None
     when = [(lines.index(k), set(v)) for k, v in (totals.when or {}).items()]
+    parsed: dict[str, Decimal | None] = {}
+
+    def amount(text: str) -> Decimal | None:
+        # Batches repeat quantities and prices: each distinct text is read once.
+        if text not in parsed:
+            parsed[text] = decimal_or_none(text)
+        return parsed[text]
+
     for record in batch.records:
         if record.kind.keyword == first:
             close()
@@ -125,13 +139,14 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
             continue
         if not all(record.values[i] in allowed for i, allowed in when):
             continue
-        q, p, g = (decimal_or_none(record.values[i]) for i in (quantity, price, gross))
+        values = record.values
+        q, p, g = amount(values[quantity]), amount(values[price]), amount(values[gross])
         if q is None or p is None or g is None:
             continue
         share = Decimal(1)
         if discount is not None:
             # Percent × 100: 1250 is 12.5 %.
-            share -= (decimal_or_none(record.values[discount]) or Decimal(0)) / 10000
+            share -= (amount(values[discount]) or Decimal(0)) / 10000
         exclusive += (q * p * share).quantize(CENT, ROUND_HALF_UP)
         inclusive += (q * g * share).quantize(CENT, ROUND_HALF_UP)
     close()

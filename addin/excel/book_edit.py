@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,7 +41,7 @@ from xml.sax.saxutils import escape
 from ..engine.csv_read import ReadError
 from ..engine.findings import column_index, column_letter
 from ..files import WriteRefused, shown, write_atomically
-from .package import BLOCK, Package, inspect_package
+from .package import BLOCK, ODD_CELL, Package, greater, inspect_package
 from .sheet_values import FORMULA_LIKE
 
 # Cells: (row, 1-based column) -> the new value; None leaves the cell blank.
@@ -459,6 +460,14 @@ def _rebuilt_row(
     styles: Styles,
 ) -> bytes:
     cleared = range(clear[0], clear[1] + 1) if clear and number >= clear[2] else range(0)
+    # The cells left of every column the edit touches are kept as bytes, unparsed (cells of
+    # a row stand in column order); only a row written unusually is parsed whole.
+    lowest = min([*changes, *cleared[:1]], default=1)
+    prefix = b""
+    if lowest > 1 and not ODD_CELL.search(body):
+        first = _from_column(lowest).search(body)
+        cut = first.start() if first else len(body)
+        prefix, body = body[:cut], body[cut:]
     cells: dict[int, bytes] = {}
     column = 0
     for m in _CELL.finditer(body):
@@ -480,9 +489,17 @@ def _rebuilt_row(
         cells[c] = cell_xml(f"{column_letter(c)}{number}", value, style, styles)
     # `spans` is an optional hint of the row's extent; an edited row no longer keeps it.
     attrs = _SPANS.sub(b"", attrs)
-    if not cells:
+    if not cells and not prefix:
         return b"<row" + attrs + b"/>"
-    return b"<row" + attrs + b">" + b"".join(cells[c] for c in sorted(cells)) + b"</row>"
+    kept = b"".join(cells[c] for c in sorted(cells))
+    return b"<row" + attrs + b">" + prefix + kept + b"</row>"
+
+
+@functools.lru_cache(maxsize=64)
+def _from_column(column: int) -> re.Pattern[bytes]:
+    """A cell reference in column `column` or to its right."""
+    letters = greater(column_letter(column - 1), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return re.compile(rb'<c r="(?:' + letters + rb")[0-9]")
 
 
 # -- other sheets --------------------------------------------------------------------------

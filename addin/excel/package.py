@@ -352,7 +352,7 @@ def _check_counts(path: Path, name: str, block: bytes, size: int) -> None:
 # The widest a sheet may be for the quick check of its extent; a wider one is measured.
 QUICK_WIDTH = 64
 # A cell not written as `<c r="A1"`: another attribute first, other quotes or spaces.
-_ODD_CELL = re.compile(rb"""<c(?:[\t\r\n>/]| (?!r="))""")
+ODD_CELL = re.compile(rb"""<c(?:[\t\r\n>/]| (?!r="))""")
 
 
 class _Extent:
@@ -377,7 +377,7 @@ class _Extent:
         if not self.unusual:
             self.unusual = bool(
                 _unusual(max(self.rows, 1)).search(block)
-                or _ODD_CELL.search(block)
+                or ODD_CELL.search(block)
                 or _prefixed(block)
             )
 
@@ -402,8 +402,8 @@ def _check_extent(path: Path, part: str, package: Package, extent: tuple[int, in
 @functools.lru_cache(maxsize=64)
 def _unusual(height: int) -> re.Pattern[bytes]:
     """A cell written unusually, or whose reference is past row `height` or QUICK_WIDTH."""
-    column = _greater(column_letter(QUICK_WIDTH), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    row = _greater(str(height), "0123456789", first="123456789")
+    column = greater(column_letter(QUICK_WIDTH), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    row = greater(str(height), "0123456789", first="123456789")
     # Lower-case references, rare and legal, fall to `[^A-Z]`: they are measured.
     return re.compile(rb'<c r="(?:(?:' + column + rb")[0-9]|[A-Z]+0*(?:" + row + rb'")|[^A-Z])')
 
@@ -413,7 +413,7 @@ def _prefixed(block: bytes) -> bool:
     return bool(_PREFIXED.search(block)) and bool(re.search(rb"<[\w.-]+:(?:c|f|row)[\s>/]", block))
 
 
-def _greater(text: str, alphabet: str, first: str | None = None) -> bytes:
+def greater(text: str, alphabet: str, first: str | None = None) -> bytes:
     """A pattern for the strings over `alphabet` that are greater than `text` read as a
     number in that alphabet (longer ones, or as long and greater at some place)."""
     first = first or alphabet
