@@ -359,7 +359,8 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
         body_end = end_data if end_data >= 0 else len(block)
         stale = set()
         if clear_cells is not None:
-            stale = {int(n) for n in clear_cells.findall(block, start, body_end)}
+            found = map(int, clear_cells.findall(block, start, body_end))
+            stale = {n for n in found if n >= clear[2]}
         wanted = set(pending) | stale
         position = start
         for m in _ROW.finditer(block, start, body_end):
