@@ -61,6 +61,12 @@ def column_index(letter: str) -> int:
     return n
 
 
+def cell_place(ref: str) -> tuple[int, int]:
+    """Row and 1-based column of a cell reference (AD3 -> (3, 30))."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters) :]), column_index(letters)
+
+
 def column_letter(index: int) -> str:
     """Column letter of a 1-based column number."""
     letters = ""

@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape
 from ..engine.csv_read import ReadError
 from ..engine.findings import column_index, column_letter
 from ..files import WriteRefused, shown, write_atomically
-from .package import BLOCK, ODD_CELL, Package, greater, inspect_package
+from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, prefixed
 from .sheet_values import FORMULA_LIKE
 
 # Cells: (row, 1-based column) -> the new value; None leaves the cell blank.
@@ -53,7 +53,6 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
-_PREFIXED = re.compile(rb"<[\w.-]+:(?:c|row|sheetData)[\s>/]")
 _DIMENSION = re.compile(rb'<dimension\s+ref="([^"]*)"\s*/>')
 _COL = re.compile(rb"<col\b([^>]*)/?>")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
@@ -326,7 +325,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
     column_styles: list[tuple[int, int, int]] = []
     in_data = False
     for block in blocks:
-        if _PREFIXED.search(block):
+        if prefixed(block):
             raise ReadError(
                 "",
                 "the data sheet is written with XML namespace prefixes, which Batchsheet does "

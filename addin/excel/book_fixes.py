@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.batch import Batch, Context, validate_rows
-from ..engine.findings import column_index
+from ..engine.findings import cell_place, column_index
 from ..engine.settings import SettingsFile
 from ..specs.columns import ColumnSet
 from .book_edit import SheetEdit, edit_book
@@ -40,14 +40,9 @@ def plan_book_fixes(
     book = read_book(path, columns)
     company = settings.for_spec(book.spec.settings) if settings is not None else book.settings
     context = Context(document_type=book.document_type, settings=company)
-    locked = {_place(ref) for ref in book.formulas}
+    locked = {cell_place(ref) for ref in book.formulas}
     fixes, after = plan_and_check(book.spec, book.rows, context, locked=locked)
     return BookFixes(path, fixes, book, context, after)
-
-
-def _place(ref: str) -> tuple[int, int]:
-    letters = ref.rstrip("0123456789")
-    return int(ref[len(letters) :]), column_index(letters)
 
 
 def fixed_rows(rows: Rows, fixes: list[CellFix]) -> Rows:

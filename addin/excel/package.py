@@ -68,12 +68,13 @@ _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _FORMULA = re.compile(rb"<f[\s>/]")
 _PREFIXED_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
-_PREFIXED = re.compile(rb":(?:c|f|row)[\s>/]")
+# The quick test of a namespace prefix, then the sure one.
+_PREFIXED = re.compile(rb":(?:c|f|row|sheetData)[\s>/]")
+_PREFIXED_ELEMENT = re.compile(rb"<[\w.-]+:(?:c|f|row|sheetData)[\s>/]")
 # A saved value: an inline string, or a `<v>` holding something (or empty text for a
 # formula whose result is text). openpyxl writes `<v />` for a formula it never calculated.
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?is[\s>]|<(?:[\w.-]+:)?v(?:\s[^>]*)?>(?!</)")
 _EMPTY_TEXT = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?></")
-_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s>/]")
 _COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
 
 
@@ -321,7 +322,7 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, pack
             raise refused(path, declaration_refusal(name))
         if sheet:
             extent.add(block)
-            formula = _PREFIXED_FORMULA if _prefixed(block) else _FORMULA
+            formula = _PREFIXED_FORMULA if prefixed(block) else _FORMULA
             if formula.search(block):
                 every, uncalculated = _formula_cells(block)
                 package.formulas.setdefault(name, []).extend(every)
@@ -378,7 +379,7 @@ class _Extent:
             self.unusual = bool(
                 _unusual(max(self.rows, 1)).search(block)
                 or ODD_CELL.search(block)
-                or _prefixed(block)
+                or prefixed(block)
             )
 
     def extent(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
@@ -408,9 +409,11 @@ def _unusual(height: int) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="(?:(?:' + column + rb")[0-9]|[A-Z]+0*(?:" + row + rb'")|[^A-Z])')
 
 
-def _prefixed(block: bytes) -> bool:
+def prefixed(block: bytes) -> bool:
     """Whether the block writes cells, rows or formulas with a namespace prefix."""
-    return bool(_PREFIXED.search(block)) and bool(re.search(rb"<[\w.-]+:(?:c|f|row)[\s>/]", block))
+    return bool(_PREFIXED.search(block)) and bool(
+        re.search(rb"<[\w.-]+:(?:c|f|row|sheetData)[\s>/]", block)
+    )
 
 
 def greater(text: str, alphabet: str, first: str | None = None) -> bytes:

@@ -1,10 +1,10 @@
-"""The openpyxl adapter: Batchsheet workbooks on disk, read in one pass and marked in one pass."""
+"""Batchsheet workbooks on disk: inspected, read through python-calamine (openpyxl where a
+damaged sheet needs explaining), validated, and marked in place."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.bulk import without_cycle_collection
 from ..engine.csv_read import ReadError
-from ..engine.findings import Finding, column_index, column_letter
+from ..engine.findings import Finding, cell_place, column_letter
 from ..engine.settings import CompanySettings, SettingsFile, settings_from_grid
 from ..files import shown
 from ..specs import SPECS, Spec
@@ -295,19 +295,16 @@ def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
     width = Layout(batch.spec).data_width if batch.spec.layout != "table" else None
     places = {}
     for ref in cells:
-        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-        if m is None or (width is not None and column_index(m.group(1)) > width):
-            continue
-        places[(int(m.group(2)), m.group(1))] = ref
-    fields = (
-        {
-            (r.row, column_letter(i)): f.label
-            for r in batch.records
-            for i, f in enumerate(r.kind.fields, 1)
-        }
-        if places
-        else {}
-    )
+        row, column = cell_place(ref)
+        if width is None or column <= width:
+            places[(row, column_letter(column))] = ref
+    rows = {row for row, _ in places}
+    fields = {
+        (r.row, column_letter(i)): f.label
+        for r in batch.records
+        if r.row in rows
+        for i, f in enumerate(r.kind.fields, 1)
+    }
     report.findings = [f for f in report.findings if (f.row, f.column) not in places]
     for (row, column), ref in places.items():
         report.findings.append(

@@ -24,6 +24,22 @@ from tests.hostile.conftest import INFUSION, PASTEL, infusion_text, pastel_text,
 PREVIOUS = b"the previous export, which must survive\r\n"
 
 
+class Wrapped:
+    """An open file whose writes a test changes; everything else is the file's own."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.handle.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
 @pytest.fixture
 def exported(tmp_path, books):
     """A folder with a good workbook and the export a previous run left beside it."""
@@ -59,17 +75,8 @@ def test_a_temporary_file_damaged_after_writing_is_caught_by_the_read_back(
     before = snapshot(book.parent)
     real_fdopen = os.fdopen
 
-    class Truncating:
+    class Truncating(Wrapped):
         """A file whose last record goes missing, as on a flaky network share."""
-
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return self.handle.__exit__(*exc)
 
         def write(self, data: bytes) -> int:
             return self.handle.write(data[: data.rfind(b"Detail")])
@@ -126,23 +133,11 @@ def test_a_target_that_cannot_be_replaced_keeps_its_bytes(run, exported, monkeyp
     assert snapshot(book.parent) == before
 
 
-class FullDisk:
+class FullDisk(Wrapped):
     """A file on a disk with no room: every write fails as the operating system says."""
-
-    def __init__(self, handle):
-        self.handle = handle
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return self.handle.__exit__(*exc)
 
     def write(self, data: bytes) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
-
-    def __getattr__(self, name):
-        return getattr(self.handle, name)
 
 
 def test_a_full_disk_keeps_the_previous_export(run, exported, monkeypatch):
