@@ -370,3 +370,10 @@ def load_settings(path: Path) -> SettingsFile:
         return SettingsFile(str(path), grid=settings_sheet_cells(path))
     text = read_user_text(path, "settings file", SettingsError)
     return parse_settings(text, str(path))
+
+
+def broken_settings(source: str, e: BaseException) -> CompanySettings:
+    """Settings of a Settings sheet that cannot be read: none, and a problem saying so."""
+    broken = CompanySettings(source=source)
+    broken.problems.append(f"{source} cannot be read ({type(e).__name__}); not used")
+    return broken

@@ -10,7 +10,7 @@ from ..engine.fields import canonical_number
 from ..engine.findings import column_letter
 from ..specs.model import FieldSpec, Spec
 from .layout import MARK_HEADINGS, Layout
-from .sheet_values import text_cell
+from .text_cells import text_cell
 
 HEADING_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
 COLUMNS = ("Record", "Column", "Field", "Required", "Format", "Allowed values", "What it holds")

@@ -26,7 +26,7 @@ from ..engine.settings import (
 )
 from ..specs.model import SettingsSpec
 from .layout import LAST_ROW, SETTINGS_FIRST_ROW, SETTINGS_SHEET
-from .sheet_values import text_cell
+from .text_cells import text_cell
 
 TITLE_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
 HEADING_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -104,13 +104,6 @@ def _cell(
     if fill is not None:
         cell.fill = fill
     return cell
-
-
-def broken_settings(source: str, e: BaseException) -> CompanySettings:
-    """Settings of a Settings sheet that cannot be read: none, and a problem saying so."""
-    broken = CompanySettings(source=source)
-    broken.problems.append(f"{source} cannot be read ({type(e).__name__}); not used")
-    return broken
 
 
 def settings_sheet_cells(path: Path) -> list[list[Any]]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
-
-from openpyxl.cell import WriteOnlyCell
 
 from ..engine.cells import number_text
 from ..engine.fields import NUMBER_RE, canonical_number, parse_date
@@ -64,17 +61,3 @@ def as_typed_text(value: object) -> object:
     if isinstance(value, str) and (FORMULA_LIKE.match(value) or _EXCEL_WOULD_CONVERT.search(value)):
         return "'" + value
     return value
-
-
-def text_cell(ws: Any, value: str | None) -> WriteOnlyCell:
-    """A streamed cell holding `value` as text that stays text: never a formula, and one
-    that looks like a formula carries the quote prefix, so editing it in Excel keeps it
-    text. Every text openpyxl writes for Batchsheet goes through here."""
-    cell = WriteOnlyCell(ws)
-    cell.number_format = "@"
-    if value is not None:
-        cell.value = value
-        cell.data_type = "s"
-        if FORMULA_LIKE.match(value):
-            cell.quotePrefix = True
-    return cell

@@ -49,7 +49,8 @@ from .layout import (
     sheet_spec,
 )
 from .settings_sheet import write_settings_sheet
-from .sheet_values import FORMULA_LIKE, field_value, text_cell
+from .sheet_values import FORMULA_LIKE, field_value
+from .text_cells import text_cell
 
 Marks = tuple[str, str, str]
 

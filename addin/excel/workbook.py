@@ -11,16 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
 from python_calamine import CalamineWorkbook
 
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.bulk import without_cycle_collection
 from ..engine.csv_read import ReadError
 from ..engine.findings import Finding, cell_place, column_letter
-from ..engine.settings import CompanySettings, SettingsFile, settings_from_grid
+from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
 from ..files import shown
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
@@ -36,7 +33,6 @@ from .layout import (
 )
 from .marks import marks_by_row
 from .package import Package, declaration_refusal, inspect_package
-from .settings_sheet import broken_settings
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
 NOT_CALCULATED = "formula-not-calculated"
@@ -60,12 +56,16 @@ class BookRows:
     package: Package | None = None
 
 
-def open_book(path: Path, *, read_only: bool = True) -> tuple[Workbook, Package]:
+def open_book(path: Path, *, read_only: bool = True) -> tuple[Any, Package]:
     """Open a workbook for reading values, with a clear error for anything that is not one.
 
     The package is inspected first (see `package`); openpyxl is handed an open file, so a
     copy named `book.xlsx.bak` is judged by its content, not its name.
     """
+    # openpyxl is only the fallback reader: imported when needed, it costs a command that
+    # never needs it a tenth of a second of start-up.
+    from openpyxl import load_workbook
+
     path = Path(path)
     package = inspect_package(path)
     try:
@@ -86,6 +86,8 @@ def _unreadable(path: Path, e: BaseException) -> ReadError:
         if isinstance(cause, DefusedXmlException):
             return ReadError(shown(path), declaration_refusal(None))
         cause = cause.__cause__ or cause.__context__
+    from openpyxl.utils.exceptions import InvalidFileException
+
     if isinstance(e, InvalidFileException):
         return ReadError(str(path), f"not an Excel workbook (.xlsx) that can be read: {_reason(e)}")
     # The zip was sound (check_archive): a part is missing, fails its checksum or is not XML.

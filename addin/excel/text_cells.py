@@ -1,0 +1,23 @@
+"""Text cells as openpyxl writes them for Batchsheet: text that stays text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+
+from .sheet_values import FORMULA_LIKE
+
+
+def text_cell(ws: Any, value: str | None) -> WriteOnlyCell:
+    """A streamed cell holding `value` as text that stays text: never a formula, and one
+    that looks like a formula carries the quote prefix, so editing it in Excel keeps it
+    text. Every text openpyxl writes for Batchsheet goes through here."""
+    cell = WriteOnlyCell(ws)
+    cell.number_format = "@"
+    if value is not None:
+        cell.value = value
+        cell.data_type = "s"
+        if FORMULA_LIKE.match(value):
+            cell.quotePrefix = True
+    return cell
