@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("book", type=Path, metavar="BOOK.xlsx")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.add_argument("--mark", action="store_true", help="write the marks into the workbook")
+    _totals_option(v)
     _columns_option(v, "instead of the one the workbook keeps")
     _settings_option(v, "instead of the workbook's Settings sheet")
     _ledger_option(v)
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", metavar="FORMAT", help=f"{', '.join(SPECS)} (optional with --columns)"
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
+    _totals_option(c)
     _columns_option(c)
     _settings_option(c, "to check codes, periods and prices against")
     _ledger_option(c)
@@ -165,6 +167,18 @@ def _columns_option(p: argparse.ArgumentParser, words: str = "") -> None:
         type=Path,
         metavar="FILE",
         help=f"column set of a header-row format (from calibrate) {words}".strip(),
+    )
+
+
+# Up to this many documents, their totals are listed without being asked for.
+SHORT_BATCH = 20
+
+
+def _totals_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--totals",
+        action="store_true",
+        help=f"list every document's totals (shown anyway for up to {SHORT_BATCH} documents)",
     )
 
 
@@ -334,7 +348,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     checked = review(batch, _ledger(args))
     if args.mark:
         mark_book(args.book, book, batch)
-    _show(checked, str(args.book), args.json, "row")
+    _show(checked, str(args.book), args.json, "row", every_total=args.totals)
     return FOUND_ERRORS if batch.report.errors else OK
 
 
@@ -395,7 +409,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
     batch = read_csv_batch(spec, read_bytes(args.csv), str(args.csv), context)
-    _show(review(batch, _ledger(args)), str(args.csv), args.json, "line")
+    _show(review(batch, _ledger(args)), str(args.csv), args.json, "line", every_total=args.totals)
     return FOUND_ERRORS if batch.report.errors else OK
 
 
@@ -572,7 +586,15 @@ def _counts(report: Report) -> str:
     return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
 
 
-def _show(checked: Review, name: str, as_json: bool, row_word: str, stream=None) -> None:
+def _show(
+    checked: Review,
+    name: str,
+    as_json: bool,
+    row_word: str,
+    stream=None,
+    *,
+    every_total: bool = False,
+) -> None:
     stream = stream or sys.stdout
     batch = checked.batch
     report = batch.report
@@ -589,13 +611,24 @@ def _show(checked: Review, name: str, as_json: bool, row_word: str, stream=None)
             if f.fix is not None:
                 line += f"  → {f.fix!r}" if f.fix else "  → blank"
             print(line, file=stream)
-    _show_totals(checked, row_word, stream)
+    _show_totals(checked, row_word, stream, every_total or len(checked.documents) <= SHORT_BATCH)
     _show_checks(report, stream)
 
 
-def _show_totals(checked: Review, row_word: str, stream) -> None:
+def _show_totals(checked: Review, row_word: str, stream, each: bool) -> None:
+    """The batch's totals, after each document's when `each`."""
     documents = checked.documents
     if not documents:
+        return
+    totals = checked.totals
+    if not each:
+        n = len(documents)
+        print(
+            f"Totals of {n} documents: exclusive {totals['exclusive'] or '?'}, tax "
+            f"{totals['tax'] or '?'}, inclusive {totals['inclusive'] or '?'} "
+            "(each document's: --totals)",
+            file=stream,
+        )
         return
     labels = [d.label for d in documents]
     width = min(max(len(label) for label in labels), 40)
@@ -611,7 +644,6 @@ def _show_totals(checked: Review, row_word: str, stream) -> None:
             f"{_money(d.exclusive):>14} {_money(d.tax):>12} {_money(d.inclusive):>14}",
             file=stream,
         )
-    totals = checked.totals
     print(
         f"  {'Total':<{rows + len(row_word) + 1}}  {'':<{width}}  "
         f"{totals['exclusive'] or '?':>14} {totals['tax'] or '?':>12} "

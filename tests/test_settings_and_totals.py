@@ -204,3 +204,22 @@ def test_the_export_button_records_the_batch_and_validate_then_warns(run, tmp_pa
     assert "Recorded in the batch ledger as batch 1." in book.app.alerts[-1][0]
     ribbon.validate(book)
     assert "already exported" in book.data().get(3, 32)
+
+
+def test_a_long_batch_prints_its_totals_in_one_line_unless_asked(run, tmp_path: Path):
+    from tests.pastel_rows import csv_bytes, detail, header
+
+    rows = [r for i in range(25) for r in (header(order_number=f"PO-{i}"), detail())]
+    source = tmp_path / "long.csv"
+    source.write_bytes(csv_bytes(rows))
+    done = run("check", source, "--format", "pastel-customer")
+    assert "Documents (25):" not in done.out
+    (line,) = [x for x in done.out.splitlines() if x.startswith("Totals of 25 documents:")]
+    assert line == (
+        "Totals of 25 documents: exclusive 31250.00, tax 4687.50, inclusive 35937.50 "
+        "(each document's: --totals)"
+    )
+    listed = run("check", source, "--format", "pastel-customer", "--totals")
+    assert "Documents (25):" in listed.out
+    assert sum(1 for x in listed.out.splitlines() if x.startswith("  line ")) == 25
+    assert "Totals of 25 documents" not in listed.out

@@ -7,7 +7,6 @@ document exported once is recognised when it comes round again.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,9 +58,16 @@ def fingerprint(spec: Spec, key: tuple[str, ...], amounts: tuple[str, ...]) -> s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-@functools.lru_cache(maxsize=64)
+_POSITIONS: dict[int, tuple[RecordSpec, dict[str, int]]] = {}
+
+
 def _positions(kind: RecordSpec) -> dict[str, int]:
-    return {f.key: i for i, f in enumerate(kind.fields)}
+    """Each field key's place in a record kind. Kept by identity: hashing a spec model
+    walks all its fields, which costs more than building the map."""
+    known = _POSITIONS.get(id(kind))
+    if known is None or known[0] is not kind:
+        known = _POSITIONS[id(kind)] = (kind, {f.key: i for i, f in enumerate(kind.fields)})
+    return known[1]
 
 
 def _key(spec: Spec, record: Record) -> tuple[tuple[str, ...], str]:
@@ -137,9 +143,9 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
             continue
         if current is None or record.kind.keyword != totals.record:
             continue
-        if not all(record.values[i] in allowed for i, allowed in when):
-            continue
         values = record.values
+        if when and not _meets(values, when):
+            continue
         q, p, g = amount(values[quantity]), amount(values[price]), amount(values[gross])
         if q is None or p is None or g is None:
             continue
@@ -151,6 +157,14 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
         inclusive += (q * g * share).quantize(CENT, ROUND_HALF_UP)
     close()
     return out
+
+
+def _meets(values: list[str], when: list[tuple[int, set[str]]]) -> bool:
+    # A plain loop: once per line, a generator's set-up costs more than the test.
+    for i, allowed in when:  # noqa: SIM110
+        if values[i] not in allowed:
+            return False
+    return True
 
 
 def _amount_documents(
