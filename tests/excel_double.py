@@ -7,6 +7,7 @@ tests can say what was written where and how many calls it took.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
@@ -181,6 +182,8 @@ class Book:
             {n: Sheet(n, self.calls, cells) for n, cells in sheets.items()}, self.calls
         )
         self.names = Names(names)
+        # Excel's FullName: the saved file's path, or only a name while never saved.
+        self.fullname = "Book1"
 
     @property
     def sheets(self) -> dict[str, Sheet]:
@@ -200,7 +203,9 @@ class Book:
             for ws in wb.worksheets
         }
         names = {n: f"={d.attr_text}" for n, d in wb.defined_names.items()}
-        return cls(sheets, names)
+        book = cls(sheets, names)
+        book.fullname = str(Path(path).resolve())
+        return book
 
     def data(self) -> Sheet:
         return self._sheets[DATA_SHEET]

@@ -84,6 +84,16 @@ def test_export_writes_the_import_file_and_reports_it(run, tmp_path: Path):
     assert alert.startswith("Wrote out.csv: 3 documents, 12 records.") and mode == "info"
 
 
+def test_export_never_replaces_the_workbook_it_exports(run, tmp_path: Path):
+    book = imported_book(run, tmp_path)
+    own = Path(book.fullname)
+    before = own.read_bytes()
+    ribbon.export_csv(str(own), book)
+    ((alert, mode),) = book.app.alerts
+    assert mode == "critical" and "is the file this command reads" in alert
+    assert own.read_bytes() == before
+
+
 def test_export_refuses_while_errors_remain_and_marks_them(run, tmp_path: Path):
     book = imported_book(run, tmp_path, [header(period="14"), detail()])
     ribbon.clear_marks(book)

@@ -196,12 +196,21 @@ def export_csv(path: str, book: Any | None = None) -> None:
     with _button(book) as book:
         sheet, batch, values = _validate(book, writing=True)
         try:
-            done = export_batch(batch, Path(path), replace=True)
+            done = export_batch(batch, Path(path), replace=True, inputs=_own_file(book))
         except ExportRefused:
             _write_marks(sheet, batch, values)
             _alert(book, export_refused_text(batch.report), critical=True)
             return
         _alert(book, exported_text(done) + "\n" + _record(batch, Path(path)))
+
+
+def _own_file(book: Any) -> tuple[Path, ...]:
+    """The workbook's own file, which an export must never replace; none while unsaved."""
+    try:
+        own = Path(book.fullname)
+    except Exception:
+        return ()
+    return (own,) if own.is_absolute() else ()
 
 
 def _record(batch: Batch, path: Path) -> str:
