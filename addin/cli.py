@@ -417,7 +417,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .excel.book_fixes import apply_fixes, plan_book_fixes
 
     plan = plan_book_fixes(
-        args.book, columns=_column_set(args.columns), settings=_settings_file(args)
+        args.book,
+        columns=_column_set(args.columns),
+        settings=_settings_file(args),
+        applying=args.apply,
     )
     left = apply_fixes(args.book, plan) if args.apply and plan.fixes else None
     if args.json:

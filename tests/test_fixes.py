@@ -223,3 +223,30 @@ def test_fix_button_previews_then_writes_only_on_yes(tmp_path: Path):
     book.app.answers = []
     ribbon.fix(book)
     assert book.app.alerts[-1][0].startswith("Nothing to fix")
+
+
+@pytest.mark.parametrize("fmt", ["pastel-customer", "infusion-customer-adjustments"])
+def test_the_preview_plans_what_applying_plans(tmp_path: Path, fmt):
+    """A preview validates again only the documents a round changed; it must find exactly
+    the fixes the whole-sheet rounds find, chained fixes included."""
+    if fmt == "pastel-customer":
+        rows = [row for _, case_rows, _, _ in CASES for row in case_rows]
+        # A keyword that needs its spelling fixed, then its own fields' fixes.
+        rows += [H(record="header", account=" ABC001 "), D(description="Widget\u00a0100")]
+        path = book_of(tmp_path, rows)
+    else:
+        from tests.infusion.conftest import HEADER, row
+
+        source = tmp_path / "in.csv"
+        lines = [HEADER] + [row(Description=f" adj\u00a0{i} ") for i in range(5)] + [row()]
+        source.write_bytes("\r\n".join(",".join(line) for line in lines).encode() + b"\r\n")
+        path = tmp_path / "in.xlsx"
+        from addin.specs import get_spec as spec_of
+        from addin.transfer import import_csv
+
+        import_csv(spec_of(fmt), source, path)
+    whole = plan_book_fixes(path, applying=True)
+    preview = plan_book_fixes(path, applying=False)
+    assert whole.fixes, "the case has fixes to plan"
+    assert preview.fixes == whole.fixes
+    assert whole.after is not None and preview.after is None

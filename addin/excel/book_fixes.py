@@ -33,15 +33,24 @@ class BookFixes:
 
 
 def plan_book_fixes(
-    path: Path, *, columns: ColumnSet | None = None, settings: SettingsFile | None = None
+    path: Path,
+    *,
+    columns: ColumnSet | None = None,
+    settings: SettingsFile | None = None,
+    applying: bool = True,
 ) -> BookFixes:
-    """The certain fixes of the workbook at `path`; cells holding formulas are left alone."""
+    """The certain fixes of the workbook at `path`; cells holding formulas are left alone.
+
+    `applying` when the fixes will be written: the planning then validates the whole sheet
+    in its last round, as the marks after them need; a preview validates only the
+    documents each round changed.
+    """
     path = Path(path)
     book = read_book(path, columns)
     company = settings.for_spec(book.spec.settings) if settings is not None else book.settings
     context = Context(document_type=book.document_type, settings=company)
     locked = {cell_place(ref) for ref in book.formulas}
-    fixes, after = plan_and_check(book.spec, book.rows, context, locked=locked)
+    fixes, after = plan_and_check(book.spec, book.rows, context, locked=locked, whole=applying)
     return BookFixes(path, fixes, book, context, after)
 
 

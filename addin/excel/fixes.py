@@ -90,7 +90,7 @@ def plan_fixes(
     `rows` are the sheet's numbered rows as the engine reads them; `locked` cells (row,
     1-based column), such as formulas, are never changed.
     """
-    return plan_and_check(spec, rows, context, locked=locked)[0]
+    return plan_and_check(spec, rows, context, locked=locked, whole=False)[0]
 
 
 def plan_and_check(
@@ -99,18 +99,25 @@ def plan_and_check(
     context: Context,
     *,
     locked: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    whole: bool = True,
 ) -> tuple[list[CellFix], Batch | None]:
     """`plan_fixes`, and the validation of the rows with every fix made when the last
-    round had it (None when the rounds ran out first)."""
+    round had it (None when the rounds ran out first, or it was not of every row).
+
+    After the first round, `whole` False validates again only the documents a round
+    changed: a certain fix is a cell's own, so the others cannot gain one.
+    """
     original = {number: cells for number, cells in rows}
     current = {number: list(cells) for number, cells in rows}
     rules: dict[tuple[int, int], list[str]] = {}
     header = rows[0][0] if spec.layout == "table" and rows else 0
-    for _ in range(ROUNDS):
+    documents = None if whole else _documents(spec, rows)
+    subject = list(current)
+    for round_ in range(ROUNDS):
         batch = validate_rows(
-            spec, [(n, tuple(c)) for n, c in current.items()], typed=True, context=context
+            spec, [(n, tuple(current[n])) for n in subject], typed=True, context=context
         )
-        changed = False
+        changed_rows: set[int] = set()
         done: set[tuple[int, int]] = set()
         for f in certain([*batch.report.findings, *batch.report.rewrites]):
             place = (f.row, column_index(f.column))
@@ -125,9 +132,13 @@ def plan_and_check(
             rule = CERTAIN[f.code]
             if rule not in rules.setdefault(place, []):
                 rules[place].append(rule)
-            changed = True
-        if not changed:
+            changed_rows.add(f.row)
+        if not changed_rows:
+            if round_ and documents is not None:
+                batch = None  # a validation of some documents only
             break
+        if documents is not None:
+            subject = _rows_of(documents, changed_rows, header)
     else:
         batch = None
     plan = []
@@ -136,6 +147,27 @@ def plan_and_check(
         if old != new:
             plan.append(CellFix(row, column_letter(column), old, new, "; ".join(names)))
     return plan, batch
+
+
+def _documents(spec: Spec, rows: Rows) -> list[list[int]]:
+    """The sheet's rows grouped by document: a record sheet's from each row of its first
+    record kind to the next; a table's one row each."""
+    if spec.layout == "table":
+        return [[n] for n, _ in rows[1:]]
+    first = spec.records[0].keyword
+    out: list[list[int]] = []
+    for number, cells in rows:
+        keyword = cells[0].strip() if cells and isinstance(cells[0], str) else None
+        if keyword == first or not out:
+            out.append([])
+        out[-1].append(number)
+    return out
+
+
+def _rows_of(documents: list[list[int]], changed: set[int], header: int) -> list[int]:
+    """The rows of every document holding a changed row, with a table's header row."""
+    picked = [n for doc in documents if not changed.isdisjoint(doc) for n in doc]
+    return [header, *picked] if header else picked
 
 
 def _cell_value(
