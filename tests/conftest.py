@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -95,6 +96,20 @@ def run_process(*args: object, cwd: Path | None = None) -> Run:
         [exe, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def as_unprivileged(*args: object) -> subprocess.CompletedProcess[str]:
+    """`batchsheet ARGS...` as a user the file modes bind. CI runs as root, which they do
+    not bind: there the command runs as root with every capability dropped."""
+    exe = shutil.which("batchsheet", path=str(Path(sys.executable).parent))
+    assert exe, "the batchsheet command is not installed"
+    command = [exe, *map(str, args)]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to drop its capabilities")
+        command = [setpriv, "--bounding-set=-all", "--inh-caps=-all", *command]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import addin.files
 from addin.excel.template import BatchWorkbookWriter
 from addin.files import STALE_AFTER, TEMP_PREFIX, TEMP_SUFFIX
 from addin.ledger import Ledger
-from tests.conftest import run_process
+from tests.conftest import as_unprivileged, run_process
 from tests.hostile.conftest import INFUSION, PASTEL, infusion_text, pastel_text, snapshot
 from tests.pastel_rows import detail, header
 
@@ -264,30 +264,13 @@ def test_stale_temporary_files_are_swept_on_the_next_write(run, folder):
 # -- as a user without root's powers ---------------------------------------------------------
 
 
-def _without_capabilities(*args: object) -> subprocess.CompletedProcess[str]:
-    """The command as root with every capability dropped: the file modes bind it as they
-    bind an ordinary user (CI runs as root, which they do not bind)."""
-    exe = shutil.which("batchsheet", path=str(Path(sys.executable).parent))
-    setpriv = shutil.which("setpriv")
-    if not (ROOT and setpriv and exe):
-        pytest.skip("needs root and setpriv to drop capabilities")
-    return subprocess.run(
-        [setpriv, "--bounding-set=-all", "--inh-caps=-all", exe, *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_a_read_only_folder_refuses_cleanly_without_privileges(folder):
     locked = folder / "locked"
     locked.mkdir()
     (locked / "old.csv").write_bytes(b"previous\r\n")
     locked.chmod(0o555)
     try:
-        done = _without_capabilities(
-            "export", folder / "p.xlsx", "-o", locked / "old.csv", "--force"
-        )
+        done = as_unprivileged("export", folder / "p.xlsx", "-o", locked / "old.csv", "--force")
         assert done.returncode == 2, done
         assert done.stderr == f"batchsheet: cannot write {locked / 'old.csv'}: Permission denied\n"
         assert (locked / "old.csv").read_bytes() == b"previous\r\n"
@@ -301,7 +284,7 @@ def test_a_read_only_workbook_is_not_marked_without_privileges(folder):
     folder.chmod(0o555)
     try:
         before = book.read_bytes()
-        done = _without_capabilities("validate", book, "--mark")
+        done = as_unprivileged("validate", book, "--mark")
         assert done.returncode == 2, done
         assert done.stderr.startswith(f"batchsheet: cannot write {book}: Permission denied")
         assert book.read_bytes() == before
@@ -311,7 +294,7 @@ def test_a_read_only_workbook_is_not_marked_without_privileges(folder):
 
 def test_a_fifo_is_refused_without_privileges(folder):
     os.mkfifo(folder / "pipe.csv")
-    done = _without_capabilities("export", folder / "p.xlsx", "-o", folder / "pipe.csv", "--force")
+    done = as_unprivileged("export", folder / "p.xlsx", "-o", folder / "pipe.csv", "--force")
     assert done.returncode == 2 and "named pipe (fifo), not a file" in done.stderr
     assert stat.S_ISFIFO((folder / "pipe.csv").lstat().st_mode)
 
