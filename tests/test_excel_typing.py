@@ -224,3 +224,27 @@ def test_the_quick_number_text_is_the_15_digit_rounding(value):
     from decimal import Decimal
 
     assert number_text(value) == canonical_number(Decimal(format(value, ".15g")))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=40))
+def test_number_texts_of_a_column_are_each_number_text(values):
+    from addin.engine.cells import number_texts
+
+    assert number_texts(values) == [number_text(v) for v in values]
+
+
+def test_number_texts_of_awkward_floats():
+    from addin.engine.cells import number_texts
+
+    values = [0.0, -0.0, 125.0, 143.75, 0.1 + 0.2, 1e15, 1e16, 1e-5, 123456789012345.0,
+              -5.5, 1200.0, 99.99, 1 / 3, 0.000123]  # fmt: skip
+    assert number_texts(values) == [number_text(v) for v in values]
+    assert number_texts([0.1, 2.0, -0.0]) == ["0.1", "2", "0"]
+
+
+def test_number_texts_mixes_plain_and_odd_floats():
+    from addin.engine.cells import number_texts
+
+    values = [1.5, 0.1 + 0.2, 2.0, 1e16, -0.0, 3.25, 1e-7, 7.0]
+    assert number_texts(values) == [number_text(v) for v in values]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
 from .bulk import without_cycle_collection
-from .cells import NUMBER_AS_TEXT, cell_text, number_text
+from .cells import NUMBER_AS_TEXT, cell_text, number_texts
 from .fields import diagnose_column, field_check
 from .findings import Finding, Problem, Report, column_letter
 
@@ -281,9 +281,10 @@ def _texts(
         return [value or "" for value in raw], set()
     if f.kind in NUMBER_AS_TEXT and kinds <= _NUMBER_CELLS:
         # A number where it belongs: each distinct one turned to text once.
-        table: dict[Any, str] = {
-            v: number_text(v) for v in set(raw) if type(v) is not str and v is not None
-        }
+        distinct = {v for v in raw if type(v) is not str and v is not None}
+        floats = [v for v in distinct if type(v) is float]
+        table: dict[Any, str] = dict(zip(floats, number_texts(floats)))
+        table.update((v, str(v)) for v in distinct if type(v) is int)
         table[None] = ""
         return [table.get(v, v) for v in raw], set()
     texts: list[str] = []
