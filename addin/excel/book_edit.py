@@ -362,7 +362,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             stale = {n for n in found if n >= clear[2]}
         wanted = set(pending) | stale
         position = start
-        for m in _ROW.finditer(block, start, body_end):
+        for m in _rows_to_visit(block, start, body_end, wanted):
             number_match = _ROW_NUMBER.search(m.group(1))
             if number_match is None:
                 raise ReadError(
@@ -396,6 +396,31 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             in_data = None  # type: ignore[assignment]
         else:
             yield block[position:]
+
+
+def _rows_to_visit(block: bytes, start: int, end: int, wanted: set[int]) -> Iterator[re.Match]:
+    """The row elements of `block` the edit must look at, in order.
+
+    Where every row says its number first (`<row r="N"`, as every common writer does) and
+    every wanted row of the block is there, those are found directly, and the thousands of
+    rows between them are not visited; otherwise every row is, so that a row the edit adds
+    goes in its place.
+    """
+    rows = block.count(b"<row ", start, end) + block.count(b"<row>", start, end)
+    if rows and rows == block.count(b'<row r="', start, end):
+        last_at = block.rfind(b'<row r="', start, end)
+        last = int(block[last_at + 8 : block.index(b'"', last_at + 8)])
+        found = []
+        position = start
+        for number in sorted(n for n in wanted if n <= last):
+            at = block.find(b'<row r="%d"' % number, position, end)
+            if at < 0:
+                break
+            found.append(_ROW.match(block, at))
+            position = at
+        else:
+            return iter(found)  # type: ignore[arg-type]
+    return _ROW.finditer(block, start, end)
 
 
 def _clear_pattern(clear: tuple[int, int, int]) -> re.Pattern[bytes]:
