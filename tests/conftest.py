@@ -112,6 +112,22 @@ def as_unprivileged(*args: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
+def libreoffice_convert(document: Path, to: str, folder: Path) -> Path:
+    """`document` converted by LibreOffice (headless, a profile of the test's own) into
+    `folder`, as a person opening it in LibreOffice and saving a copy would get it."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed; .ci/run installs libreoffice-calc")
+    out = folder / "libreoffice"
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
+         "--convert-to", to, "--outdir", str(out), str(document)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    converted = out / f"{document.stem}.{to}"
+    assert done.returncode == 0 and converted.is_file(), done.stderr
+    return converted
+
+
 @pytest.fixture
 def examples(tmp_path: Path) -> Path:
     """A private copy of the bundled example files."""

@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import struct
-import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -24,6 +22,7 @@ from openpyxl import load_workbook
 
 from addin.excel.layout import AUDIT_SHEET, DATA_SHEET, FORMAT_NAME, Layout
 from addin.specs import get_spec
+from tests.conftest import libreoffice_convert
 from tests.pastel_rows import csv_bytes, detail, header
 
 SPEC = get_spec("pastel-customer")
@@ -176,17 +175,10 @@ def test_fix_apply_marks_afresh_and_logs_each_change(run, corrected):
     assert [r[0] for r in audit[1:]] == ["Batch!E5", "Batch!E3"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_reads_the_marked_and_fixed_workbook(run, corrected, tmp_path):
     assert run("validate", corrected, "--mark").code == 1
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", "csv", "--outdir", str(out), str(corrected)],
-        capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    rows = list(csv.reader(io.StringIO((out / "b.csv").read_text("utf-8", "replace"))))
+    converted = libreoffice_convert(corrected, "csv", tmp_path)
+    rows = list(csv.reader(io.StringIO(converted.read_text("utf-8", "replace"))))
     width = LAYOUT.data_width
     assert rows[2][width] == "" and rows[2][5] == "3", "row 3 corrected and unmarked"
     assert rows[4][width] == "E" and "Customer Code is 14" in rows[4][width + 2]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from openpyxl import load_workbook
 from addin.excel.layout import COLUMNS_SHEET, DATA_SHEET, INSTRUCTIONS_SHEET, MARK_HEADINGS
 from addin.specs import SPECS
 from addin.specs.columns import ColumnSet, parse_column_set
-from tests.conftest import REPO
+from tests.conftest import REPO, libreoffice_convert
 
 from .conftest import FORMAT, HEADER, csv_bytes, row
 
@@ -87,19 +85,11 @@ def test_the_instructions_state_mandatory_columns_and_each_format(book):
     ]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_template_and_an_imported_export(run, tmp_path: Path):
     source = tmp_path / "export.csv"
     header = ["Adjustment Number", *HEADER, "Region"]
     source.write_bytes(csv_bytes([header, ["A1", *row(), "North"], ["A2", *row(Amount="0")]]))
     assert run("import", source, "-o", tmp_path / "export.xlsx").code == 1
     for document in (TEMPLATE, tmp_path / "export.xlsx"):
-        out = tmp_path / "pdf"
-        done = subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-             "--convert-to", "pdf", "--outdir", str(out), str(document)],
-            capture_output=True, text=True, timeout=180,
-        )  # fmt: skip
-        pdf = out / f"{document.stem}.pdf"
-        assert done.returncode == 0 and pdf.is_file(), done.stderr
+        pdf = libreoffice_convert(document, "pdf", tmp_path)
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
