@@ -120,9 +120,7 @@ def inspect_package(path: Path) -> Package:
             for info in archive.infolist():
                 if _is_xml(info.filename):
                     _scan_part(path, archive, info, package)
-        except zipfile.BadZipFile as e:
-            raise refused(path, f"the workbook is damaged: {e}") from None
-        except (OSError, EOFError, zipfile.LargeZipFile) as e:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as e:
             raise refused(path, f"the workbook is damaged: {e}") from None
     return package
 
@@ -215,8 +213,8 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
     workbook = _main_part(archive, names)
     if workbook is None:
         return {}, {}
-    rels_name = str(PurePosixPath(workbook).parent / "_rels" / (PurePosixPath(workbook).name))
-    rels_name += ".rels"
+    main = PurePosixPath(workbook)
+    rels_name = str(main.parent / "_rels" / f"{main.name}.rels")
     try:
         book = ElementTree.fromstring(_small_part(path, archive, workbook))
         links = (
@@ -234,10 +232,8 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
-            if target.startswith("/"):
-                part = target.lstrip("/")
-            else:
-                part = str(PurePosixPath(workbook).parent / target)
+            absolute = target.startswith("/")
+            part = target.lstrip("/") if absolute else str(main.parent / target)
             targets[rel.get("Id")] = _normal(part)
     sheets = {}
     for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
