@@ -195,17 +195,18 @@ def check_batch(batch: Batch, ledger: Ledger, documents: list[DocumentTotal]) ->
     report = batch.report
     if not documents:
         return
-    try:
-        earlier = ledger.earlier(d.fingerprint for d in documents)
-    except LedgerError as e:
-        report.check(CHECK_NAME, False, str(e))
-        return
     if not ledger.exists:
         report.check(CHECK_NAME, False, f"no batch exported yet ({ledger.path})")
         return
+    prints = [d.fingerprint for d in documents]
+    try:
+        earlier = ledger.earlier(prints)
+    except LedgerError as e:
+        report.check(CHECK_NAME, False, str(e))
+        return
     report.check(CHECK_NAME, True, str(ledger.path))
-    for d in documents:
-        before = earlier.get(d.fingerprint)
+    for d, print_ in zip(documents, prints):
+        before = earlier.get(print_)
         if before is None:
             continue
         when = before.exported_at.replace("T", " ")
