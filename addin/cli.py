@@ -14,25 +14,29 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .engine.batch import Batch
-from .engine.csv_read import ReadError
-from .engine.findings import Report
-from .engine.settings import SettingsError, SettingsFile, load_settings
-from .excel.fixes import shown
-from .excel.layout import AUDIT_SHEET
-from .files import WriteRefused, write_atomically
-from .ledger import ALREADY_EXPORTED, ENV, Ledger, LedgerError
-from .review import Review, review
-from .specs import SPECS, UnknownFormat, get_spec
-from .specs.columns import ColumnSet, ColumnSetError, load_column_set, with_columns
-from .specs.model import Spec
+from .files import write_atomically
+from .ledger import ENV
+from .refusals import Refusal
+from .specs import FORMAT_NAMES, get_spec
+
+# The rest is imported by the commands that use it: `--help` and a usage mistake answer at
+# once, and `check` never loads what only workbooks need.
+if TYPE_CHECKING:
+    from .engine.batch import Batch
+    from .engine.findings import Report
+    from .engine.settings import SettingsFile
+    from .ledger import Ledger
+    from .review import Review
+    from .specs.columns import ColumnSet
+    from .specs.model import Spec
 
 OK, FOUND_ERRORS, CANNOT = 0, 1, 2
 
 
-class Usage(Exception):
+class Usage(Refusal):
     """A mistake in how the command was called."""
 
 
@@ -69,7 +73,8 @@ def _stop_on_signals():
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="batchsheet",
-        description=f"Validate, export and import accounting import batches ({', '.join(SPECS)}).",
+        description="Validate, export and import accounting import batches "
+        f"({', '.join(FORMAT_NAMES)}).",
         epilog="Exit codes: 0 no errors, 1 errors found, 2 cannot read the input or usage error.",
     )
     p.add_argument("--version", action="version", version=f"batchsheet {__version__}")
@@ -81,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="turn a CSV file into a workbook of the format's template")
     i.add_argument("csv", type=Path, metavar="CSV")
     i.add_argument(
-        "--format", metavar="FORMAT", help=f"{', '.join(SPECS)} (optional when the file shows it)"
+        "--format",
+        metavar="FORMAT",
+        help=f"{', '.join(FORMAT_NAMES)} (optional when the file shows it)",
     )
     i.add_argument("-o", "--output", type=Path, metavar="BOOK.xlsx")
     i.add_argument("--force", action="store_true", help="replace an existing workbook")
@@ -109,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a CSV file against a format")
     c.add_argument("csv", type=Path, metavar="CSV")
     c.add_argument(
-        "--format", metavar="FORMAT", help=f"{', '.join(SPECS)} (optional with --columns)"
+        "--format", metavar="FORMAT", help=f"{', '.join(FORMAT_NAMES)} (optional with --columns)"
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     _totals_option(c)
@@ -217,15 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _stop_on_signals():
             return COMMANDS[args.command](args)
-    except (
-        ReadError,
-        WriteRefused,
-        UnknownFormat,
-        Usage,
-        ColumnSetError,
-        SettingsError,
-        LedgerError,
-    ) as e:
+    except Refusal as e:
         return _cannot(args, str(e), e)
     except Stopped as e:
         name = signal.Signals(e.signum).name
@@ -250,6 +249,8 @@ def _cannot(args: argparse.Namespace, message: str, error: Exception | None) -> 
     print(f"batchsheet: {message}", file=sys.stderr)
     if getattr(args, "json", False):
         out: dict[str, object] = {"format": getattr(args, "format", None), "error": message}
+        from .engine.csv_read import ReadError
+
         if isinstance(error, ReadError):
             out.update(file=error.path, line=error.line, column=error.column)
         print(json.dumps(out))
@@ -261,27 +262,33 @@ def _spec(name: str | None, columns: Path | None = None) -> Spec:
 
     A column set names its format, so with one the format may go unsaid.
     """
-    column_set = load_column_set(columns) if columns is not None else None
+    column_set = _column_set(columns)
     if name is None and column_set is not None:
         name = column_set.format
     if name is None:
-        raise Usage(f"say which format with --format: {', '.join(SPECS)}")
-    try:
-        spec = get_spec(name)
-    except UnknownFormat as e:
-        raise Usage(str(e)) from None
-    return with_columns(spec, column_set) if column_set is not None else spec
+        raise Usage(f"say which format with --format: {', '.join(FORMAT_NAMES)}")
+    spec = get_spec(name)
+    if column_set is None:
+        return spec
+    from .specs.columns import with_columns
+
+    return with_columns(spec, column_set)
 
 
 def _column_set(path: Path | None) -> ColumnSet | None:
-    return load_column_set(path) if path is not None else None
+    if path is None:
+        return None
+    from .specs.columns import load_column_set
+
+    return load_column_set(path)
 
 
 def _identify(path: Path) -> Spec:
     """The format a CSV file shows in its first row; a usage error when it is not one."""
     from .engine.csv_batch import parse_csv
     from .engine.identify import candidates
-    from .transfer import read_bytes
+    from .files import read_bytes
+    from .specs import SPECS
 
     parsed = parse_csv(read_bytes(path), str(path), "utf-8")
     first = parsed.rows[0][1] if parsed.rows else []
@@ -293,7 +300,7 @@ def _identify(path: Path) -> Spec:
         raise Usage(f"{path}: this is a {found[0].system} file; say which kind with {names}")
     raise Usage(
         f"{path}: line 1 does not show which format the file holds; say it with --format "
-        f"(one of: {', '.join(SPECS)})"
+        f"(one of: {', '.join(FORMAT_NAMES)})"
     )
 
 
@@ -309,11 +316,15 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _settings_file(args: argparse.Namespace) -> SettingsFile | None:
+    from .engine.settings import load_settings
+
     path = getattr(args, "settings", None)
     return load_settings(path) if path is not None else None
 
 
 def _ledger(args: argparse.Namespace) -> Ledger:
+    from .ledger import Ledger
+
     return Ledger(getattr(args, "ledger", None))
 
 
@@ -341,6 +352,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .excel.workbook import check_book, mark_book
+    from .review import review
 
     book, batch = check_book(
         args.book, columns=_column_set(args.columns), settings=_settings_file(args)
@@ -353,6 +365,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .review import Review
     from .transfer import ExportRefused, export_book
 
     target = args.output or args.book.with_suffix(".csv")
@@ -387,6 +400,9 @@ def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
 
     The file is written by then: a ledger that cannot be written is a warning, not a failure.
     """
+    from .ledger import ALREADY_EXPORTED, LedgerError
+    from .review import review
+
     try:
         checked = review(batch, ledger)
         again = [f for f in batch.report.findings if f.code == ALREADY_EXPORTED]
@@ -402,7 +418,8 @@ def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .engine.batch import Context
     from .engine.csv_batch import read_csv_batch
-    from .transfer import read_bytes
+    from .files import read_bytes
+    from .review import review
 
     spec = _spec(args.format, args.columns)
     settings_file = _settings_file(args)
@@ -415,6 +432,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_fix(args: argparse.Namespace) -> int:
     from .excel.book_fixes import apply_fixes, plan_book_fixes
+    from .excel.fixes import shown
+    from .excel.layout import AUDIT_SHEET
 
     plan = plan_book_fixes(
         args.book,
@@ -508,8 +527,10 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .engine.calibrate import calibrate
     from .engine.csv_batch import parse_csv
+    from .engine.csv_read import ReadError
     from .engine.table import header_text
-    from .transfer import read_bytes
+    from .files import read_bytes
+    from .specs import SPECS
 
     spec = _spec(args.format, args.columns)
     if spec.layout != "table":

@@ -24,13 +24,15 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .refusals import Refusal
+
 TEMP_PREFIX = ".batchsheet-"
 TEMP_SUFFIX = ".tmp"
 # A temporary file this old cannot belong to a write still running.
 STALE_AFTER = 24 * 3600
 
 
-class WriteRefused(Exception):
+class WriteRefused(Refusal):
     """A write that would replace a file the user did not ask to replace, or that failed."""
 
 
@@ -194,3 +196,13 @@ def read_user_text(path: Path, what: str, error: type[Exception]) -> str:
         raise error(f"{shown(path)}: cannot read the {what}: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise error(f"{shown(path)}: the {what} is not UTF-8 text") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """A whole input file; a file that cannot be read is a `ReadError` naming it."""
+    from .engine.csv_read import ReadError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise ReadError(str(path), f"cannot read the file: {e.strerror or e}") from None

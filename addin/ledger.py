@@ -18,11 +18,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine.batch import Batch
 from .engine.findings import Finding
-from .engine.totals import DocumentTotal
 from .files import shown
+from .refusals import Refusal
+
+if TYPE_CHECKING:
+    from .engine.batch import Batch
+    from .engine.totals import DocumentTotal
 
 ENV = "BATCHSHEET_LEDGER"
 CHECK_NAME = "Documents against the batch ledger"
@@ -47,7 +51,7 @@ CREATE INDEX IF NOT EXISTS documents_by_fingerprint ON documents(fingerprint);
 _CHUNK = 500
 
 
-class LedgerError(Exception):
+class LedgerError(Refusal):
     """The ledger file cannot be read or written; the message names it."""
 
 

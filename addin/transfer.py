@@ -25,7 +25,7 @@ from .excel.marks import marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
 from .excel.workbook import read_book, validate_book
-from .files import WriteRefused, check_target, shown, write_atomically
+from .files import WriteRefused, check_target, read_bytes, shown, write_atomically
 from .specs.columns import ColumnSet
 from .specs.model import RecordSpec, Spec
 
@@ -49,13 +49,6 @@ class Transferred:
     lines: int
     # Findings no data row carries (a table's header row, the file's encoding).
     unplaced: list[Finding] = dataclasses.field(default_factory=list)
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as e:
-        raise ReadError(str(path), f"cannot read the file: {e.strerror or e}") from None
 
 
 def read_csv_file(spec: Spec, path: Path) -> Batch:

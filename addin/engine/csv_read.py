@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 
+from ..refusals import Refusal
 from .findings import Finding, column_letter
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -19,7 +20,7 @@ FALLBACK = "cp1252"
 csv.field_size_limit(2**31 - 1)
 
 
-class ReadError(Exception):
+class ReadError(Refusal):
     """The file cannot be read as a batch at all."""
 
     def __init__(self, path: str, message: str, line: int | None = None, column: str | None = None):

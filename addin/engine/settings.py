@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import read_user_text
+from ..refusals import Refusal
 from ..specs.model import ListColumn, MasterListSpec, SettingsSpec, SettingValue
 from .cells import number_text
 from .fields import PASTED, format_date, parse_date
@@ -48,7 +49,7 @@ _MONTHS = {
 _CLEAN = str.maketrans(PASTED)
 
 
-class SettingsError(ValueError):
+class SettingsError(Refusal, ValueError):
     """A settings file that cannot be used; the message names the file."""
 
 

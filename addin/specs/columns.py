@@ -17,13 +17,14 @@ from pydantic import ValidationError
 
 from ..engine.findings import column_letter
 from ..files import read_user_text
+from ..refusals import Refusal
 from .model import FieldSpec, RecordSpec, Spec
 
 # Invisible characters that arrive on header names copied from elsewhere.
 _INVISIBLE = str.maketrans(dict.fromkeys("\ufeff\u200b\u200c\u200d\u2060"))
 
 
-class ColumnSetError(ValueError):
+class ColumnSetError(Refusal, ValueError):
     """A column-set file that cannot be used; the message names the file."""
 
 

@@ -1,0 +1,61 @@
+"""What the command loads before it answers: `--help` and a usage mistake build no format,
+and a CSV check never loads the workbook libraries or the add-in's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from addin.specs import FORMAT_NAMES, FORMATS, SPECS, get_spec
+
+from .conftest import EXAMPLES
+
+HEAVY = ("pydantic", "openpyxl", "xlwings", "python_calamine", "lxml", "xlsxwriter")
+
+
+def loaded_by(argv: list[str], cwd: Path) -> tuple[set[str], int]:
+    """The heavy libraries a run of the command imports, and its exit code."""
+    probe = (
+        "import json, sys\n"
+        "from addin.cli import main\n"
+        f"code = main({argv!r})\n"
+        f"print(json.dumps([sorted(m for m in {HEAVY!r} if m in sys.modules), code]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    heavy, code = json.loads(done.stdout.strip().splitlines()[-1])
+    return set(heavy), code
+
+
+def test_help_and_a_usage_mistake_load_no_format(tmp_path: Path):
+    assert loaded_by(["--help"], tmp_path) == (set(), 0)
+    heavy, code = loaded_by(["check", "x.csv"], tmp_path)
+    assert code == 2
+    assert heavy == set()
+
+
+def test_a_csv_check_loads_no_workbook_library(tmp_path: Path):
+    sample = EXAMPLES / "pastel_customer_invoices_sample.csv"
+    heavy, code = loaded_by(["check", str(sample), "--format", "pastel-customer"], tmp_path)
+    assert code in (0, 1)
+    assert heavy == {"pydantic"}
+
+
+def test_validate_loads_no_openpyxl_and_no_xlwings(tmp_path: Path, run):
+    book = tmp_path / "b.xlsx"
+    sample = EXAMPLES / "pastel_customer_invoices_sample.csv"
+    run("import", sample, "--format", "pastel-customer", "-o", book)
+    heavy, code = loaded_by(["validate", str(book)], tmp_path)
+    assert code == 0
+    assert "openpyxl" not in heavy and "xlwings" not in heavy
+    assert "python_calamine" in heavy
+
+
+def test_every_format_name_builds_the_spec_of_that_name():
+    assert tuple(SPECS) == FORMAT_NAMES == tuple(FORMATS)
+    for name in FORMAT_NAMES:
+        assert get_spec(name).name == name
+        assert get_spec(name) is SPECS[name]
