@@ -416,12 +416,12 @@ def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    spec = _spec(args.format, args.columns)
     from .engine.batch import Context
     from .engine.csv_batch import read_csv_batch
     from .files import read_bytes
     from .review import review
 
-    spec = _spec(args.format, args.columns)
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
