@@ -21,6 +21,7 @@ from .files import write_atomically
 from .ledger import ENV
 from .refusals import Refusal
 from .specs import FORMAT_NAMES, get_spec
+from .wording import counted
 
 # The rest is imported by the commands that use it: `--help` and a usage mistake answer at
 # once, and `check` never loads what only workbooks need.
@@ -99,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("book", type=Path, metavar="BOOK.xlsx")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.add_argument("--mark", action="store_true", help="write the marks into the workbook")
-    _totals_option(v)
+    _report_options(v)
     _columns_option(v, "instead of the one the workbook keeps")
     _settings_option(v, "instead of the workbook's Settings sheet")
     _ledger_option(v)
@@ -109,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", type=Path, metavar="CSV")
     e.add_argument("--force", action="store_true", help="replace an existing CSV")
     e.add_argument("--bom", action="store_true", help="start a UTF-8 file with a byte-order mark")
+    e.add_argument(
+        "--all",
+        action="store_true",
+        dest="every_finding",
+        help="when refused, list every finding (else counted by kind)",
+    )
     _columns_option(e, "instead of the one the workbook keeps")
     _settings_option(e, "instead of the workbook's Settings sheet")
     _ledger_option(e)
@@ -119,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", metavar="FORMAT", help=f"{', '.join(FORMAT_NAMES)} (optional with --columns)"
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
-    _totals_option(c)
+    _report_options(c)
     _columns_option(c)
     _settings_option(c, "to check codes, periods and prices against")
     _ledger_option(c)
@@ -177,15 +184,19 @@ def _columns_option(p: argparse.ArgumentParser, words: str = "") -> None:
     )
 
 
-# Up to this many documents, their totals are listed without being asked for.
-SHORT_BATCH = 20
+def _report_options(p: argparse.ArgumentParser) -> None:
+    from .report import SHORT_BATCH, SHORT_LIST
 
-
-def _totals_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--all",
+        action="store_true",
+        dest="every_finding",
+        help=f"list every finding (listed anyway up to {SHORT_LIST}; else counted by kind)",
+    )
     p.add_argument(
         "--totals",
         action="store_true",
-        help=f"list every document's totals (shown anyway for up to {SHORT_BATCH} documents)",
+        help=f"list every document's totals (listed anyway up to {SHORT_BATCH} documents)",
     )
 
 
@@ -341,7 +352,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     done = import_csv(spec, args.csv, target, replace=args.force, settings=settings)
     report = done.batch.report
     print(
-        f"{target}: imported {_quantity(done, '{lines} records ({documents} documents)')} "
+        f"{target}: imported {_quantity(done, '{lines} ({documents})')} "
         f"from {args.csv}; "
         f"{_counts(report)} marked on the sheet."
     )
@@ -360,7 +371,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     checked = review(batch, _ledger(args))
     if args.mark:
         mark_book(args.book, book, batch)
-    _show(checked, str(args.book), args.json, "row", every_total=args.totals)
+    _show(
+        checked,
+        str(args.book),
+        args.json,
+        "row",
+        every_finding=args.every_finding,
+        every_total=args.totals,
+    )
     return FOUND_ERRORS if batch.report.errors else OK
 
 
@@ -379,7 +397,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             settings=_settings_file(args),
         )
     except ExportRefused as refused:
-        _show(Review(refused.batch), str(args.book), False, "row", stream=sys.stderr)
+        _show(
+            Review(refused.batch),
+            str(args.book),
+            False,
+            "row",
+            stream=sys.stderr,
+            every_finding=args.every_finding,
+        )
         print(
             f"batchsheet: {args.book}: not exported: fix the {refused.batch.report.errors} "
             "errors first (nothing was written)",
@@ -388,7 +413,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return FOUND_ERRORS
     report = done.batch.report
     print(
-        f"{target}: wrote {_quantity(done, '{documents} documents, {lines} records')}"
+        f"{target}: wrote {_quantity(done, '{documents}, {lines}')}"
         + (f" ({_counts(report)})" if report.warnings else "")
     )
     _record(done.batch, target, _ledger(args))
@@ -401,13 +426,14 @@ def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
     The file is written by then: a ledger that cannot be written is a warning, not a failure.
     """
     from .ledger import ALREADY_EXPORTED, LedgerError
+    from .report import grouped_notes
     from .review import review
 
     try:
         checked = review(batch, ledger)
         again = [f for f in batch.report.findings if f.code == ALREADY_EXPORTED]
-        for f in again:
-            print(f"  note: row {f.row}: {f.message}", file=sys.stderr)
+        for line in grouped_notes(again, "row"):
+            print(line, file=sys.stderr)
         batch_id = ledger.record(batch.spec.name, target, checked.documents)
     except LedgerError as e:
         print(f"batchsheet: warning: the export is not in the batch ledger: {e}", file=sys.stderr)
@@ -426,7 +452,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
     batch = read_csv_batch(spec, read_bytes(args.csv), str(args.csv), context)
-    _show(review(batch, _ledger(args)), str(args.csv), args.json, "line", every_total=args.totals)
+    _show(
+        review(batch, _ledger(args)),
+        str(args.csv),
+        args.json,
+        "line",
+        every_finding=args.every_finding,
+        every_total=args.totals,
+    )
     return FOUND_ERRORS if batch.report.errors else OK
 
 
@@ -601,13 +634,16 @@ COMMANDS = {
 def _quantity(done, records_words: str) -> str:
     """How much was moved: rows of a table, or records and documents."""
     if done.batch.spec.layout == "table":
-        return f"{done.lines} row{'s' * (done.lines != 1)}"
-    return records_words.format(documents=done.documents, lines=done.lines)
+        return counted(done.lines, "row")
+    return records_words.format(
+        documents=counted(done.documents, "document"), lines=counted(done.lines, "record")
+    )
 
 
 def _counts(report: Report) -> str:
-    e, w = report.errors, report.warnings
-    return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+    from .report import problem_counts
+
+    return problem_counts(report)
 
 
 def _show(
@@ -617,75 +653,16 @@ def _show(
     row_word: str,
     stream=None,
     *,
+    every_finding: bool = False,
     every_total: bool = False,
 ) -> None:
+    from .report import report_lines
+
     stream = stream or sys.stdout
-    batch = checked.batch
-    report = batch.report
     if as_json:
         print(json.dumps(checked.to_json(), ensure_ascii=False), file=stream)
         return
-    if not report.findings:
-        print(f"{name}: {len(batch.records)} records, no problems", file=stream)
-    else:
-        print(f"{name}: {len(batch.records)} records, {_counts(report)}", file=stream)
-        width = max(len(str(f.row)) for f in report.findings)
-        for f in report.findings:
-            line = f"  {row_word} {f.row:>{width}}  {f.column:<2} {f.severity:<7} {f.message}"
-            if f.fix is not None:
-                line += f"  → {f.fix!r}" if f.fix else "  → blank"
-            print(line, file=stream)
-    _show_totals(checked, row_word, stream, every_total or len(checked.documents) <= SHORT_BATCH)
-    _show_checks(report, stream)
-
-
-def _show_totals(checked: Review, row_word: str, stream, each: bool) -> None:
-    """The batch's totals, after each document's when `each`."""
-    documents = checked.documents
-    if not documents:
-        return
-    totals = checked.totals
-    if not each:
-        n = len(documents)
-        print(
-            f"Totals of {n} documents: exclusive {totals['exclusive'] or '?'}, tax "
-            f"{totals['tax'] or '?'}, inclusive {totals['inclusive'] or '?'} "
-            "(each document's: --totals)",
-            file=stream,
-        )
-        return
-    labels = [d.label for d in documents]
-    width = min(max(len(label) for label in labels), 40)
-    rows = max(len(str(d.row)) for d in documents)
-    print(
-        f"Documents ({len(documents)}):  {'':<{rows + len(row_word) + 1}}  {'':<{width}}  "
-        f"{'Exclusive':>14} {'Tax':>12} {'Inclusive':>14}",
-        file=stream,
+    lines = report_lines(
+        checked, name, row_word, every_finding=every_finding, every_total=every_total
     )
-    for d in documents:
-        print(
-            f"  {row_word} {d.row:>{rows}}  {d.label[:width]:<{width}}  "
-            f"{_money(d.exclusive):>14} {_money(d.tax):>12} {_money(d.inclusive):>14}",
-            file=stream,
-        )
-    print(
-        f"  {'Total':<{rows + len(row_word) + 1}}  {'':<{width}}  "
-        f"{totals['exclusive'] or '?':>14} {totals['tax'] or '?':>12} "
-        f"{totals['inclusive'] or '?':>14}",
-        file=stream,
-    )
-
-
-def _money(d) -> str:
-    from .engine.totals import money
-
-    return money(d) or "?"
-
-
-def _show_checks(report: Report, stream) -> None:
-    ran = [c for c in report.checks if c.ran]
-    skipped = [c for c in report.checks if not c.ran]
-    for c in ran:
-        print(f"Checked: {c.name} ({c.detail})", file=stream)
-    for c in skipped:
-        print(f"Not checked: {c.name}: {c.detail}", file=stream)
+    stream.write("\n".join(lines) + "\n")

@@ -159,7 +159,11 @@ def test_validate_prints_the_totals_and_the_checks(run, tmp_path: Path):
     assert "Documents (3):" in done.out
     assert "row  3  ABC001 14/05/2025 PO-44871" in done.out
     assert "Total" in done.out and "9391.66" in done.out
-    assert "Not checked: Customer Code in Customers: no Customers list" in done.out
+    # Every check that needs the empty Settings sheet is named in one paragraph, with why.
+    skipped = done.out[done.out.index("Not checked, ") :].replace("\n  ", " ")
+    assert skipped.startswith(f"Not checked, nothing is filled in on {book}, sheet Settings: ")
+    assert "Customer Code in Customers; " in skipped
+    assert "Customer Code in Customers: no Customers list" not in done.out
     report = json.loads(run("validate", book, "--json").out)
     assert {"format", "errors", "warnings", "findings"} <= set(report)
     assert report["totals"] == {

@@ -44,6 +44,11 @@ SettingsRule = (
 )
 
 
+# Why every settings rule is skipped when no settings came with the batch at all (a
+# Settings sheet left empty is named instead).
+NO_SETTINGS = "no company settings were given (--settings FILE)"
+
+
 def apply(rule: SettingsRule, spec: Spec, records: list, report: Report, context) -> None:
     declared = _declared(spec, rule)
     if declared is None:
@@ -54,7 +59,11 @@ def apply(rule: SettingsRule, spec: Spec, records: list, report: Report, context
         missing = f"the sheet has no {declared.label} column"
         report.check(_name(spec, rule, declared), False, missing)
         return
-    RULES[type(rule)](rule, spec, records, report, settings or CompanySettings(), context)
+    if settings is None or settings.empty:
+        why = NO_SETTINGS if settings is None else f"nothing is filled in on {settings.source}"
+        report.check(_name(spec, rule, declared), False, why)
+        return
+    RULES[type(rule)](rule, spec, records, report, settings, context)
 
 
 def _declared(spec: Spec, rule: SettingsRule) -> FieldSpec | None:
