@@ -49,6 +49,7 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+SIGPIPE = getattr(signal, "SIGPIPE", 13)
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
@@ -71,8 +72,14 @@ def _stop_on_signals():
             signal.signal(sig, handler)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """The command's parser, which knows its subcommands' parsers by name."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+
+def _parser() -> _Parser:
+    p = _Parser(
         prog="batchsheet",
         description="Validate, export and import accounting import batches "
         f"({', '.join(FORMAT_NAMES)}).",
@@ -80,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"batchsheet {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p.commands = sub.choices
 
     t = sub.add_parser("templates", help="write the workbook templates (.xltx), one per format")
     t.add_argument("--out", type=Path, default=Path("workbook_templates"), metavar="DIR")
@@ -226,7 +234,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:
+            # Said by the subcommand, with its own usage: that is where the option belongs.
+            where = parser.commands.get(args.command, parser)
+            where.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as e:
         return int(e.code or 0) and CANNOT
     if args.command is None:
@@ -244,6 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("batchsheet: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): stop quietly, as Unix tools do. Output
+        # still buffered must not fail again at exit, so it goes nowhere.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + SIGPIPE
     except MemoryError:
         return _cannot(args, "the input is too large to hold in memory", None)
     except OSError as e:
@@ -315,6 +333,37 @@ def _identify(path: Path) -> Spec:
     )
 
 
+def _first_row(data: bytes, path: Path) -> list[str]:
+    from .engine.csv_batch import parse_csv
+
+    end = data.find(b"\n")
+    parsed = parse_csv(data if end < 0 else data[: end + 1], str(path), "utf-8")
+    return list(parsed.rows[0][1]) if parsed.rows else []
+
+
+# What a workbook file starts with: a zip package (.xlsx, .xlsm), or an OLE file (.xls).
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
+    """A usage error when the file is plainly not a CSV of `spec`: a workbook, or a file
+    whose first line shows another format. Said once, instead of an error on every line."""
+    from .engine.identify import shown_instead
+    from .specs import SPECS
+
+    if data.startswith(WORKBOOK_SIGNATURES):
+        raise Usage(
+            f"{path}: this is an Excel workbook, not a CSV file; check a workbook with "
+            f"`batchsheet validate {path}`"
+        )
+    others = shown_instead(spec, SPECS.values(), _first_row(data, path))
+    if others:
+        raise Usage(
+            f"{path}: line 1 is not that of {spec.name} but of {others[0].system}; say "
+            + " or ".join(f"--format {s.name}" for s in others)
+        )
+
+
 # -- commands ------------------------------------------------------------------------------
 
 
@@ -345,19 +394,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.format is None and args.columns is None:
         spec = _identify(args.csv)
     else:
+        from .files import read_bytes
+
         spec = _spec(args.format, args.columns)
+        _confirm_csv(spec, read_bytes(args.csv), args.csv)
     target = args.output or args.csv.with_suffix(".xlsx")
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     done = import_csv(spec, args.csv, target, replace=args.force, settings=settings)
+    from .report import finding_lines
+
     report = done.batch.report
+    unplaced = done.unplaced
+    errors = report.errors - sum(f.severity == "error" for f in unplaced)
+    warnings = report.warnings - sum(f.severity == "warning" for f in unplaced)
+    marked = f"{counted(errors, 'error')}, {counted(warnings, 'warning')} marked on the sheet"
     print(
-        f"{target}: imported {_quantity(done, '{lines} ({documents})')} "
-        f"from {args.csv}; "
-        f"{_counts(report)} marked on the sheet."
+        f"{target}: imported {_quantity(done, '{lines} ({documents})')} from {args.csv}; {marked}."
     )
-    for f in done.unplaced:
-        print(f"  line {f.row}  {f.column:<2} {f.severity:<7} {f.message}")
+    if unplaced:
+        # The header row and the file as a whole have no row of the sheet to be marked on.
+        print(f"  About the file itself ({len(unplaced)}, not on the sheet):")
+        print("\n".join(finding_lines(unplaced, "line", indent="    ")))
     return FOUND_ERRORS if report.errors else OK
 
 
@@ -405,23 +463,29 @@ def cmd_export(args: argparse.Namespace) -> int:
             stream=sys.stderr,
             every_finding=args.every_finding,
         )
+        errors = counted(refused.batch.report.errors, "error")
         print(
-            f"batchsheet: {args.book}: not exported: fix the {refused.batch.report.errors} "
-            "errors first (nothing was written)",
+            f"batchsheet: {args.book}: not exported: fix the {errors} first (nothing was written)",
             file=sys.stderr,
         )
         return FOUND_ERRORS
     report = done.batch.report
+    # The ledger first: a reader that stops reading the output must not keep it from
+    # remembering a batch that is written.
+    recorded, notes = _record(done.batch, target, _ledger(args))
     print(
         f"{target}: wrote {_quantity(done, '{documents}, {lines}')}"
         + (f" ({_counts(report)})" if report.warnings else "")
     )
-    _record(done.batch, target, _ledger(args))
+    for line in notes:
+        print(line, file=sys.stderr)
+    print(recorded, file=sys.stderr if recorded.startswith("batchsheet:") else sys.stdout)
     return OK
 
 
-def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
-    """Remember an exported batch in the ledger; say so, and say what was exported before.
+def _record(batch: Batch, target: Path, ledger: Ledger) -> tuple[str, list[str]]:
+    """Remember an exported batch in the ledger: what to say about it, and the notes on
+    documents exported before.
 
     The file is written by then: a ledger that cannot be written is a warning, not a failure.
     """
@@ -432,13 +496,13 @@ def _record(batch: Batch, target: Path, ledger: Ledger) -> None:
     try:
         checked = review(batch, ledger)
         again = [f for f in batch.report.findings if f.code == ALREADY_EXPORTED]
-        for line in grouped_notes(again, "row"):
-            print(line, file=sys.stderr)
         batch_id = ledger.record(batch.spec.name, target, checked.documents)
     except LedgerError as e:
-        print(f"batchsheet: warning: the export is not in the batch ledger: {e}", file=sys.stderr)
-        return
-    print(f"  recorded as batch {batch_id} in the batch ledger ({ledger.path})")
+        return f"batchsheet: warning: the export is not in the batch ledger: {e}", []
+    return (
+        f"  recorded as batch {batch_id} in the batch ledger ({ledger.path})",
+        grouped_notes(again, "row"),
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -448,10 +512,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .files import read_bytes
     from .review import review
 
+    data = read_bytes(args.csv)
+    _confirm_csv(spec, data, args.csv)
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
-    batch = read_csv_batch(spec, read_bytes(args.csv), str(args.csv), context)
+    batch = read_csv_batch(spec, data, str(args.csv), context)
     _show(
         review(batch, _ledger(args)),
         str(args.csv),
@@ -543,17 +609,16 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         for b in batches:
             print(
                 f"  {b.id:>4}  {b.exported_at.replace('T', ' ')}  {b.format:<30} "
-                f"{b.documents:>6} documents  {b.file}"
+                f"{counted(b.documents, 'document'):>16}  {b.file}"
             )
         return OK
     if not args.which:
         raise Usage("say which batch to forget: its id (from ledger list) or its file")
     gone = ledger.forget(args.which)
     if not gone:
-        print(f"batchsheet: no batch {args.which!r} in the ledger {ledger.path}", file=sys.stderr)
-        return FOUND_ERRORS
+        raise Usage(f"no batch {args.which!r} in the ledger {ledger.path} (see: ledger list)")
     for b in gone:
-        print(f"forgot batch {b.id} ({b.documents} documents exported to {b.file})")
+        print(f"forgot batch {b.id} ({counted(b.documents, 'document')} exported to {b.file})")
     return OK
 
 
@@ -609,8 +674,13 @@ def cmd_new_batch(args: argparse.Namespace) -> int:
 
 def cmd_addin(args: argparse.Namespace) -> int:
     from .installer import run
+    from .installer.actions import FAILURE
 
-    return run(args.action, platform=args.platform, home=args.home)
+    def out(line: str) -> None:
+        # What failed goes where every command's failures go.
+        print(line, file=sys.stderr if line.startswith(FAILURE) else sys.stdout)
+
+    return run(args.action, platform=args.platform, home=args.home, out=out)
 
 
 COMMANDS = {

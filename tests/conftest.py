@@ -86,12 +86,18 @@ def run(capsys):
     return _run
 
 
-def run_process(*args: object, cwd: Path | None = None) -> Run:
-    """Run the installed console script in a child process, as a user would."""
+def batchsheet_exe() -> str:
+    """The installed console script, as a user runs it."""
     exe = shutil.which("batchsheet") or shutil.which(
         "batchsheet", path=str(Path(sys.executable).parent)
     )
     assert exe, "the batchsheet command is not installed"
+    return exe
+
+
+def run_process(*args: object, cwd: Path | None = None) -> Run:
+    """Run the installed console script in a child process, as a user would."""
+    exe = batchsheet_exe()
     done = subprocess.run(
         [exe, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
     )

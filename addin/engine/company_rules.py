@@ -25,6 +25,7 @@ from ..specs.model import (
     RecordSpec,
     Spec,
 )
+from ..wording import counted
 from .fields import PASTED, canonical_number, decimal_or_none, format_date, parse_date
 from .findings import Finding, Report
 from .settings import CompanySettings, MasterList, read_rate
@@ -141,7 +142,7 @@ def _in_list(rule: InList, spec, records, report, settings, context) -> None:
         report.check(name, False, why)
         return
     codes = found.by_code(column)
-    report.check(name, True, f"{len(codes)} codes in {settings.source}")
+    report.check(name, True, f"{counted(len(codes), 'code')} in {settings.source}")
     if not records:
         return
     kind = records[0].kind
@@ -213,7 +214,7 @@ def _flagged(rule: FlaggedInList, spec, records, report, settings, context) -> N
     codes = found.by_code()
     flagged = {c: r[rule.column] for c, r in codes.items() if r.get(rule.column) in rule.values}
     title = _list_spec(spec, rule.list).title
-    report.check(name, True, f"{len(flagged)} flagged accounts in {title}")
+    report.check(name, True, f"{counted(len(flagged), 'flagged account')} in {title}")
     if not records or not flagged:
         return
     kind = records[0].kind
@@ -347,7 +348,9 @@ def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> 
         report.check(name, False, why)
         return
     rates = tax_rates(found, rule.rate_column)
-    report.check(name, True, f"{len(found.by_code())} tax types, within {rule.tolerance}")
+    report.check(
+        name, True, f"{counted(len(found.by_code()), 'tax type')}, within {rule.tolerance}"
+    )
     if not records:
         return
     kind = records[0].kind
@@ -391,7 +394,7 @@ def _foreign(rule: RateOnForeignAccount, spec, records, report, settings, contex
         if row.get(rule.currency_column) and row[rule.currency_column].casefold() != home
     }
     title = _list_spec(spec, rule.list).title
-    report.check(name, True, f"{len(foreign)} foreign-currency accounts in {title}")
+    report.check(name, True, f"{counted(len(foreign), 'foreign-currency account')} in {title}")
     if not records or not foreign:
         return
     kind = records[0].kind

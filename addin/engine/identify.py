@@ -26,3 +26,11 @@ def recognises(spec: Spec, first_row: Sequence[str]) -> bool:
 
 def candidates(specs: Iterable[Spec], first_row: Sequence[str]) -> list[Spec]:
     return [s for s in specs if recognises(s, first_row)]
+
+
+def shown_instead(spec: Spec, specs: Iterable[Spec], first_row: Sequence[str]) -> list[Spec]:
+    """The formats `first_row` shows when it is not `spec`'s (an Infusion file checked as a
+    Pastel batch); none when it fits `spec`, or fits no format."""
+    if recognises(spec, first_row):
+        return []
+    return [s for s in candidates(specs, first_row) if s.system != spec.system]

@@ -11,6 +11,7 @@ from ..engine.csv_read import ReadError
 from ..engine.findings import Report
 from ..engine.identify import candidates
 from ..specs import SPECS, Spec
+from ..wording import counted
 from .fixes import CellFix, shown
 from .marks import Summary
 
@@ -103,9 +104,16 @@ def _uses_additional_costs(rows: list[tuple[int, list[str]]]) -> bool:
 
 def exported_text(done) -> str:
     report: Report = done.batch.report
-    text = f"Wrote {done.path.name}: {done.documents} documents, {done.lines} records."
+    text = (
+        f"Wrote {done.path.name}: {counted(done.documents, 'document')}, "
+        f"{counted(done.lines, 'record')}."
+    )
     if report.warnings:
-        text += f"\n{report.warnings} warnings remain marked amber; they did not stop the export."
+        remain = "remains" if report.warnings == 1 else "remain"
+        text += (
+            f"\n{counted(report.warnings, 'warning')} {remain} marked amber; "
+            "they did not stop the export."
+        )
     return text
 
 
@@ -115,7 +123,8 @@ def export_refused_text(report: Report) -> str:
 
 def imported_text(done, note: str) -> str:
     text = (
-        f"Imported {done.lines} records ({done.documents} documents) into {done.path.name}, "
+        f"Imported {counted(done.lines, 'record')} ({counted(done.documents, 'document')}) "
+        f"into {done.path.name}, "
         "opened as a new workbook."
     )
     if note:
@@ -134,7 +143,7 @@ def reviewed_text(checked) -> str:
     if documents:
         totals = checked.totals
         lines = [
-            f"{len(documents)} documents: exclusive {totals['exclusive'] or '?'}, tax "
+            f"{counted(len(documents), 'document')}: exclusive {totals['exclusive'] or '?'}, tax "
             f"{totals['tax'] or '?'}, inclusive {totals['inclusive'] or '?'}."
         ]
         for d in documents[:SHOWN_LINES]:
@@ -165,7 +174,7 @@ def ledger_text(checked, batch_id: int) -> str:
     text = f"Recorded in the batch ledger as batch {batch_id}."
     if again:
         text += (
-            f"\n{len(again)} of its documents were exported before (first at row "
+            f"\n{len(again):,} of its documents were exported before (first at row "
             f"{again[0].row}): {again[0].message}"
         )
     return text

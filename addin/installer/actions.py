@@ -30,6 +30,8 @@ FAILED = 2
 ACTIONS = ("install", "uninstall", "status")
 
 Out = Callable[[str], None]
+# How a line saying the action failed starts, as every message of the command does.
+FAILURE = "batchsheet: "
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,10 @@ def run(
             return uninstall(layout, out)
         return status(layout, out)
     except (UnsupportedPlatform, InterpreterPathError, ManifestError) as e:
-        out(f"Error: {e}")
+        out(f"{FAILURE}{e}")
         return FAILED
     except (OSError, WriteRefused) as e:
-        out(f"Error: {_reason(e)}")
+        out(f"{FAILURE}{_reason(e)}")
         return FAILED
 
 
@@ -115,7 +117,7 @@ def install(layout: Layout, out: Out, interpreter: str | None = None) -> int:
             out(f"  {p.role:<11} {p.path}")
         _drop_leftovers(planned, previous, record, out)
     except (OSError, WriteRefused) as e:
-        out(f"Error: {_reason(e)}")
+        out(f"{FAILURE}{_reason(e)}")
         out("If Excel is running, quit it and run the install again.")
         return _save_record(layout, record, out, FAILED)
     result = _save_record(layout, record, out, OK)
@@ -245,7 +247,7 @@ def _save_record(layout: Layout, record: Manifest, out: Out, result: int) -> int
             record.folders += _make_folders(layout.manifest.parent)
         records.save(layout.manifest, record)
     except (OSError, WriteRefused) as e:
-        out(f"Error: could not write the install record {layout.manifest}: {_reason(e)}")
+        out(f"{FAILURE}could not write the install record {layout.manifest}: {_reason(e)}")
         return FAILED
     return result
 

@@ -275,4 +275,5 @@ def test_a_failure_to_write_is_a_message_not_a_traceback(home: Path) -> None:
     blocker.mkdir(parents=True)
     console = Console()
     assert run("install", platform="windows", home=home, out=console) == 2
-    assert f"Error: cannot use {blocker}" in console.text
+    assert f"batchsheet: cannot use {blocker}" in console.text
+    assert "Error:" not in console.text
