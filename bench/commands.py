@@ -2,14 +2,20 @@
 exit (start-up, reading, output and all), against a floor that is also a whole process,
 measured in turns in the same run.
 
+    `batchsheet --help`                   against   `python -c pass`
+    `batchsheet check CSV` (and --json)   against   a csv.reader parse of the file
+    frictionless validating the file      against   `batchsheet check` of it (Infusion)
     `batchsheet validate BOOK`            against   a python-calamine read of the data sheet
     `batchsheet validate BOOK --mark`     against   the same read
     `batchsheet fix BOOK`                 against   the same read, and `validate`
     `batchsheet fix BOOK --apply`         against   the same read
+    `batchsheet export BOOK`              against   the same read
+    `batchsheet import CSV`               against   the writer writing the same cells
 
 A command that changes its workbook gets a fresh copy before every run (the copying is not
 timed). Each figure reports the child's wall time, its CPU time (user + system, from
 `wait4`) and its peak resident memory, the best of the repeats; output goes to a file.
+Every figure is measured at the large size and at a tenth of it, for its growth.
 """
 
 from __future__ import annotations
@@ -89,68 +95,318 @@ def in_turns(
     return {name: best(r) for name, r in runs.items()}
 
 
-def editing_figures(data: Data, repeats: int) -> list[Figure]:
-    """validate, validate --mark, fix and fix --apply on the typed workbook, at the large
-    and the small size, each against a calamine read of the same sheet."""
+CSV_PARSE = (
+    "import csv, io, sys\n"
+    "text = open(sys.argv[1], 'rb').read().decode(sys.argv[2])\n"
+    "rows = list(csv.reader(io.StringIO(text, newline='')))\n"
+)
+FRICTIONLESS = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from bench.vs_frictionless import validate\n"
+    "validate(Path(sys.argv[1]))\n"
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One timed command: how it is run, what it is held against, and its target."""
+
+    name: str
+    argv: Callable[[Path, Path], list[str]]  # (input, scratch folder) -> argv
+    against: str
+    limit: float | None = None
+    target: str = ""
+    memory: float | None = None  # MB
+    changes_input: bool = False
+    # Where the baseline is the slower one (frictionless), the ratio is theirs ÷ ours.
+    faster_than: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """Commands on one input, with their floors, at both sizes."""
+
+    title: str
+    large: Path
+    small: Path
+    floors: dict[str, Callable[[Path, Path], list[str]]]
+    commands: list[Command]
+    unit: str = "records"
+
+
+def groups(data: Data) -> list[Group]:
     exe = batchsheet()
+    py = sys.executable
+    pastel, infusion = "pastel-customer", "infusion-customer-adjustments"
+
+    def check(fmt: str, *extra: str) -> Callable[[Path, Path], list[str]]:
+        return lambda src, _: [exe, "check", str(src), "--format", fmt, *extra]
+
+    def on_book(*words: str) -> Callable[[Path, Path], list[str]]:
+        command, *options = words
+        return lambda src, _: [exe, command, str(src), *options]
+
+    calamine = {"calamine read": lambda src, _: [py, "-c", CALAMINE_READ, str(src)]}
+    return [
+        Group(
+            "start-up",
+            data.pastel_csv,
+            data.pastel_csv_small,
+            {"python -c pass": lambda src, _: [py, "-c", "pass"]},
+            [
+                Command(
+                    "batchsheet --help",
+                    lambda src, _: [exe, "--help"],
+                    "python -c pass",
+                    target="≤ 0.15 s CPU",
+                )
+            ],
+            unit="",
+        ),
+        Group(
+            "Pastel CSV",
+            data.pastel_csv,
+            data.pastel_csv_small,
+            {"csv.reader parse": lambda src, _: [py, "-c", CSV_PARSE, str(src), "cp1252"]},
+            [
+                Command(
+                    "batchsheet check CSV (Pastel)",
+                    check(pastel),
+                    "csv.reader parse",
+                    3.0,
+                    "≤ 3× the parse; ≤ 250 MB",
+                    250,
+                ),
+                Command(
+                    "batchsheet check CSV --json (Pastel)",
+                    check(pastel, "--json"),
+                    "csv.reader parse",
+                    3.0,
+                    "≤ 3× the parse; ≤ 250 MB",
+                    250,
+                ),
+            ],
+        ),
+        Group(
+            "Infusion CSV",
+            data.infusion_csv,
+            data.infusion_csv_small,
+            {
+                "csv.reader parse": lambda src, _: [py, "-c", CSV_PARSE, str(src), "utf-8"],
+                **(
+                    {"frictionless validate": lambda src, _: [py, "-c", FRICTIONLESS, str(src)]}
+                    if _has_frictionless()
+                    else {}
+                ),
+            },
+            [
+                Command(
+                    "batchsheet check CSV (Infusion)",
+                    check(infusion),
+                    "csv.reader parse",
+                    3.0,
+                    "≤ 3× the parse; ≤ 250 MB",
+                    250,
+                ),
+                *(
+                    [
+                        Command(
+                            "batchsheet check CSV (Infusion) vs frictionless",
+                            check(infusion),
+                            "frictionless validate",
+                            4.0,
+                            "≥ 4× faster than frictionless",
+                            faster_than=True,
+                        )
+                    ]
+                    if _has_frictionless()
+                    else []
+                ),
+            ],
+            unit="rows",
+        ),
+        Group(
+            "workbook as typed in Excel",
+            data.typed_book,
+            data.typed_book_small,
+            calamine,
+            [
+                Command(
+                    "batchsheet validate BOOK",
+                    on_book("validate"),
+                    "calamine read",
+                    2.0,
+                    "≤ 2× the calamine read; ≤ 250 MB",
+                    250,
+                ),
+                Command(
+                    "batchsheet validate BOOK --mark",
+                    on_book("validate", "--mark"),
+                    "calamine read",
+                    3.0,
+                    "≤ 3× the calamine read; ≤ 400 MB",
+                    400,
+                    changes_input=True,
+                ),
+                Command(
+                    "batchsheet fix BOOK",
+                    on_book("fix"),
+                    "batchsheet validate BOOK",
+                    1.3,
+                    "≤ 1.3× validate",
+                ),
+                Command(
+                    "batchsheet fix BOOK --apply",
+                    on_book("fix", "--apply"),
+                    "calamine read",
+                    3.0,
+                    "≤ 3× the calamine read",
+                    changes_input=True,
+                ),
+            ],
+            unit="rows",
+        ),
+        Group(
+            "clean workbook (as our import writes it)",
+            data.clean_book,
+            data.clean_book_small,
+            calamine,
+            [
+                Command(
+                    "batchsheet export BOOK",
+                    lambda src, work: [
+                        exe,
+                        "export",
+                        str(src),
+                        "-o",
+                        str(work / "export.csv"),
+                        "--force",
+                    ],
+                    "calamine read",
+                ),
+            ],
+        ),
+        Group(
+            "clean Pastel CSV",
+            data.clean_csv,
+            data.clean_csv_small,
+            {
+                "writer floor": lambda src, work: [
+                    py,
+                    "-m",
+                    "bench.writer_floor",
+                    str(src),
+                    "cp1252",
+                    str(work / "floor.xlsx"),
+                ]
+            },
+            [
+                Command(
+                    "batchsheet import CSV",
+                    lambda src, work: [
+                        exe,
+                        "import",
+                        str(src),
+                        "--format",
+                        "pastel-customer",
+                        "-o",
+                        str(work / "import.xlsx"),
+                        "--force",
+                    ],
+                    "writer floor",
+                    1.3,
+                    "≤ 1.3× the writer's floor",
+                ),
+            ],
+        ),
+    ]
+
+
+def _has_frictionless() -> bool:
+    from .vs_frictionless import available
+
+    return available() is None
+
+
+def command_figures(data: Data, repeats: int, only: Sequence[str] | None = None) -> list[Figure]:
+    """Every command of `groups`, at the large and the small size, in turns with its
+    floors; `only` picks groups by title."""
     work = data.out / "commands"
     work.mkdir(parents=True, exist_ok=True)
+    figures = []
+    for group in groups(data):
+        if only and group.title not in only:
+            continue
+        figures += _group_figures(group, repeats, work)
+    return figures
+
+
+def _group_figures(group: Group, repeats: int, work: Path) -> list[Figure]:
     sizes: dict[str, dict[str, Run]] = {}
-    rows: dict[str, int] = {}
-    for label, source in (("large", data.typed_book), ("small", data.typed_book_small)):
-        copy = work / f"{label}.xlsx"
+    counts: dict[str, int] = {}
+    for label, source in (("large", group.large), ("small", group.small)):
+        copy = work / f"{label}{source.suffix}"
 
         def fresh(source: Path = source, copy: Path = copy) -> None:
             shutil.copyfile(source, copy)
 
         fresh()
-        rows[label] = _rows(source)
+        counts[label] = _size(source)
         commands: dict[str, tuple[list[str], Callable[[], None] | None]] = {
-            "calamine read": ([sys.executable, "-c", CALAMINE_READ, str(copy)], None),
-            "validate": ([exe, "validate", str(copy)], fresh),
-            "validate --mark": ([exe, "validate", str(copy), "--mark"], fresh),
-            "fix": ([exe, "fix", str(copy)], fresh),
-            "fix --apply": ([exe, "fix", str(copy), "--apply"], fresh),
+            name: (argv(copy, work), None) for name, argv in group.floors.items()
         }
+        for c in group.commands:
+            commands[c.name] = (c.argv(copy, work), fresh if c.changes_input else None)
         sizes[label] = in_turns(commands, repeats, work)
     large, small = sizes["large"], sizes["small"]
-    floor = large["calamine read"]
-    targets = {
-        "validate --mark": (3.0, "calamine read", "≤ 3× the calamine read; ≤ 400 MB"),
-        "fix": (1.3, "validate", "≤ 1.3× validate"),
-        "fix --apply": (3.0, "calamine read", "≤ 3× the calamine read"),
-    }
     figures = []
-    for name in ("validate", "validate --mark", "fix", "fix --apply"):
-        ours = large[name]
-        limit, against, target = targets.get(name, (None, "calamine read", ""))
-        base = large[against]
-        ratio = ours.cpu / base.cpu
-        command, *options = name.split()
+    for c in group.commands:
+        ours, base = large[c.name], large[c.against]
+        if c.faster_than:
+            ratio = base.cpu / ours.cpu
+            words = f"{ratio:.2f}× faster (CPU; {base.wall / ours.wall:.2f}× wall)"
+        else:
+            ratio = ours.cpu / base.cpu
+            words = f"{ratio:.2f}× CPU ({ours.wall / base.wall:.2f}× wall)"
+        words += f"; peak {ours.peak_mb:.0f} MB"
         fig = Figure(
-            f"`batchsheet {' '.join([command, 'BOOK', *options])}`",
-            f"{rows['large']:,} rows",
+            c.name,
+            f"{counts['large']:,} {group.unit}".strip() if group.unit else "—",
             ours=ours.cpu,
             baseline=base.cpu,
-            baseline_name=f"{against}, whole process",
+            baseline_name=f"{c.against}, whole process",
             ratio=ratio,
-            ratio_words=f"{ratio:.2f}× CPU ({ours.wall / base.wall:.2f}× wall); "
-            f"peak {ours.peak_mb:.0f} MB",
-            target=target,
+            ratio_words=words,
+            target=c.target,
         )
-        if limit is not None:
-            fig.met = ratio <= limit and (name != "validate --mark" or ours.peak_mb <= 400)
-        fig.growth_ours = (ours.cpu / rows["large"]) / (small[name].cpu / rows["small"])
-        fig.growth_baseline = (floor.cpu / rows["large"]) / (
-            small["calamine read"].cpu / rows["small"]
-        )
+        if c.name == "batchsheet --help":
+            fig.met = ours.cpu <= 0.15
+        elif c.limit is not None:
+            fig.met = (ratio >= c.limit if c.faster_than else ratio <= c.limit) and (
+                c.memory is None or ours.peak_mb <= c.memory
+            )
+        if group.unit:
+            fig.growth_ours = (ours.cpu / counts["large"]) / (small[c.name].cpu / counts["small"])
+            fig.growth_baseline = (base.cpu / counts["large"]) / (
+                small[c.against].cpu / counts["small"]
+            )
         fig.notes.append(
-            f"wall {ours.wall:.2f} s, CPU {ours.cpu:.2f} s (best of {repeats}); floor: "
-            f"calamine read {floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU, "
-            f"{floor.peak_mb:.0f} MB; exit code {ours.code}"
+            f"{group.title}: wall {ours.wall:.2f} s, CPU {ours.cpu:.2f} s, {ours.peak_mb:.0f} MB "
+            f"(best of {repeats}); {c.against}: wall {base.wall:.2f} s, CPU {base.cpu:.2f} s, "
+            f"{base.peak_mb:.0f} MB; exit code {ours.code}"
         )
         figures.append(fig)
     return figures
+
+
+def _size(source: Path) -> int:
+    """Rows of a workbook's data sheet, or records of a CSV (its lines, less a header row)."""
+    if source.suffix == ".xlsx":
+        return _rows(source)
+    with open(source, "rb") as f:
+        lines = sum(1 for _ in f)
+    return lines - (1 if b"Account Number" in source.read_bytes()[:200] else 0)
 
 
 def _rows(book: Path) -> int:

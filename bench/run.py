@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import generate, pastel_data
-from .commands import editing_figures
+from .commands import command_figures
 from .figures import (
     Data,
     Figure,
@@ -38,8 +38,8 @@ from .report import results_markdown, table
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"small": 5_000, "full": 100_000}
-REPEATS = {"small": 3, "full": 3}
-FIGURES = ("csv", "frictionless", "workbook", "transfer", "commands")
+REPEATS = {"small": 2, "full": 3}
+FIGURES = ("commands", "csv", "frictionless", "workbook", "transfer")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "frictionless": lambda: [frictionless_figure(data, repeats)],
         "workbook": lambda: workbook_figures(data, repeats),
         # Each transfer repeat is a fresh process; in a smoke run two are plenty.
-        "commands": lambda: editing_figures(data, repeats),
+        "commands": lambda: command_figures(data, repeats),
         "transfer": lambda: transfer_figures(
             data, repeats if args.size == "full" or args.records else 2, ROOT
         ),
