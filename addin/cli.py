@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .files import write_atomically
 from .ledger import ENV
+from .progress import on_terminal, stage
 from .refusals import Refusal
 from .specs import FORMAT_NAMES, get_spec
 from .wording import counted
@@ -245,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return CANNOT
     try:
-        with _stop_on_signals():
+        with _stop_on_signals(), on_terminal(f"batchsheet {args.command}"):
             return COMMANDS[args.command](args)
     except Refusal as e:
         return _cannot(args, str(e), e)
@@ -512,8 +513,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .files import read_bytes
     from .review import review
 
+    stage(f"reading {args.csv.name}")
     data = read_bytes(args.csv)
     _confirm_csv(spec, data, args.csv)
+    stage(f"checking {args.csv.name}")
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)

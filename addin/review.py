@@ -13,6 +13,7 @@ from .engine.batch import Batch
 from .engine.findings import Check
 from .engine.totals import DocumentTotal, batch_totals, document_totals
 from .ledger import Ledger, check_batch
+from .progress import stage
 
 SETTINGS_CHECK = "Company settings"
 
@@ -40,6 +41,7 @@ def review(batch: Batch, ledger: Ledger | None) -> Review:
     if settings is not None:
         for problem in settings.problems:
             report.checks.append(_not_used(problem))
+    stage("adding up the documents")
     documents = document_totals(batch, settings)
     if ledger is not None:
         check_batch(batch, ledger, documents)

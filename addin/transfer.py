@@ -26,8 +26,10 @@ from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
 from .excel.workbook import read_book, validate_book
 from .files import WriteRefused, check_target, read_bytes, shown, write_atomically
+from .progress import stage
 from .specs.columns import ColumnSet
 from .specs.model import RecordSpec, Spec
+from .wording import counted
 
 # Problems after which a CSV cannot be placed on a sheet without dropping part of it.
 UNPLACEABLE = {"unbalanced-quote", "extra-field", "records-joined"}
@@ -73,7 +75,9 @@ def import_csv(
     """
     source, target = Path(source), Path(target)
     check_target(target, replace=replace, inputs=(source,))
+    stage(f"reading {source.name}")
     parsed = parse_csv(read_bytes(source), str(source), spec.encoding)
+    stage(f"checking {counted(len(parsed.rows), 'record')}")
     batch = batch_from_rows(spec, parsed, Context(row_word="line", settings=settings))
     rows = parsed.rows
     _refuse_unplaceable(spec, source, batch.report, rows)
@@ -84,6 +88,7 @@ def import_csv(
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
     writer: BatchWorkbookWriter | None = None
     try:
+        stage(f"writing {target.name}")
         writer = BatchWorkbookWriter(spec, columns, settings, rows=len(rows))
         layout = writer.layout
         records = {r.row: r for r in batch.records}
@@ -209,6 +214,7 @@ def export_batch(
     target = Path(target)
     if not batch.exportable:
         raise ExportRefused(batch)
+    stage(f"writing {target.name}")
     data = batch_csv_bytes(batch, bom=bom)
     expected = written_rows(batch)
 

@@ -119,8 +119,19 @@ def test_import_opens_a_new_workbook_and_never_overwrites(run, tmp_path: Path, m
     ribbon.import_csv(str(source), caller)
     assert existing.read_bytes() == b"someone's workbook"
     assert opened == [str(tmp_path / "batch (2).xlsx")]
-    assert caller.calls.names() == ["alert"], "the calling workbook is not written to"
+    assert [n for n in caller.calls.names() if n != "status_bar"] == ["alert"], (
+        "the calling workbook is not written to"
+    )
     assert "Imported 12 records (3 documents) into batch (2).xlsx" in caller.app.alerts[0][0]
+    # The status bar said what the import was doing, and was handed back to Excel after.
+    status = [v for n, v in caller.calls.log if n == "status_bar"]
+    assert status[:3] == [
+        "Batchsheet: reading batch.csv…",
+        "Batchsheet: checking 12 records…",
+        "Batchsheet: writing batch (2).xlsx…",
+    ]
+    assert status[-1] is False
+    assert caller.app.status_bar is False
 
 
 def test_failures_reach_the_user_as_a_plain_alert(tmp_path: Path):

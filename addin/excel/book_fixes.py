@@ -15,6 +15,7 @@ from pathlib import Path
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.findings import cell_place, column_index
 from ..engine.settings import SettingsFile
+from ..progress import stage
 from ..specs.columns import ColumnSet
 from .book_edit import SheetEdit, edit_book
 from .fixes import CellFix, Rows, plan_and_check, shown
@@ -83,6 +84,7 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
     edit = marks_edit(book, after)
     cells = dict(edit.cells)
     cells.update({(f.row, column_index(f.column)): f.new for f in plan.fixes})
+    stage(f"writing the fixes into {path.name}")
     edit_book(
         path,
         DATA_SHEET,

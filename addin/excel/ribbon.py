@@ -20,6 +20,7 @@ from ..engine.findings import column_index
 from ..engine.settings import CompanySettings, settings_from_grid
 from ..files import WriteRefused
 from ..ledger import Ledger, LedgerError
+from ..progress import shown_to
 from ..review import review
 from ..specs import SPECS, Spec
 from .book_fixes import audit_rows
@@ -96,8 +97,21 @@ def _status(book: Any, text: str | bool) -> None:
 def _button(book: Any | None) -> Iterator[Any]:
     """The calling workbook; any failure inside becomes a plain alert, never a traceback."""
     book = _caller(book)
+
+    said: list[str] = []
+
+    def status(words: str | None) -> None:
+        # Every call crosses into Excel: the bar is handed back only if it was taken.
+        if words:
+            said.append(words)
+            _status(book, f"Batchsheet: {words}…")
+        elif said:
+            _status(book, False)
+
     try:
-        yield book
+        # Each step of the work (reading, checking, writing) shows in the status bar.
+        with shown_to(status):
+            yield book
     except (Refused, ReadError, WriteRefused) as e:
         _alert(book, str(e), critical=True)
     except Exception as e:  # the user sees a sentence, whatever went wrong

@@ -19,8 +19,10 @@ from ..engine.csv_read import ReadError
 from ..engine.findings import Finding, cell_place, column_letter
 from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
 from ..files import shown
+from ..progress import stage
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
+from ..wording import counted
 from .book_edit import SheetEdit, edit_book
 from .grid import data_width, grid_rows
 from .layout import (
@@ -278,7 +280,9 @@ def check_book(
     settings: SettingsFile | None = None,
 ) -> tuple[BookRows, Batch]:
     """The workbook's rows as read, and their validation (see `validate_book`)."""
+    stage(f"reading {Path(path).name}")
     book = read_book(path, columns)
+    stage(f"checking {counted(len(book.rows), 'row')}")
     context = Context(
         document_type=book.document_type,
         writing=writing,
@@ -327,6 +331,7 @@ def mark_book(path: Path, book: BookRows, batch: Batch) -> None:
     """Write the marking columns of `batch` into the workbook at `path`, replacing old marks;
     nothing else in the workbook changes (see `book_edit`). `book` is what was read: the
     workbook must not have changed since."""
+    stage(f"marking {Path(path).name}")
     edit_book(path, DATA_SHEET, marks_edit(book, batch), expect=book.stamp, package=book.package)
 
 
