@@ -268,17 +268,26 @@ def _check_fields(
 
 _TEXT_CELLS = {str, type(None)}
 _NUMBER_CELLS = {str, type(None), int, float}
+# Cells whose values may stand for each other as keys of one table: no bool (True == 1),
+# and ints and floats only where they become the same text (numbers, below).
+_DISTINCT_CELLS = {str, type(None), int, dt.datetime, dt.date, dt.time}
+_BLANK = {None: ""}
 
 
 def _texts(
     f: FieldSpec, raw: list[Any], typed: bool, numbers: list[int], report: Report
 ) -> tuple[list[str], set[int]]:
-    """Text of every cell of a column; positions whose own diagnosis an Excel error replaces."""
+    """Text of every cell of a column; positions whose own diagnosis an Excel error replaces.
+
+    A sheet's column repeats its values (dates, codes, amounts): each distinct value is
+    turned to text once, and the column is mapped through that table in one pass in C
+    (`map(table.get, raw, raw)` leaves text cells as they are).
+    """
     if not typed:
         return raw, set()
     kinds = set(map(type, raw))
     if kinds <= _TEXT_CELLS:
-        return [value or "" for value in raw], set()
+        return (list(map(_BLANK.get, raw, raw)) if None in kinds else raw), set()
     if f.kind in NUMBER_AS_TEXT and kinds <= _NUMBER_CELLS:
         # A number where it belongs: each distinct one turned to text once.
         distinct = {v for v in raw if type(v) is not str and v is not None}
@@ -286,7 +295,9 @@ def _texts(
         table: dict[Any, str] = dict(zip(floats, number_texts(floats)))
         table.update((v, str(v)) for v in distinct if type(v) is int)
         table[None] = ""
-        return [table.get(v, v) for v in raw], set()
+        return list(map(table.get, raw, raw)), set()
+    if kinds <= _DISTINCT_CELLS:
+        return _distinct_texts(f, raw, numbers, report)
     texts: list[str] = []
     overridden: set[int] = set()
     for i, value in enumerate(raw):
@@ -296,6 +307,30 @@ def _texts(
         text, problem = cell_text(f, value)
         texts.append(text)
         if problem is not None:
+            report.findings.append(finding(numbers[i], f, problem, value))
+            if problem.severity == "error":
+                overridden.add(i)
+    return texts, overridden
+
+
+def _distinct_texts(
+    f: FieldSpec, raw: list[Any], numbers: list[int], report: Report
+) -> tuple[list[str], set[int]]:
+    """`_texts` of a column of text, whole numbers, dates and times: each distinct typed
+    value once, and a finding on every cell of a value with a problem."""
+    results = {v: cell_text(f, v) for v in set(raw) if v is not None and type(v) is not str}
+    table: dict[Any, str] = {v: text for v, (text, _) in results.items()}
+    table[None] = ""
+    texts = list(map(table.get, raw, raw))
+    troubled = {v: p for v, (_, p) in results.items() if p is not None}
+    overridden: set[int] = set()
+    if troubled:
+        # Found by identity of kind as well as value: a date and a datetime never collide.
+        for i in compress(count(), map(troubled.__contains__, raw)):
+            value = raw[i]
+            if type(value) is str or value is None:
+                continue
+            problem = troubled[value]
             report.findings.append(finding(numbers[i], f, problem, value))
             if problem.severity == "error":
                 overridden.add(i)
