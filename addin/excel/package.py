@@ -401,8 +401,17 @@ def _unusual(height: int) -> re.Pattern[bytes]:
     """A cell written unusually, or whose reference is past row `height` or QUICK_WIDTH."""
     column = greater(column_letter(QUICK_WIDTH), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     row = greater(str(height), "0123456789", first="123456789")
+    # Only a row number as long as the height, or longer, can pass it: the lookahead turns
+    # every shorter one away before the alternatives are tried, at nearly every cell.
+    digits = len(str(height))
     # Lower-case references, rare and legal, fall to `[^A-Z]`: they are measured.
-    return re.compile(rb'<c r="(?:(?:' + column + rb")[0-9]|[A-Z]+0*(?:" + row + rb'")|[^A-Z])')
+    return re.compile(
+        rb'<c r="(?:[^A-Z]|(?:' + column + rb")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"
+        + str(digits - 1).encode()
+        + rb"})(?:"
+        + row
+        + rb')")'
+    )
 
 
 def prefixed(block: bytes) -> bool:
