@@ -12,7 +12,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -145,9 +145,24 @@ def _split_records(
     lengths = list(map(len, cells_of))
     for keyword in grouped:
         of_kind = list(map(operator.eq, firsts, repeat(keyword)))
-        if keyword is None or not set(compress(lengths, of_kind)) <= {widths[keyword]}:
+        if keyword is None:
             break
-        grouped[keyword] = list(compress(rows, of_kind))
+        width = widths[keyword]
+        kind_lengths = set(compress(lengths, of_kind))
+        if kind_lengths <= {width}:
+            grouped[keyword] = list(compress(rows, of_kind))
+            continue
+        # A sheet's rows are as wide as its widest kind: a Detail row carries the Header's
+        # empty columns. Cut in bulk when every cell past the kind's width is empty.
+        if min(kind_lengths) < width:
+            break
+        kind_rows = list(compress(rows, of_kind))
+        kind_cells = list(map(itemgetter(1), kind_rows))
+        tails = set(chain.from_iterable(map(itemgetter(slice(width, None)), kind_cells)))
+        if not tails <= {None, ""}:
+            break
+        cut = map(itemgetter(slice(0, width)), kind_cells)
+        grouped[keyword] = list(zip(map(itemgetter(0), kind_rows), cut))
     else:
         if sum(map(len, grouped.values())) == len(rows):
             return grouped, firsts
