@@ -8,6 +8,7 @@ obvious computation it replaces, on inputs built to reach its edges.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -15,9 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from addin.engine.batch import _texts, finding
+from addin.engine.cells import cell_text
 from addin.engine.csv_batch import read_csv_batch
 from addin.engine.csv_read import parse
 from addin.engine.fields import canonical_number, check_column, field_check
+from addin.engine.findings import Report
 from addin.specs import SPECS
 from addin.specs.model import FieldSpec, Spec
 from tests.pastel_rows import csv_bytes, detail, header
@@ -166,3 +170,44 @@ def test_a_code_rewritten_by_one_rule_is_what_later_rules_and_the_file_see():
     codes = [r.get("code") for r in batch.records if r.kind.keyword == "Detail"]
     assert codes == ["1000000", "1000000"]
     assert [f.code for f in batch.report.rewrites] == ["gl-code-digits"]
+
+
+# -- typed cells (a sheet's) to text ----------------------------------------------------------
+
+SHEET_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "001", "ABC", " 1 ", "=A1"]),
+    st.integers(-3, 70000),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.sampled_from([1.0, 0.1, -0.0, 1e16, 45000.0]),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 1, 1)),
+    st.times(),
+)
+
+
+@given(
+    which=st.sampled_from(range(len(FIELDS))),
+    distinct=st.lists(SHEET_VALUES, min_size=1, max_size=6),
+    data=st.data(),
+)
+@settings(max_examples=400, deadline=None)
+def test_typed_cells_become_the_text_each_cell_would(which, distinct, data):
+    _, _, f = FIELDS[which]
+    raw = data.draw(st.lists(st.sampled_from(distinct), min_size=1, max_size=60))
+    numbers = list(range(3, 3 + len(raw)))
+    report = Report("x")
+    texts, overridden = _texts(f, raw, True, numbers, report)
+    expected, findings, errors = [], [], set()
+    for i, value in enumerate(raw):
+        text, problem = cell_text(f, value)
+        expected.append(text)
+        if problem is not None:
+            findings.append(finding(numbers[i], f, problem, value))
+            if problem.severity == "error":
+                errors.add(i)
+    assert texts == expected
+    assert all(type(t) is str for t in texts)
+    assert report.findings == findings
+    assert overridden == errors

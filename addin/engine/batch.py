@@ -302,7 +302,7 @@ def _texts(
         return raw, set()
     kinds = set(map(type, raw))
     if kinds <= _TEXT_CELLS:
-        return (list(map(_BLANK.get, raw, raw)) if None in kinds else raw), set()
+        return (list(map(_BLANK.get, raw, raw)) if type(None) in kinds else raw), set()
     if f.kind in NUMBER_AS_TEXT and kinds <= _NUMBER_CELLS:
         # A number where it belongs: each distinct one turned to text once.
         distinct = {v for v in raw if type(v) is not str and v is not None}
