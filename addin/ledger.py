@@ -209,11 +209,22 @@ def check_batch(batch: Batch, ledger: Ledger, documents: list[DocumentTotal]) ->
         report.check(CHECK_NAME, False, str(e))
         return
     report.check(CHECK_NAME, True, str(ledger.path))
+    # What each earlier batch is called, worked out once: a batch exported again names
+    # the same earlier batch on every one of its documents.
+    said: dict[int, str] = {}
     for d, print_ in zip(documents, prints):
         before = earlier.get(print_)
         if before is None:
             continue
-        when = before.exported_at.replace("T", " ")
+        where = said.get(before.id)
+        if where is None:
+            when = before.exported_at.replace("T", " ")
+            where = said[before.id] = (
+                f"was already exported on {when} to {Path(before.file).name} (ledger batch "
+                f"{before.id}): importing it again posts it twice. If that file was never "
+                f"imported, remove it from the ledger with `batchsheet ledger forget "
+                f"{before.id}`."
+            )
         report.findings.append(
             Finding(
                 "warning",
@@ -221,10 +232,7 @@ def check_batch(batch: Batch, ledger: Ledger, documents: list[DocumentTotal]) ->
                 d.column,
                 "Document",
                 ALREADY_EXPORTED,
-                f"This document ({d.label}) was already exported on {when} to "
-                f"{Path(before.file).name} (ledger batch {before.id}): importing it again posts "
-                "it twice. If that file was never imported, remove it from the ledger with "
-                f"`batchsheet ledger forget {before.id}`.",
+                f"This document ({d.label}) {where}",
                 d.label,
             )
         )

@@ -61,12 +61,18 @@ GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
 
 
 def run_child(argv: Sequence[str], out: Path) -> Run:
-    """One whole process; its wall time, CPU time and peak memory as the kernel counts them."""
+    """One whole process; its wall time, CPU time and peak memory as the kernel counts them.
+
+    Its batch ledger is a fresh one in the scratch folder: a benchmark must not fill the
+    user's ledger, and every run starts as a first export does."""
     stats = out.with_suffix(".time")
+    ledger = out.parent / "ledger.sqlite3"
+    ledger.unlink(missing_ok=True)
+    env = {**os.environ, "BATCHSHEET_LEDGER": str(ledger)}
     launcher = [GNU_TIME, "-f", "%M", "-o", str(stats)] if GNU_TIME else []
     with open(out, "wb") as sink:
         started = time.perf_counter()
-        child = subprocess.Popen([*launcher, *argv], stdout=sink, stderr=subprocess.STDOUT)
+        child = subprocess.Popen([*launcher, *argv], stdout=sink, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
     # ru_maxrss and GNU time's %M are in kilobytes on Linux.

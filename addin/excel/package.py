@@ -406,7 +406,9 @@ def _unusual(height: int) -> re.Pattern[bytes]:
     digits = len(str(height))
     # Lower-case references, rare and legal, fall to `[^A-Z]`: they are measured.
     return re.compile(
-        rb'<c r="(?:[^A-Z]|(?:' + column + rb")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"
+        rb'<c r="(?:[^A-Z]|(?:'
+        + column
+        + rb")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"
         + str(digits - 1).encode()
         + rb"})(?:"
         + row
