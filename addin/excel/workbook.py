@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from defusedxml import DefusedXmlException
 from python_calamine import CalamineWorkbook
@@ -23,7 +23,6 @@ from ..progress import stage
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
 from ..wording import counted
-from .book_edit import SheetEdit, edit_book
 from .grid import data_width, grid_rows
 from .layout import (
     COLUMNS_SHEET,
@@ -35,6 +34,10 @@ from .layout import (
 )
 from .marks import marks_by_row
 from .package import Package, declaration_refusal, inspect_package
+
+if TYPE_CHECKING:
+    # The editor is loaded only by the commands that write: validate alone reads.
+    from .book_edit import SheetEdit
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
 NOT_CALCULATED = "formula-not-calculated"
@@ -331,6 +334,8 @@ def mark_book(path: Path, book: BookRows, batch: Batch) -> None:
     """Write the marking columns of `batch` into the workbook at `path`, replacing old marks;
     nothing else in the workbook changes (see `book_edit`). `book` is what was read: the
     workbook must not have changed since."""
+    from .book_edit import edit_book
+
     stage(f"marking {Path(path).name}")
     edit_book(path, DATA_SHEET, marks_edit(book, batch), expect=book.stamp, package=book.package)
 
@@ -346,4 +351,6 @@ def marks_edit(book: BookRows, batch: Batch) -> SheetEdit:
         for offset, text in enumerate(marks):
             if text:
                 cells[(row, start + offset)] = text
+    from .book_edit import SheetEdit
+
     return SheetEdit(cells, clear=(start, start + len(MARK_HEADINGS) - 1, first))
