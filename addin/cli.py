@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .engine.bulk import paused_collector
 from .files import write_atomically
 from .ledger import ENV
 from .progress import on_terminal, stage
@@ -246,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return CANNOT
     try:
-        with _stop_on_signals(), on_terminal(f"batchsheet {args.command}"):
+        with _stop_on_signals(), on_terminal(f"batchsheet {args.command}"), paused_collector():
             return COMMANDS[args.command](args)
     except Refusal as e:
         return _cannot(args, str(e), e)
