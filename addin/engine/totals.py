@@ -261,37 +261,37 @@ def _amount_documents(
         codes = _column(values, present.get(totals.rate or ""))
         keys, columns = _keys(spec, records)
         inclusive_word = totals.inclusive_word.casefold()
-        for n, record in enumerate(records):
-            amount, word = amounts[n], words[n]
-            rate = rates.get(codes[n]) if codes[n] is not None else None
-            inclusive_amount = word.casefold() == inclusive_word
-            exclusive = inclusive = tax = None
-            if rate is not None and word:
-                if inclusive_amount:
-                    inclusive = amount
-                    exclusive = (amount / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
+        said = {w: w.casefold() == inclusive_word for w in set(words)}
+        inclusive_amount = list(map(said.__getitem__, words))
+        # Without a rate an amount is what its word says it is; only the amounts with a
+        # known rate are split, one by one.
+        exclusive = [None if inc else a for a, inc in zip(amounts, inclusive_amount)]
+        inclusive = [a if inc else None for a, inc in zip(amounts, inclusive_amount)]
+        tax: list[Decimal | None] = [None] * len(amounts)
+        if rates:
+            for n, code in enumerate(codes):
+                rate = rates.get(code)
+                if rate is None or not words[n]:
+                    continue
+                amount = amounts[n]
+                if inclusive_amount[n]:
+                    exclusive[n] = (amount / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
                 else:
-                    exclusive = amount
-                    inclusive = amount + (amount * rate / 100).quantize(CENT, ROUND_HALF_UP)
-                tax = inclusive - exclusive
-            elif inclusive_amount:
-                inclusive = amount
-            else:
-                exclusive = amount
-            out.append(
-                _new_total(
-                    (
-                        record.row,
-                        keys[n],
-                        exclusive,
-                        tax,
-                        inclusive,
-                        columns[n],
-                        spec.name,
-                        (texts[n],),
-                    )
-                )
-            )
+                    inclusive[n] = amount + (amount * rate / 100).quantize(CENT, ROUND_HALF_UP)
+                tax[n] = inclusive[n] - exclusive[n]
+        out += map(
+            _new_total,
+            zip(
+                map(attrgetter("row"), records),
+                keys,
+                exclusive,
+                tax,
+                inclusive,
+                columns,
+                repeat(spec.name),
+                zip(texts),
+            ),
+        )
     if len(out) > 1 and any(map(operator.gt, map(itemgetter(0), out), map(itemgetter(0), out[1:]))):
         out.sort(key=itemgetter(0))
     return out
