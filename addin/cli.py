@@ -12,7 +12,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,7 @@ def _stop_on_signals():
 class _Parser(argparse.ArgumentParser):
     """The command's parser, which knows its subcommands' parsers by name."""
 
-    commands: dict[str, argparse.ArgumentParser]
+    commands: Mapping[str, argparse.ArgumentParser]
 
 
 def _parser() -> _Parser:
@@ -234,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    # openpyxl warns about oddities of a damaged workbook in Python's own words (a file and
+    # line of openpyxl); what the user needs to know of it, the command says itself.
+    warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
     parser = _parser()
     try:
         args, unknown = parser.parse_known_args(argv)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress, count, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
@@ -290,8 +290,8 @@ _BLANK = {None: ""}
 
 
 def _texts(
-    f: FieldSpec, raw: list[Any], typed: bool, numbers: list[int], report: Report
-) -> tuple[list[str], set[int]]:
+    f: FieldSpec, raw: Sequence[Any], typed: bool, numbers: list[int], report: Report
+) -> tuple[Sequence[str], set[int]]:
     """Text of every cell of a column; positions whose own diagnosis an Excel error replaces.
 
     A sheet's column repeats its values (dates, codes, amounts): each distinct value is
@@ -332,14 +332,15 @@ def _texts(
 
 
 def _distinct_texts(
-    f: FieldSpec, raw: list[Any], numbers: list[int], report: Report
+    f: FieldSpec, raw: Sequence[Any], numbers: list[int], report: Report
 ) -> tuple[list[str], set[int]]:
     """`_texts` of a column of text, whole numbers, dates and times: each distinct typed
     value once, and a finding on every cell of a value with a problem."""
     results = {v: cell_text(f, v) for v in set(raw) if v is not None and type(v) is not str}
     table: dict[Any, str] = {v: text for v, (text, _) in results.items()}
     table[None] = ""
-    texts = list(map(table.get, raw, raw))
+    # A text cell is not in the table: `get` gives it back as it is.
+    texts = cast(list[str], list(map(table.get, raw, raw)))
     troubled = {v: p for v, (_, p) in results.items() if p is not None}
     overridden: set[int] = set()
     if troubled:

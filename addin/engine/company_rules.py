@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from ..specs.model import (
@@ -69,9 +69,14 @@ def apply(rule: SettingsRule, spec: Spec, records: list, report: Report, context
 
 def _declared(spec: Spec, rule: SettingsRule) -> FieldSpec | None:
     try:
-        return spec.record(rule.record).field(rule.field)
+        return _field(spec, rule)
     except KeyError:
         return None
+
+
+def _field(spec: Spec, rule: SettingsRule) -> FieldSpec:
+    """The rule's field: `apply` runs a rule only when its spec declares it."""
+    return spec.record(rule.record).field(rule.field)
 
 
 def _name(spec: Spec, rule: SettingsRule, f: FieldSpec) -> str:
@@ -133,7 +138,7 @@ def _loaded(
 
 
 def _in_list(rule: InList, spec, records, report, settings, context) -> None:
-    f = _declared(spec, rule)
+    f = _field(spec, rule)
     name = _name(spec, rule, f)
     list_spec = _list_spec(spec, rule.list)
     column = rule.column or list_spec.columns[0].key
@@ -167,7 +172,7 @@ def _in_list(rule: InList, spec, records, report, settings, context) -> None:
 class CodeLookup:
     """What a code missing from a list probably is: a certain fix, or the closest code."""
 
-    def __init__(self, codes: dict[str, object]) -> None:
+    def __init__(self, codes: Mapping[str, object]) -> None:
         self.codes = list(codes)
         self.by_fold: dict[str, list[str]] = {}
         self.by_digits: dict[str, list[str]] = {}
@@ -205,7 +210,7 @@ class CodeLookup:
 
 
 def _flagged(rule: FlaggedInList, spec, records, report, settings, context) -> None:
-    f = _declared(spec, rule)
+    f = _field(spec, rule)
     name = _name(spec, rule, f)
     found, why = _loaded(settings, spec, rule.list, rule.column)
     if found is None:
@@ -232,7 +237,7 @@ def _flagged(rule: FlaggedInList, spec, records, report, settings, context) -> N
 
 
 def _period(rule: PeriodMatchesDate, spec, records, report, settings, context) -> None:
-    f = _declared(spec, rule)
+    f = _field(spec, rule)
     name = _name(spec, rule, f)
     first_month = settings.values.get(rule.first_month)
     if first_month is None:
@@ -269,7 +274,7 @@ def _period(rule: PeriodMatchesDate, spec, records, report, settings, context) -
 
 
 def _window(rule: DateInWindow, spec, records, report, settings, context) -> None:
-    f = _declared(spec, rule)
+    f = _field(spec, rule)
     name = _name(spec, rule, f)
     since = settings.values.get(rule.not_before) if rule.not_before else None
     first_month = settings.values.get(rule.first_month) if rule.financial_year else None
@@ -341,7 +346,7 @@ def _rate_of(rates: dict[str, Decimal], code: str) -> Decimal | None:
 
 
 def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> None:
-    f = _declared(spec, rule)
+    f = _field(spec, rule)
     name = _name(spec, rule, f)
     found, why = _loaded(settings, spec, rule.list, rule.rate_column)
     if found is None:
@@ -381,7 +386,7 @@ def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> 
 
 
 def _foreign(rule: RateOnForeignAccount, spec, records, report, settings, context) -> None:
-    f = _declared(spec, rule)
+    f = _field(spec, rule)
     name = _name(spec, rule, f)
     found, why = _loaded(settings, spec, rule.list, rule.currency_column)
     if found is None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count, filterfalse
+from typing import cast
 
 from ..specs.model import FieldSpec, Spec
 from .findings import Problem
@@ -284,7 +285,7 @@ class FieldCheck:
         if not NUMBER_RE.fullmatch(text):
             fix = _plain_number_fix(text)
             if fix is not None and f.accept_formatted:
-                canonical, problems = self._number(fix)
+                canonical, found = self._number(fix)
                 formatted = Problem(
                     "warning",
                     "formatted-number",
@@ -292,7 +293,7 @@ class FieldCheck:
                     f"or brackets; it is read as {canonical} and written that way.",
                     canonical,
                 )
-                return canonical, [formatted, *problems]
+                return canonical, [formatted, *found]
             return value, [
                 Problem(
                     "error",
@@ -622,7 +623,8 @@ def _suspects(check: FieldCheck, values: Sequence[str]) -> Iterable[int]:
     match, next_line = run.match, joined.index
     end = len(joined)
     pos = 0
-    while (stop := match(joined, pos).end()) != end:
+    # The run matches at every position, if only the empty string.
+    while (stop := cast(re.Match[str], match(joined, pos)).end()) != end:
         pos = next_line("\n", stop) + 1
         failing.add(joined[stop : pos - 1])
     if check.fast_failing is not None:

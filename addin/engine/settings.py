@@ -237,9 +237,10 @@ def settings_from_grid(
             elif value is not None:
                 settings.values[setting.key] = value
     for list_spec in spec.lists:
-        start = titles.get(list_spec.title.casefold())
-        if start is None:
+        at = titles.get(list_spec.title.casefold())
+        if at is None:
             continue
+        start = at
         width = len(list_spec.columns)
         rows = []
         for row in data:
@@ -280,7 +281,7 @@ def _shown(value: Any) -> str | None:
 
 def block_columns(spec: SettingsSpec) -> list[tuple[str, tuple[str, ...], int]]:
     """(title, column headings, first column, 1-based) of every block of a Settings sheet."""
-    out = [(VALUES_TITLE, VALUE_HEADINGS, 1)]
+    out: list[tuple[str, tuple[str, ...], int]] = [(VALUES_TITLE, VALUE_HEADINGS, 1)]
     column = len(VALUE_HEADINGS) + 2
     for list_spec in spec.lists:
         out.append((list_spec.title, tuple(c.label for c in list_spec.columns), column))

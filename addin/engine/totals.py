@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
 from .batch import Batch, Record
@@ -184,8 +184,9 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
     if None in q or None in p or None in g:
         known = [a is not None and b is not None and c is not None for a, b, c in zip(q, p, g)]
         q, p, g, share, owner = (list(compress(c, known)) for c in (q, p, g, share, owner))
-    exclusive = _line_amounts(q, p, share)
-    inclusive = _line_amounts(q, g, share)
+    # Every line left holds its three numbers.
+    exclusive = _line_amounts(cast(list[Decimal], q), cast(list[Decimal], p), share)
+    inclusive = _line_amounts(cast(list[Decimal], q), cast(list[Decimal], g), share)
     # Lines come in document order: each document's lines are one run of `owner`.
     ends = [bisect_right(owner, n) for n in range(len(starts) + 1)]
     firsts = [records[i] for i in starts]
@@ -265,20 +266,27 @@ def _amount_documents(
         inclusive_amount = list(map(said.__getitem__, words))
         # Without a rate an amount is what its word says it is; only the amounts with a
         # known rate are split, one by one.
-        exclusive = [None if inc else a for a, inc in zip(amounts, inclusive_amount)]
-        inclusive = [a if inc else None for a, inc in zip(amounts, inclusive_amount)]
-        tax: list[Decimal | None] = [None] * len(amounts)
+        # Amounts that hold no number were left out above.
+        known = cast(list[Decimal], amounts)
+        exclusive: list[Decimal | None] = [
+            None if inc else a for a, inc in zip(known, inclusive_amount)
+        ]
+        inclusive: list[Decimal | None] = [
+            a if inc else None for a, inc in zip(known, inclusive_amount)
+        ]
+        tax: list[Decimal | None] = [None] * len(known)
         if rates:
             for n, code in enumerate(codes):
                 rate = rates.get(code)
                 if rate is None or not words[n]:
                     continue
-                amount = amounts[n]
+                amount = known[n]
                 if inclusive_amount[n]:
-                    exclusive[n] = (amount / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
+                    ex = (amount / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
+                    exclusive[n], tax[n] = ex, amount - ex
                 else:
-                    inclusive[n] = amount + (amount * rate / 100).quantize(CENT, ROUND_HALF_UP)
-                tax[n] = inclusive[n] - exclusive[n]
+                    inc = amount + (amount * rate / 100).quantize(CENT, ROUND_HALF_UP)
+                    inclusive[n], tax[n] = inc, inc - amount
         out += map(
             _new_total,
             zip(

@@ -161,7 +161,7 @@ def _rewrite(
                     out.writestr(_info(source, name), styles.xml())
             else:
                 out.writestr(_info(source, name), changed.get(name) or source.read(info))
-        if late_styles:
+        if late_styles and styles_part is not None:
             out.writestr(_info(source, styles_part), styles.xml())
         for name, data in added:
             out.writestr(_info(source, name), data)
@@ -357,7 +357,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
         end_data = block.find(b"</sheetData>", start)
         body_end = end_data if end_data >= 0 else len(block)
         stale = set()
-        if clear_cells is not None:
+        if clear_cells is not None and clear is not None:
             found = map(int, clear_cells.findall(block, start, body_end))
             stale = {n for n in found if n >= clear[2]}
         wanted = set(pending) | stale

@@ -113,6 +113,7 @@ def plan_and_check(
     header = rows[0][0] if spec.layout == "table" and rows else 0
     documents = None if whole else _documents(spec, rows)
     subject = list(current)
+    batch: Batch | None = None
     for round_ in range(ROUNDS):
         batch = validate_rows(
             spec, [(n, tuple(current[n])) for n in subject], typed=True, context=context

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -206,7 +206,7 @@ def _styled(
     fill: PatternFill | None = None,
     *,
     wrap: bool = False,
-) -> WriteOnlyCell:
+) -> Cell:
     cell = text_cell(ws, value)
     cell.alignment = Alignment(vertical="top", wrap_text=wrap)
     if font is not None:

@@ -237,9 +237,9 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
             targets[rel.get("Id")] = _normal(part)
     sheets = {}
     for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
-        part = targets.get(sheet.get(f"{{{REL_NS}}}id"))
-        if part is not None:
-            sheets[sheet.get("name", "")] = part
+        found = targets.get(sheet.get(f"{{{REL_NS}}}id"))
+        if found is not None:
+            sheets[sheet.get("name", "")] = found
     defined = {
         d.get("name", ""): d.text or ""
         for d in book.iter(f"{{{MAIN_NS}}}definedName")

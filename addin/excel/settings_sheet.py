@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -96,7 +96,7 @@ def _widths_and_prompts(
 
 def _cell(
     ws: Worksheet, value: str | None, font: Font | None = None, fill: PatternFill | None = None
-) -> WriteOnlyCell:
+) -> Cell:
     cell = text_cell(ws, value)
     cell.alignment = Alignment(vertical="top")
     if font is not None:

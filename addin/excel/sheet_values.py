@@ -40,9 +40,9 @@ def field_value(f: FieldSpec, text: str) -> object:
             return value
         return text
     if f.kind == "date":
-        d = parse_date(text)
-        if d is not None and f"{d.day:02d}/{d.month:02d}/{d.year:04d}" == text:
-            return dt.datetime(d.year, d.month, d.day)
+        day = parse_date(text)
+        if day is not None and f"{day.day:02d}/{day.month:02d}/{day.year:04d}" == text:
+            return dt.datetime(day.year, day.month, day.day)
         return text
     return text
 

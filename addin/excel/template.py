@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell import _writer as openpyxl_cell_writer
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -22,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import XML_NS
+from openpyxl.xml.functions import XML_NS  # type: ignore[attr-defined]  # not in the stubs
 
 from ..engine.findings import column_letter
 from ..engine.settings import CompanySettings
@@ -63,7 +64,7 @@ def _keep_spaces(node: Any) -> None:
 # openpyxl marks surrounding spaces as significant (xml:space="preserve") only when the text
 # holds something else too, so a cell of spaces alone reads back empty in Excel and other
 # readers. Batchsheet keeps every value it imports.
-openpyxl_cell_writer.whitespace = _keep_spaces
+openpyxl_cell_writer.whitespace = _keep_spaces  # type: ignore[attr-defined]
 
 # A fixed timestamp keeps regenerated templates identical to the committed ones.
 BUILD_TIME = dt.datetime(2025, 1, 1)
@@ -149,14 +150,14 @@ class BatchWorkbookWriter:
         self._text_cells = [self._prototype("@") for _ in range(self.layout.data_width)]
         self._quoted = self._prototype("@", quoted=True)
 
-    def _prototype(self, fmt: str, *, quoted: bool = False) -> WriteOnlyCell:
+    def _prototype(self, fmt: str, *, quoted: bool = False) -> Cell:
         cell = WriteOnlyCell(self.sheet)
         cell.number_format = fmt
         if quoted:
             cell.quotePrefix = True
         return cell
 
-    def _cells(self, prototypes: list[WriteOnlyCell], values: list[object]) -> list[object]:
+    def _cells(self, prototypes: list[Cell], values: list[object]) -> list[object]:
         row: list[object] = []
         for prototype, value in zip(prototypes, values):
             if value is None:
@@ -166,7 +167,7 @@ class BatchWorkbookWriter:
             if isinstance(value, str) and FORMULA_LIKE.match(value):
                 # A new cell each time: quotePrefix keeps Excel from running it when edited.
                 cell = self._prototype("@", quoted=True)
-            cell.value = value
+            cell.value = value  # type: ignore[assignment]  # the values are cell values
             if isinstance(value, str):
                 cell.data_type = "s"
             row.append(cell)
@@ -197,7 +198,7 @@ class BatchWorkbookWriter:
                 ws.close()
             # openpyxl streams each sheet to a temporary file that only a save removes.
             with contextlib.suppress(Exception):
-                ws._writer.cleanup()
+                ws._writer.cleanup()  # type: ignore[attr-defined]
 
     def save(
         self,

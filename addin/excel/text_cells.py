@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 
 from .sheet_values import FORMULA_LIKE
 
 
-def text_cell(ws: Any, value: str | None) -> WriteOnlyCell:
+def text_cell(ws: Any, value: str | None) -> Cell:
     """A streamed cell holding `value` as text that stays text: never a formula, and one
     that looks like a formula carries the quote prefix, so editing it in Excel keeps it
     text. Every text openpyxl writes for Batchsheet goes through here."""

@@ -104,11 +104,11 @@ def _reason(e: BaseException) -> str:
     return text.splitlines()[0][:200]
 
 
-def sheet_values(path: Path, ws: Any, width: int | None) -> list[tuple[Any, ...]]:
+def sheet_values(path: Path, ws: Any, width: int | None) -> list[Sequence[Any]]:
     """A sheet's rows of values. A read-only workbook parses a sheet only now, so a damaged
     sheet shows here, not when the workbook opens."""
     try:
-        return list(ws.iter_rows(max_col=width, values_only=True))
+        return [*ws.iter_rows(max_col=width, values_only=True)]
     except Exception as e:
         raise _unreadable(path, e) from None
 
@@ -134,8 +134,8 @@ class CalamineSheets:
     def values(self, sheet: str, width: int | None) -> list[Sequence[Any]]:
         """The sheet's values from A1."""
         found = self.book.get_sheet_by_name(sheet)
-        rows: list[Sequence[Any]] = found.to_python(skip_empty_area=False)
-        top, left = found.start
+        rows: list[Sequence[Any]] = [*found.to_python(skip_empty_area=False)]
+        top, left = found.start or (0, 0)
         if left:
             rows = [("",) * left + tuple(r) for r in rows]
         return [()] * top + rows
@@ -302,11 +302,11 @@ def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
     place of what its emptiness would otherwise be called ("is required")."""
     report = batch.report
     width = Layout(batch.spec).data_width if batch.spec.layout != "table" else None
-    places = {}
+    places: dict[tuple[int, str], str] = {}
     for ref in cells:
-        row, column = cell_place(ref)
-        if width is None or column <= width:
-            places[(row, column_letter(column))] = ref
+        row, index = cell_place(ref)
+        if width is None or index <= width:
+            places[(row, column_letter(index))] = ref
     rows = {row for row, _ in places}
     fields = {
         (r.row, column_letter(i)): f.label

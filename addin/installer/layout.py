@@ -85,7 +85,7 @@ def layout_for(platform: str | None = None, home: Path | None = None) -> Layout:
     if platform not in PLATFORMS:
         raise UnsupportedPlatform(f"unknown platform {platform!r}; use windows or macos")
     explicit_home = home is not None
-    home = Path(home) if explicit_home else Path.home()
+    home = Path(home) if home is not None else Path.home()
     state_dir = home / f".{PROJECT_NAME}"
     templates_dir = home / "Documents" / TEMPLATES_FOLDER
     if platform == "windows":

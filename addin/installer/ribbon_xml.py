@@ -16,7 +16,7 @@ NEW_BATCH_TAG = "new_batch"
 
 def ribbon_source() -> str:
     """The ribbon as kept in the repository (the New batch menu still empty)."""
-    return resources.files("addin").joinpath("vba", "customUI.xml").read_text(encoding="utf-8")
+    return (resources.files("addin") / "vba" / "customUI.xml").read_text(encoding="utf-8")
 
 
 def ribbon_xml(formats: dict[str, str] | None = None) -> bytes:

@@ -59,7 +59,7 @@ def quickstart_xlam() -> Path:
 
 def ribbon_module_source() -> str:
     """Our VBA module as kept in the repository, with the CRLF line ends VBA stores."""
-    text = resources.files("addin").joinpath("vba", "Batchsheet.bas").read_text(encoding="utf-8")
+    text = (resources.files("addin") / "vba" / "Batchsheet.bas").read_text(encoding="utf-8")
     return "\r\n".join(text.replace("\r\n", "\n").split("\n"))
 
 

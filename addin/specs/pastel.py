@@ -30,7 +30,7 @@ from .model import (
 )
 
 TAX_TYPES = tuple(str(n) for n in range(31)) + tuple(f"{n:02d}" for n in range(10))
-GOODS_LINES = {"line_type": ("4", "6")}
+GOODS_LINES: dict[str, tuple[str, ...]] = {"line_type": ("4", "6")}
 
 
 def _text(key: str, label: str, column: str, max_length: int, help: str, **kw) -> FieldSpec:
