@@ -22,7 +22,7 @@ from .engine.bulk import paused_collector
 from .files import write_atomically
 from .ledger import ENV
 from .progress import on_terminal, stage
-from .refusals import Refusal
+from .refusals import ReadError, Refusal
 from .specs import FORMAT_NAMES, get_spec
 from .wording import counted
 
@@ -284,8 +284,6 @@ def _cannot(args: argparse.Namespace, message: str, error: Exception | None) -> 
     print(f"batchsheet: {message}", file=sys.stderr)
     if getattr(args, "json", False):
         out: dict[str, object] = {"format": getattr(args, "format", None), "error": message}
-        from .engine.csv_read import ReadError
-
         if isinstance(error, ReadError):
             out.update(file=error.path, line=error.line, column=error.column)
         print(json.dumps(out))
@@ -382,7 +380,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _settings_file(args: argparse.Namespace) -> SettingsFile | None:
-    from .engine.settings import load_settings
+    from .settings_files import load_settings
 
     path = getattr(args, "settings", None)
     return load_settings(path) if path is not None else None
@@ -633,7 +631,6 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .engine.calibrate import calibrate
     from .engine.csv_batch import parse_csv
-    from .engine.csv_read import ReadError
     from .engine.table import header_text
     from .files import read_bytes
     from .specs import SPECS

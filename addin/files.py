@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .refusals import Refusal
+from .refusals import ReadError, Refusal
 
 TEMP_PREFIX = ".batchsheet-"
 TEMP_SUFFIX = ".tmp"
@@ -200,8 +200,6 @@ def read_user_text(path: Path, what: str, error: type[Exception]) -> str:
 
 def read_bytes(path: Path) -> bytes:
     """A whole input file; a file that cannot be read is a `ReadError` naming it."""
-    from .engine.csv_read import ReadError
-
     try:
         return Path(path).read_bytes()
     except OSError as e:

@@ -10,3 +10,22 @@ from __future__ import annotations
 
 class Refusal(Exception):
     """The command cannot go on; `str()` of it is the whole message for the user."""
+
+
+class ReadError(Refusal):
+    """The file cannot be read as a batch at all."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: str | None = None):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f": line {self.line}"
+            if self.column:
+                where += f", column {self.column}"
+        return f"{where}: {self.message}"

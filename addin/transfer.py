@@ -16,7 +16,6 @@ from .engine.csv_batch import (
     read_csv_batch,
     written_rows,
 )
-from .engine.csv_read import ReadError
 from .engine.findings import Finding, Report, column_letter
 from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
@@ -27,6 +26,7 @@ from .excel.template import BatchWorkbookWriter
 from .excel.workbook import read_book, validate_book
 from .files import WriteRefused, check_target, read_bytes, shown, write_atomically
 from .progress import stage
+from .refusals import ReadError
 from .specs.columns import ColumnSet
 from .specs.model import RecordSpec, Spec
 from .wording import counted

@@ -12,31 +12,12 @@ import re
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 
-from ..refusals import Refusal
+from ..refusals import ReadError
 from .findings import Finding, column_letter
 
 UTF8_BOM = b"\xef\xbb\xbf"
 FALLBACK = "cp1252"
 csv.field_size_limit(2**31 - 1)
-
-
-class ReadError(Refusal):
-    """The file cannot be read as a batch at all."""
-
-    def __init__(self, path: str, message: str, line: int | None = None, column: str | None = None):
-        super().__init__(message)
-        self.path = path
-        self.line = line
-        self.column = column
-        self.message = message
-
-    def __str__(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f": line {self.line}"
-            if self.column:
-                where += f", column {self.column}"
-        return f"{where}: {self.message}"
 
 
 @dataclass

@@ -6,6 +6,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# Where a finding stands: re-exported, so the engine and the Excel side name cells one way.
+from ..cell_refs import cell_place, column_index, column_letter
+
+__all__ = [
+    "Check",
+    "Finding",
+    "Problem",
+    "Report",
+    "Severity",
+    "cell_place",
+    "column_index",
+    "column_letter",
+    "json_value",
+]
+
 Severity = Literal["error", "warning"]
 
 
@@ -51,29 +66,6 @@ def json_value(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return str(value)
-
-
-def column_index(letter: str) -> int:
-    """1-based column number of a column letter (A -> 1, AC -> 29)."""
-    n = 0
-    for ch in letter:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-def cell_place(ref: str) -> tuple[int, int]:
-    """Row and 1-based column of a cell reference (AD3 -> (3, 30))."""
-    letters = ref.rstrip("0123456789")
-    return int(ref[len(letters) :]), column_index(letters)
-
-
-def column_letter(index: int) -> str:
-    """Column letter of a 1-based column number."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True, slots=True)

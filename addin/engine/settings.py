@@ -13,10 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from ..files import read_user_text
 from ..refusals import Refusal
 from ..specs.model import ListColumn, MasterListSpec, SettingsSpec, SettingValue
 from .cells import number_text
@@ -360,18 +358,6 @@ def _json_row(spec: MasterListSpec, entry: Any) -> dict[str, str] | None:
     else:
         return None
     return _list_row(spec, texts)
-
-
-def load_settings(path: Path) -> SettingsFile:
-    """A settings file: JSON, or a workbook whose Settings sheet holds them."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"):
-        # Imported here: the engine reads workbooks only for this one convenience.
-        from ..excel.settings_sheet import settings_sheet_cells
-
-        return SettingsFile(str(path), grid=settings_sheet_cells(path))
-    text = read_user_text(path, "settings file", SettingsError)
-    return parse_settings(text, str(path))
 
 
 def broken_settings(source: str, e: BaseException) -> CompanySettings:

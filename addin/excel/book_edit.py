@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape
 
-from ..engine.csv_read import ReadError
 from ..engine.findings import column_index, column_letter
 from ..files import WriteRefused, shown, write_atomically
+from ..refusals import ReadError
 from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, prefixed
 from .sheet_values import FORMULA_LIKE
 

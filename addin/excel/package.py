@@ -34,9 +34,9 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
 
-from ..engine.csv_read import ReadError
 from ..engine.findings import column_index, column_letter
 from ..files import shown
+from ..refusals import ReadError
 
 # A 100,000-row batch is about 85 MB of XML compressed about 10 to 1, so these leave room
 # for six times that, and refuse a zip bomb from its directory alone, before a byte is

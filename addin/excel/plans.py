@@ -7,9 +7,9 @@ import re
 from pathlib import Path, PurePath
 
 from ..engine.csv_batch import parse_csv
-from ..engine.csv_read import ReadError
 from ..engine.findings import Report
 from ..engine.identify import candidates
+from ..refusals import ReadError
 from ..specs import SPECS, Spec
 from ..wording import counted
 from .fixes import CellFix, shown

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.batch import Batch, Context, validate_rows
-from ..engine.csv_read import ReadError
 from ..engine.findings import column_index
 from ..engine.settings import CompanySettings, settings_from_grid
 from ..files import WriteRefused
 from ..ledger import Ledger, LedgerError
 from ..progress import shown_to
+from ..refusals import ReadError
 from ..review import review
 from ..specs import SPECS, Spec
 from .book_fixes import audit_rows

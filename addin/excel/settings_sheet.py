@@ -15,7 +15,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..engine.csv_read import ReadError
 from ..engine.findings import column_letter
 from ..engine.settings import (
     VALUES_TITLE,
@@ -24,6 +23,7 @@ from ..engine.settings import (
     block_columns,
     settings_grid,
 )
+from ..refusals import ReadError
 from ..specs.model import SettingsSpec
 from .layout import LAST_ROW, SETTINGS_FIRST_ROW, SETTINGS_SHEET
 from .text_cells import text_cell

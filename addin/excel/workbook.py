@@ -15,11 +15,11 @@ from python_calamine import CalamineWorkbook
 
 from ..engine.batch import Batch, Context, validate_rows
 from ..engine.bulk import without_cycle_collection
-from ..engine.csv_read import ReadError
 from ..engine.findings import Finding, cell_place, column_letter
 from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
 from ..files import shown
 from ..progress import stage
+from ..refusals import ReadError
 from ..specs import SPECS, Spec
 from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
 from ..wording import counted

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..engine.findings import column_letter
+from ..cell_refs import column_letter
 from ..files import read_user_text
 from ..refusals import Refusal
 from .model import FieldSpec, RecordSpec, Spec

@@ -1,0 +1,85 @@
+"""The package's map: each part imports only from the parts below it.
+
+    base (refusals, cell_refs, wording, files, progress)
+      → specs → engine → the Excel side, transfer, review, report, ledger
+      → the front doors: the command, the ribbon, the installer
+
+Every import counts, at the top of a module or inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "addin"
+
+BASE = {"addin", "addin.refusals", "addin.cell_refs", "addin.wording", "addin.files",
+        "addin.progress"}  # fmt: skip
+FRONT = {"addin.cli", "addin.excel.ribbon"}
+
+
+def layer(module: str) -> int:
+    if module in BASE:
+        return 0
+    if module.startswith("addin.specs"):
+        return 1
+    if module.startswith("addin.engine"):
+        return 2
+    if module in FRONT or module.startswith("addin.installer"):
+        return 4
+    return 3
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> set[str]:
+    """The package's modules that `path` imports, anywhere in it."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("addin")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            if target.startswith("addin"):
+                found.add(target)
+                # `from . import x` may name a module.
+                for a in node.names:
+                    if (
+                        (PACKAGE.parent / (target + "." + a.name).replace(".", "/"))
+                        .with_suffix(".py")
+                        .exists()
+                    ):
+                        found.add(f"{target}.{a.name}")
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[module_name(p) for p in MODULES])
+def test_a_module_imports_only_from_the_parts_below_it(path: Path):
+    name = module_name(path)
+    upward = sorted(m for m in imports(path) if layer(m) > layer(name))
+    assert upward == [], f"{name} (layer {layer(name)}) imports {upward}"
+
+
+def test_the_map_covers_every_module():
+    names = {module_name(p) for p in MODULES}
+    assert "addin.engine.batch" in names and "addin.cli" in names
+    assert {n for n in names if layer(n) == 0} == BASE
