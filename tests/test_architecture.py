@@ -83,3 +83,46 @@ def test_the_map_covers_every_module():
     names = {module_name(p) for p in MODULES}
     assert "addin.engine.batch" in names and "addin.cli" in names
     assert {n for n in names if layer(n) == 0} == BASE
+
+
+# -- the finding catalogue ---------------------------------------------------------------------
+
+# Where each constructor takes the code: (position, keyword).
+CODE_ARGUMENT = {"Finding": (4, "code"), "Problem": (1, "code")}
+
+
+def codes_made_in(path: Path) -> set[str]:
+    """The finding codes written as literals in `path`: arguments of Finding and Problem,
+    `code=` of a spec rule, and the default `code` of a rule's model."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            position, keyword = CODE_ARGUMENT.get(name, (None, "code"))
+            if position is not None and len(node.args) > position:
+                found |= _literal(node.args[position])
+            for k in node.keywords:
+                if k.arg == keyword:
+                    found |= _literal(k.value)
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and getattr(node.target, "id", "") == "code"
+            and node.value is not None
+        ):
+            found |= _literal(node.value)
+    return found
+
+
+def _literal(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    return set()
+
+
+def test_every_finding_code_is_in_the_catalogue():
+    from addin.engine.catalogue import KINDS
+
+    made = {code: path for path in MODULES for code in codes_made_in(path)}
+    assert len(made) > 40, "the scan finds the codes"
+    missing = {code: module_name(path) for code, path in made.items() if code not in KINDS}
+    assert missing == {}

@@ -2,7 +2,7 @@
 
 Validation puts a fix on a finding when the correction is certain (a pasted non-breaking
 space, `12.5` % written as `1250`, a code whose leading zeros Excel dropped). The plan takes
-the fixes of the kinds listed in CERTAIN, applies them to a copy of the sheet's values,
+the fixes of the kinds the catalogue calls certain, applies them to a copy of the sheet's values,
 validates again (one fix can reveal the next: a trimmed code may then need its capitals), and
 lists every cell that ends up different. What is applied is exactly that list.
 """
@@ -15,27 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine.batch import Batch, Context, validate_rows
+from ..engine.catalogue import CERTAIN
 from ..engine.findings import Finding, column_index, column_letter
 from ..specs.model import FieldSpec, Spec
 from .sheet_values import field_value
 
-# Finding codes whose fix is certain, and what the Audit sheet calls the change.
-CERTAIN = {
-    "surrounding-spaces": "trim surrounding spaces",
-    "pasted-characters": "replace pasted characters (non-breaking or zero-width spaces, "
-    "smart quotes)",
-    "formatted-number": "plain number",
-    "not-a-number": "plain number",
-    "not-whole": "percentage × 100 (12.5 → 1250)",
-    "not-a-date": "date as DD/MM/YYYY",
-    "unknown-keyword": "record word spelled as the format has it",
-    "not-allowed": "flag as Y or N",
-    "not-encodable": "remove pasted characters the file cannot hold (zero-width spaces)",
-    "too-many-decimals": "binary float artefact rounded",
-    "not-in-list": "code as the master list has it",
-    "gl-code-digits": "GL account as 7 digits (1000/000 → 1000000)",
-    "header-spelling": "column name as Infusion spells it",
-}
 # One fix can make another visible; real sheets settle in two or three rounds.
 ROUNDS = 5
 
