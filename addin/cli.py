@@ -318,14 +318,11 @@ def _column_set(path: Path | None) -> ColumnSet | None:
 
 def _identify(path: Path) -> Spec:
     """The format a CSV file shows in its first row; a usage error when it is not one."""
-    from .engine.csv_batch import parse_csv
-    from .engine.identify import candidates
+    from .engine.identify import candidates, first_row
     from .files import read_bytes
     from .specs import SPECS
 
-    parsed = parse_csv(read_bytes(path), str(path), "utf-8")
-    first = parsed.rows[0][1] if parsed.rows else []
-    found = candidates(SPECS.values(), first)
+    found = candidates(SPECS.values(), first_row(read_bytes(path), str(path)))
     if len(found) == 1:
         return found[0]
     if found:
@@ -337,14 +334,6 @@ def _identify(path: Path) -> Spec:
     )
 
 
-def _first_row(data: bytes, path: Path) -> list[str]:
-    from .engine.csv_batch import parse_csv
-
-    end = data.find(b"\n")
-    parsed = parse_csv(data if end < 0 else data[: end + 1], str(path), "utf-8")
-    return list(parsed.rows[0][1]) if parsed.rows else []
-
-
 # What a workbook file starts with: a zip package (.xlsx, .xlsm), or an OLE file (.xls).
 WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
@@ -352,7 +341,7 @@ WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
     """A usage error when the file is plainly not a CSV of `spec`: a workbook, or a file
     whose first line shows another format. Said once, instead of an error on every line."""
-    from .engine.identify import shown_instead
+    from .engine.identify import first_record, shown_instead
     from .specs import SPECS
 
     if data.startswith(WORKBOOK_SIGNATURES):
@@ -360,10 +349,11 @@ def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
             f"{path}: this is an Excel workbook, not a CSV file; check a workbook with "
             f"`batchsheet validate {path}`"
         )
-    others = shown_instead(spec, SPECS.values(), _first_row(data, path))
+    line, first = first_record(data, str(path))
+    others = shown_instead(spec, SPECS.values(), first)
     if others:
         raise Usage(
-            f"{path}: line 1 is not that of {spec.name} but of {others[0].system}; say "
+            f"{path}: line {line} is not that of {spec.name} but of {others[0].system}; say "
             + " or ".join(f"--format {s.name}" for s in others)
         )
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from ..specs.columns import header_key
 from ..specs.model import Spec
+from .csv_batch import parse_csv
 
 
 def recognises(spec: Spec, first_row: Sequence[str]) -> bool:
@@ -34,3 +35,23 @@ def shown_instead(spec: Spec, specs: Iterable[Spec], first_row: Sequence[str]) -
     if recognises(spec, first_row):
         return []
     return [s for s in candidates(specs, first_row) if s.system != spec.system]
+
+
+def first_row(data: bytes, path: str) -> list[str]:
+    """The fields of a CSV file's first record, read as a format's file is read (its
+    encoding guessed the same way), without parsing the rest of the file."""
+    return first_record(data, path)[1]
+
+
+def first_record(data: bytes, path: str) -> tuple[int | None, list[str]]:
+    """The line of a CSV file's first record (blank lines come before it) and its fields."""
+    end = -1
+    while True:
+        end = data.find(b"\n", end + 1)
+        if end < 0 or data[: end + 1].strip(b" \t\r\n\xef\xbb\xbf"):
+            break
+    parsed = parse_csv(data if end < 0 else data[: end + 1], path)
+    if not parsed.rows:
+        return None, []
+    line, fields = parsed.rows[0]
+    return line, list(fields)

@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 
 from ..engine.csv_batch import parse_csv
 from ..engine.findings import Report
-from ..engine.identify import candidates
+from ..engine.identify import candidates, first_record
 from ..refusals import ReadError
 from ..specs import SPECS, Spec
 from ..wording import counted
@@ -69,18 +69,18 @@ def import_format(source: Path, current: Spec | None) -> tuple[Spec, str]:
         data = source.read_bytes()
     except OSError as e:
         raise ReadError(str(source), f"cannot read the file: {e.strerror or e}") from None
-    parsed = parse_csv(data, str(source))
-    first = parsed.rows[0][1] if parsed.rows else []
+    line, first = first_record(data, str(source))
     found = candidates(SPECS.values(), first)
     if not found:
         raise ReadError(
             str(source),
             "this file is not a batch of any format Batchsheet knows "
             f"({', '.join(SPECS)}): its first line does not match",
-            parsed.rows[0][0] if parsed.rows else None,
+            line,
         )
     if len(found) == 1:
         return found[0], ""
+    parsed = parse_csv(data, str(source))
     if current is not None and current in found:
         return current, f"Read as a {current.title}, like the workbook you imported from."
     supplier = SPECS.get("pastel-supplier")
