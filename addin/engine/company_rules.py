@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..specs.model import (
     DateInWindow,
@@ -29,6 +30,10 @@ from ..wording import counted
 from .fields import PASTED, canonical_number, decimal_or_none, format_date, parse_date
 from .findings import Finding, Report
 from .settings import CompanySettings, MasterList, read_rate
+
+if TYPE_CHECKING:
+    # Records are made by the rules that call these; only their type is needed here.
+    from .rules import Records
 
 # Unknown codes get a "closest in the list" suggestion up to this many distinct values; past
 # that, a batch is plainly against the wrong list and the comparisons would only cost time.
@@ -50,10 +55,11 @@ SettingsRule = (
 NO_SETTINGS = "no company settings were given (--settings FILE)"
 
 
-def apply(rule: SettingsRule, spec: Spec, records: list, report: Report, context) -> None:
+def apply(rule: SettingsRule, spec: Spec, table: Records, report: Report, context) -> None:
     declared = _declared(spec, rule)
     if declared is None:
         return
+    records = table.records
     settings: CompanySettings | None = context.settings
     kind: RecordSpec | None = records[0].kind if records else None
     if kind is not None and not any(f.key == rule.field for f in kind.fields):
@@ -64,7 +70,10 @@ def apply(rule: SettingsRule, spec: Spec, records: list, report: Report, context
         why = NO_SETTINGS if settings is None else f"nothing is filled in on {settings.source}"
         report.check(_name(spec, rule, declared), False, why)
         return
-    RULES[type(rule)](rule, spec, records, report, settings, context)
+    # A rule on some lines only (inventory lines, say) sees only those.
+    when = getattr(rule, "when", None)
+    chosen = table.where(when).records if when else records
+    RULES[type(rule)](rule, spec, chosen, report, settings, context)
 
 
 def _declared(spec: Spec, rule: SettingsRule) -> FieldSpec | None:
@@ -106,13 +115,6 @@ def _list_spec(spec: Spec, key: str) -> MasterListSpec:
     return spec.settings.list(key)
 
 
-def _selector(kind: RecordSpec, when: dict[str, tuple[str, ...]] | None) -> Callable[..., bool]:
-    if not when:
-        return lambda record: True
-    conditions = [(kind.index(k), set(v)) for k, v in when.items()]
-    return lambda record: all(record.values[i] in allowed for i, allowed in conditions)
-
-
 def _finding(rule, record, index: int, f: FieldSpec, message: str, fix: str | None = None):
     column = record.kind.fields[index].column
     return Finding(
@@ -152,11 +154,10 @@ def _in_list(rule: InList, spec, records, report, settings, context) -> None:
         return
     kind = records[0].kind
     index = kind.index(rule.field)
-    selected = _selector(kind, rule.when)
     lookup = CodeLookup(codes)
     for record in records:
         value = record.values[index]
-        if not value or value in codes or not selected(record):
+        if not value or value in codes:
             continue
         if value.translate(_CLEAN).strip() in codes:
             # Only pasted characters or spaces stand between it and a known code; those have
@@ -224,10 +225,9 @@ def _flagged(rule: FlaggedInList, spec, records, report, settings, context) -> N
         return
     kind = records[0].kind
     index = kind.index(rule.field)
-    selected = _selector(kind, rule.when)
     for record in records:
         flag = flagged.get(record.values[index])
-        if flag is not None and selected(record):
+        if flag is not None:
             value = record.values[index]
             message = f"{f.label} {value} is a {flag} account in your {title} list. {rule.message}"
             report.findings.append(_finding(rule, record, index, f, message))
@@ -361,10 +361,9 @@ def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> 
     kind = records[0].kind
     index, exclusive, tax = kind.index(rule.field), kind.index(rule.exclusive), kind.index(rule.tax)
     exclusive_label, tax_label = kind.fields[exclusive].label, kind.fields[tax].label
-    selected = _selector(kind, rule.when)
     for record in records:
         code = record.values[tax]
-        if not code or not selected(record):
+        if not code:
             continue
         rate = _rate_of(rates, code)
         price, inclusive = (

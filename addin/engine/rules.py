@@ -84,7 +84,7 @@ def apply(rule: Rule, spec: Spec, table: Records, report: Report, context) -> No
     records = table.records
     if isinstance(rule, SETTINGS_RULES):
         # These say whether they ran even on an empty batch.
-        company_rules.apply(rule, spec, records, report, context)
+        company_rules.apply(rule, spec, table, report, context)
         return
     if not records:
         return
