@@ -49,11 +49,10 @@ from .layout import (
     number_format,
     sheet_spec,
 )
+from .marks import Marks
 from .settings_sheet import write_settings_sheet
 from .sheet_values import FORMULA_LIKE, field_value
 from .text_cells import text_cell
-
-Marks = tuple[str, str, str]
 
 
 def _keep_spaces(node: Any) -> None:
