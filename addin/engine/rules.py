@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
 from typing import Any
 
 from ..specs.model import (
     SETTINGS_RULES,
+    FieldSpec,
     NotBefore,
     OnlyForDocumentTypes,
     PatternWhen,
@@ -92,80 +94,123 @@ def apply(rule: Rule, spec: Spec, table: Records, report: Report, context) -> No
     if not any(f.key == rule.field for f in kind.fields):
         # A header-row sheet may leave the column out; its own finding says so.
         return
-    index = kind.index(rule.field)
-    field = kind.fields[index]
+    CHECKS[type(rule)](_On(rule, spec, table, kind.index(rule.field), report, context))
 
-    def add(record, message: str, fix: str | None = None) -> None:
-        report.findings.append(
+
+@dataclass
+class _On:
+    """What a rule's check works with: the rule, its records, the place of its field."""
+
+    rule: Any
+    spec: Spec
+    table: Records
+    index: int
+    report: Report
+    context: Any
+
+    @property
+    def field(self) -> FieldSpec:
+        return self.table.records[0].kind.fields[self.index]
+
+    def add(self, record, message: str, fix: str | None = None) -> None:
+        field = self.field
+        self.report.findings.append(
             Finding(
-                rule.severity,
+                self.rule.severity,
                 record.row,
                 field.column,
                 field.label,
-                rule.code,
+                self.rule.code,
                 message,
-                record.values[index],
+                record.values[self.index],
                 fix,
             )
         )
 
-    if isinstance(rule, PatternWhen):
-        pattern = re.compile(rule.pattern, re.ASCII)
-        source = re.compile(rule.normalise_from, re.ASCII) if rule.normalise_from else None
-        candidates = table.where(rule.when)
-        unmatched = map(operator.not_, map(pattern.fullmatch, candidates.column(index)))
-        for record in compress(candidates.records, unmatched):
-            value = record.values[index]
-            if source is not None and source.fullmatch(value):
-                record.values[index] = source.sub(rule.normalise_to or "", value)
-                table.rewritten(index)
-                report.rewrites.append(
-                    Finding(
-                        "warning",
-                        record.row,
-                        field.column,
-                        field.label,
-                        rule.code,
-                        f"{field.label} {value} is written {record.values[index]} in the file.",
-                        value,
-                        record.values[index],
-                    )
+
+def _pattern_when(on: _On) -> None:
+    rule, table, index, field = on.rule, on.table, on.index, on.field
+    pattern = re.compile(rule.pattern, re.ASCII)
+    source = re.compile(rule.normalise_from, re.ASCII) if rule.normalise_from else None
+    candidates = table.where(rule.when)
+    unmatched = map(operator.not_, map(pattern.fullmatch, candidates.column(index)))
+    for record in compress(candidates.records, unmatched):
+        value = record.values[index]
+        if source is not None and source.fullmatch(value):
+            # An accepted spelling: rewritten to the canonical one, and said so.
+            record.values[index] = source.sub(rule.normalise_to or "", value)
+            table.rewritten(index)
+            on.report.rewrites.append(
+                Finding(
+                    "warning",
+                    record.row,
+                    field.column,
+                    field.label,
+                    rule.code,
+                    f"{field.label} {value} is written {record.values[index]} in the file.",
+                    value,
+                    record.values[index],
                 )
-                continue
-            if value:
-                add(record, rule.message)
-    elif isinstance(rule, NotBefore):
-        later, earlier = table.column(index), table.column(kind.index(rule.other))
-        # A blank or unreadable date on either side compares as never too early.
-        late = {v: parse_date(v) or dt.date.max for v in set(later)}
-        early = {v: parse_date(v) or dt.date.min for v in set(earlier)}
-        too_early = map(operator.lt, map(late.__getitem__, later), map(early.__getitem__, earlier))
-        for record in compress(records, too_early):
-            add(record, rule.message)
-    elif isinstance(rule, ZeroWhen):
-        candidates = table.where(rule.when)
-        values = candidates.column(index)
-        distinct = set(values)
-        unsure = compress(distinct, map(operator.not_, map(_NONZERO.fullmatch, distinct)))
-        zero = {v for v in unsure if not decimal_or_none(v)}
-        for record in compress(candidates.records, map(zero.__contains__, values)):
-            add(record, rule.message)
-    elif isinstance(rule, OnlyForDocumentTypes):
-        possible = {t.key for t in spec.document_types} & set(rule.document_types)
-        chosen = context.document_type
-        misplaced = not possible or (chosen is not None and chosen not in rule.document_types)
-        if misplaced:
-            for record in compress(records, map(rule.value.__eq__, table.column(index))):
-                add(record, rule.message, "N")
-    elif isinstance(rule, UniqueTogether):
-        present = {f.key: i for i, f in enumerate(kind.fields)}
-        where = [present[k] for k in rule.fields if k in present]
-        blank = ("",) * len(where)
-        combinations = list(zip(*(table.column(i) for i in where)))
-        for record, combination, first in _repeats(records, combinations):
-            if combination != blank:
-                add(record, f"{rule.message} (also on {context.row_word} {first})")
-    elif isinstance(rule, UniqueInBatch):
-        for record, value, first in _repeats(records, table.column(index)):
-            if value:
-                add(record, f"{rule.message} (also on {context.row_word} {first})")
+            )
+        elif value:
+            on.add(record, rule.message)
+
+
+def _not_before(on: _On) -> None:
+    table, kind = on.table, on.table.records[0].kind
+    later, earlier = table.column(on.index), table.column(kind.index(on.rule.other))
+    # A blank or unreadable date on either side compares as never too early.
+    late = {v: parse_date(v) or dt.date.max for v in set(later)}
+    early = {v: parse_date(v) or dt.date.min for v in set(earlier)}
+    for record, after, before in zip(table.records, later, earlier):
+        if late[after] < early[before]:
+            on.add(record, on.rule.message)
+
+
+def _zero_when(on: _On) -> None:
+    candidates = on.table.where(on.rule.when)
+    values = candidates.column(on.index)
+    # Most values are plainly not zero; only the others are read as numbers.
+    unsure = {v for v in set(values) if not _NONZERO.fullmatch(v)}
+    zero = {v for v in unsure if not decimal_or_none(v)}
+    for record, value in zip(candidates.records, values):
+        if value in zero:
+            on.add(record, on.rule.message)
+
+
+def _only_for_document_types(on: _On) -> None:
+    rule = on.rule
+    possible = {t.key for t in on.spec.document_types} & set(rule.document_types)
+    chosen = on.context.document_type
+    if possible and (chosen is None or chosen in rule.document_types):
+        return
+    for record, value in zip(on.table.records, on.table.column(on.index)):
+        if value == rule.value:
+            on.add(record, rule.message, "N")
+
+
+def _unique_together(on: _On) -> None:
+    rule, table = on.rule, on.table
+    present = {f.key: i for i, f in enumerate(table.records[0].kind.fields)}
+    where = [present[k] for k in rule.fields if k in present]
+    blank = ("",) * len(where)
+    combinations = list(zip(*(table.column(i) for i in where)))
+    for record, combination, first in _repeats(table.records, combinations):
+        if combination != blank:
+            on.add(record, f"{rule.message} (also on {on.context.row_word} {first})")
+
+
+def _unique_in_batch(on: _On) -> None:
+    for record, value, first in _repeats(on.table.records, on.table.column(on.index)):
+        if value:
+            on.add(record, f"{on.rule.message} (also on {on.context.row_word} {first})")
+
+
+CHECKS: dict[type, Callable[[_On], None]] = {
+    PatternWhen: _pattern_when,
+    NotBefore: _not_before,
+    ZeroWhen: _zero_when,
+    OnlyForDocumentTypes: _only_for_document_types,
+    UniqueTogether: _unique_together,
+    UniqueInBatch: _unique_in_batch,
+}
