@@ -303,7 +303,7 @@ def _spec(name: str | None, columns: Path | None = None) -> Spec:
     spec = get_spec(name)
     if column_set is None:
         return spec
-    from .specs.columns import with_columns
+    from .engine.layouts import with_columns
 
     return with_columns(spec, column_set)
 
@@ -621,15 +621,16 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .engine.calibrate import calibrate
     from .engine.csv_batch import parse_csv
+    from .engine.layouts import layout_of
     from .engine.table import header_text
     from .files import read_bytes
     from .specs import SPECS
 
     spec = _spec(args.format, args.columns)
-    if spec.layout != "table":
+    if not layout_of(spec).header_row:
         raise Usage(
             f"{spec.name} has no header row to calibrate; calibrate applies to "
-            + ", ".join(s.name for s in SPECS.values() if s.layout == "table")
+            + ", ".join(s.name for s in SPECS.values() if layout_of(s).header_row)
         )
     parsed = parse_csv(read_bytes(args.export), str(args.export), spec.encoding)
     if not parsed.rows:
@@ -698,7 +699,9 @@ COMMANDS = {
 
 def _quantity(done, records_words: str) -> str:
     """How much was moved: rows of a table, or records and documents."""
-    if done.batch.spec.layout == "table":
+    from .engine.layouts import layout_of
+
+    if layout_of(done.batch.spec).header_row:
         return counted(done.lines, "row")
     return records_words.format(
         documents=counted(done.documents, "document"), lines=counted(done.lines, "record")

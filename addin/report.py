@@ -38,9 +38,12 @@ def report_lines(
     every_total: bool = False,
 ) -> list[str]:
     """The whole human report of a checked batch, line by line."""
+    # Imported here: `--help` reads this module's limits, and must not build the formats.
+    from .engine.layouts import layout_of
+
     batch = checked.batch
     report = batch.report
-    records = counted(len(batch.records), "row" if batch.spec.layout == "table" else "record")
+    records = counted(len(batch.records), layout_of(batch.spec).noun)
     if not report.findings:
         lines = [f"{name}: {records}, no problems"]
     else:

@@ -17,6 +17,7 @@ from .engine.csv_batch import (
     written_rows,
 )
 from .engine.findings import Finding, Report, column_letter
+from .engine.layouts import layout_of
 from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
 from .excel.layout import LAST_ROW, Layout
@@ -82,7 +83,7 @@ def import_csv(
     rows = parsed.rows
     _refuse_unplaceable(spec, source, batch.report, rows)
     columns = None
-    if spec.layout == "table":
+    if layout_of(spec).header_row:
         # The header row becomes the sheet's own (row 1); the records go below it.
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
@@ -171,11 +172,7 @@ def _refuse_unplaceable(
 
 
 def _counts(batch: Batch) -> tuple[int, int]:
-    first = batch.spec.records[0].keyword
-    documents = sum(1 for r in batch.records if r.kind.keyword == first)
-    if batch.spec.layout == "table":
-        documents = len(batch.records)
-    return documents, len(batch.records)
+    return layout_of(batch.spec).documents(batch), len(batch.records)
 
 
 def export_book(
@@ -247,7 +244,8 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
     spec = source.spec
     columns: RecordSpec | None = None
     dropped: list[str] = []
-    if spec.layout == "table" and source.rows and any(v is not None for v in source.rows[0][1]):
+    header_row = layout_of(spec).header_row
+    if header_row and source.rows and any(v is not None for v in source.rows[0][1]):
         header = bind_header(spec, *source.rows[0])
         columns = sheet_columns(spec, header.columns, new_batch=True)
         dropped = [f.label for f in header.columns.fields if f.export_only]
@@ -258,4 +256,4 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
         writer.discard()
         raise
     names = [f.label for f in writer.layout.spec.records[0].fields]
-    return NewBatch(target, names if spec.layout == "table" else [], dropped)
+    return NewBatch(target, names if header_row else [], dropped)

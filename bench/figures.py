@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin.engine.batch import validate_rows
+from addin.engine.layouts import validate_rows
 from addin.excel.workbook import validate_book
 from addin.specs import SPECS
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from addin.engine.batch import validate_rows
+from addin.engine.layouts import validate_rows
 from addin.excel.layout import DATA_SHEET, Layout
 from addin.specs.model import Spec
 

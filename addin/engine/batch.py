@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..specs.model import FieldSpec, RecordSpec, Spec
 from . import rules
-from .bulk import without_cycle_collection
 from .cells import NUMBER_AS_TEXT, cell_text, number_texts
 from .fields import diagnose_column, field_check
 from .findings import Finding, Problem, Report, column_letter
@@ -92,21 +91,10 @@ def finding(
     )
 
 
-@without_cycle_collection
-def validate_rows(
-    spec: Spec, rows: Iterable[Row], *, typed: bool = False, context: Context | None = None
+def validate_records(
+    spec: Spec, rows: Iterable[Row], *, typed: bool = False, context: Context
 ) -> Batch:
-    """Validate a batch held as rows of cells; `typed` when cells may be non-text (a workbook).
-
-    Rows of text held in lists (a file's) are taken over: each list becomes its record's
-    values, canonical text written in place.
-    """
-    context = context or Context()
-    if spec.layout == "table":
-        # Imported here: the table layout builds on this module's record checks.
-        from .table import validate_table
-
-        return validate_table(spec, rows, typed=typed, context=context)
+    """Validate a batch of keyword records (the records layout; see `layouts`)."""
     report = Report(spec.name)
     grouped, order = _split_records(spec, rows, report, context, typed)
     by_kind: dict[str | None, rules.Records] = {}

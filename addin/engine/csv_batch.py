@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..specs.model import Spec
-from .batch import Batch, Context, validate_rows
+from .batch import Batch, Context
 from .bulk import without_cycle_collection
 from .csv_read import UTF8_BOM, Parsed, decode, parse, sniff_semicolons
 from .csv_write import csv_text
 from .findings import Finding
-from .table import table_rows
+from .layouts import layout_of, validate_rows
 
 
 def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
@@ -67,9 +67,7 @@ def read_csv_batch(spec: Spec, data: bytes, path: str, context: Context | None =
 
 def written_rows(batch: Batch) -> list[list[str]]:
     """The rows of a batch's import file, as texts (a table's header row first)."""
-    if batch.spec.layout == "table":
-        return table_rows(batch)
-    return [r.values for r in batch.records]
+    return layout_of(batch.spec).written_rows(batch)
 
 
 def batch_csv_bytes(batch: Batch, *, bom: bool | None = None) -> bytes:

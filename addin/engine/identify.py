@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..specs.columns import header_key
 from ..specs.model import Spec
 from .csv_batch import parse_csv
+from .layouts import layout_of
 
 
 def recognises(spec: Spec, first_row: Sequence[str]) -> bool:
@@ -16,13 +16,7 @@ def recognises(spec: Spec, first_row: Sequence[str]) -> bool:
     is recognised when at least two names, and at least half of them, are its columns: an
     export carries columns the column set may not know yet.
     """
-    if spec.layout == "records":
-        keyword = first_row[0].strip() if first_row else ""
-        return any(r.keyword == keyword for r in spec.records)
-    names = [header_key(n) for n in first_row if n.strip()]
-    known = {header_key(f.label) for f in spec.records[0].fields}
-    hits = sum(1 for n in names if n in known)
-    return hits >= 2 and hits * 2 >= len(names)
+    return layout_of(spec).recognises(spec, first_row)
 
 
 def candidates(specs: Iterable[Spec], first_row: Sequence[str]) -> list[Spec]:

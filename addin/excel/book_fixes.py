@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.batch import Batch, Context, validate_rows
+from ..engine.batch import Batch, Context
 from ..engine.findings import cell_place, column_index
+from ..engine.layouts import validate_rows
 from ..engine.settings import SettingsFile
 from ..progress import stage
 from ..specs.columns import ColumnSet

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.batch import Batch, Context, validate_rows
+from ..engine.batch import Batch, Context
 from ..engine.catalogue import CERTAIN
 from ..engine.findings import Finding, column_index, column_letter
+from ..engine.layouts import layout_of, validate_rows
 from ..specs.model import FieldSpec, Spec
 from .sheet_values import field_value
 
@@ -94,7 +95,7 @@ def plan_and_check(
     original = {number: cells for number, cells in rows}
     current = {number: list(cells) for number, cells in rows}
     rules: dict[tuple[int, int], list[str]] = {}
-    header = rows[0][0] if spec.layout == "table" and rows else 0
+    header = rows[0][0] if layout_of(spec).header_row and rows else 0
     documents = None if whole else _documents(spec, rows)
     subject = list(current)
     batch: Batch | None = None
@@ -137,7 +138,7 @@ def plan_and_check(
 def _documents(spec: Spec, rows: Rows) -> list[list[int]]:
     """The sheet's rows grouped by document: a record sheet's from each row of its first
     record kind to the next; a table's one row each."""
-    if spec.layout == "table":
+    if layout_of(spec).header_row:
         return [[n] for n, _ in rows[1:]]
     first = spec.records[0].keyword
     out: list[list[int]] = []
@@ -169,7 +170,7 @@ def _field_at(
     spec: Spec, batch: Batch, place: tuple[int, int], cells: list[Any], header: int
 ) -> FieldSpec | None:
     row, column = place
-    if spec.layout == "table":
+    if layout_of(spec).header_row:
         # The header row holds names, kept as text.
         if row == header or batch.columns is None:
             return None

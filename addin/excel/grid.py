@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..engine.layouts import layout_of
 from ..specs.model import Spec
 from .layout import MARK_HEADINGS, Layout
 
@@ -27,7 +28,7 @@ def table_width(header: Sequence[Any]) -> int:
 
 def data_width(spec: Spec, values: Sequence[Sequence[Any]]) -> int:
     """How many columns of the sheet hold data; the marking columns follow."""
-    if spec.layout == "table":
+    if layout_of(spec).header_row:
         return table_width(values[0] if values else ())
     return Layout(spec).data_width
 
@@ -36,7 +37,7 @@ def grid_rows(spec: Spec, values: Sequence[Sequence[Any]]) -> Rows:
     """Numbered rows for the engine: a header-row sheet from its header row, a record sheet
     from its first data row; cells right of the data are left out."""
     width = data_width(spec, values)
-    first = 1 if spec.layout == "table" else Layout(spec).first_data_row
+    first = 1 if layout_of(spec).header_row else Layout(spec).first_data_row
     return [
         (number, tuple(row[:width]) + (None,) * (width - len(row)))
         for number, row in enumerate(values[first - 1 :], start=first)

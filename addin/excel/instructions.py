@@ -8,6 +8,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine.fields import canonical_number
 from ..engine.findings import column_letter
+from ..engine.layouts import layout_of
 from ..specs.model import FieldSpec, Spec
 from .layout import MARK_HEADINGS, Layout
 from .text_cells import text_cell
@@ -99,7 +100,7 @@ def write_instructions(ws: Worksheet, layout: Layout, spec: Spec | None = None) 
     A header-row format passes its whole `spec`: the column set is listed, each column with
     its letter on this sheet when the sheet has it.
     """
-    if layout.spec.layout == "table":
+    if layout_of(layout.spec).header_row:
         _table_instructions(ws, layout, spec or layout.spec)
         return
     spec = layout.spec

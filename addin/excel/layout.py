@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.findings import column_letter
+from ..engine.layouts import layout_of
 from ..specs.model import FieldSpec, RecordSpec, Spec
 
 DATA_SHEET = "Batch"
@@ -37,7 +38,7 @@ class Layout:
     @property
     def caption_rows(self) -> int:
         """Rows above the data: one caption row per record kind, or the table's header row."""
-        return len(self.spec.records) if self.spec.layout == "records" else 1
+        return layout_of(self.spec).caption_rows(self.spec)
 
     @property
     def first_data_row(self) -> int:
@@ -69,7 +70,7 @@ def sheet_spec(spec: Spec, columns: RecordSpec | None = None) -> Spec:
     By default those are the template's: every column an import file can carry, in
     template order.
     """
-    if spec.layout != "table":
+    if not layout_of(spec).header_row:
         return spec
     if columns is None:
         kept = [f for f in spec.records[0].fields if not f.export_only]

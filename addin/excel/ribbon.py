@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..engine.batch import Batch, Context, validate_rows
+from ..engine.batch import Batch, Context
 from ..engine.findings import column_index
+from ..engine.layouts import validate_rows
 from ..engine.settings import CompanySettings, settings_from_grid
 from ..files import WriteRefused
 from ..ledger import Ledger, LedgerError

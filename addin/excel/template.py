@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import XML_NS  # type: ignore[attr-defined]  # not in the stubs
 
 from ..engine.findings import column_letter
+from ..engine.layouts import layout_of
 from ..engine.settings import CompanySettings
 from ..files import write_atomically
 from ..specs import SPECS
@@ -132,7 +133,7 @@ class BatchWorkbookWriter:
             lists = wb.create_sheet(LISTS_SHEET)
             lists.sheet_state = "hidden"
             _data_sheet(self.sheet, self.layout, lists)
-            if spec.layout == "table":
+            if layout_of(spec).header_row:
                 _column_set_sheet(wb.create_sheet(COLUMNS_SHEET), ColumnSet.of(spec))
             wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{spec.name}"')
             wb.defined_names[LAYOUT_NAME] = DefinedName(
@@ -207,7 +208,7 @@ class BatchWorkbookWriter:
         replace: bool = False,
         inputs: tuple[Path, ...] = (),
     ) -> Path:
-        if self.layout.spec.layout == "table":
+        if layout_of(self.layout.spec).header_row:
             _excel_table(self.sheet, self.layout, self.rows)
         self.wb.template = template
         write_atomically(path, lambda temp: self.wb.save(temp), replace=replace, inputs=inputs)
@@ -222,7 +223,7 @@ def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
     _columns(ws, layout)
     _dropdowns_and_prompts(ws, layout, lists)
     _marking_rules(ws, layout)
-    if spec.layout == "table":
+    if layout_of(spec).header_row:
         ws.freeze_panes = f"A{first}"
         _header_row(ws, layout)
         return
@@ -374,7 +375,7 @@ def _dropdowns_and_prompts(ws: Worksheet, layout: Layout, lists: Worksheet) -> N
                 list_column += 1
         title, prompt = _prompt(layout, c)
         area = f"{letter}{first}:{letter}{LAST_ROW}"
-        if c == 1 and layout.spec.layout == "records":
+        if c == 1 and layout_of(layout.spec).keywords:
             keywords = ",".join(r.keyword or "" for r in layout.spec.records)
             dv = DataValidation(type="list", formula1=f'"{keywords}"', allow_blank=True)
             dv.error = f"Column A holds {keywords.replace(',', ' or ')}."
@@ -435,7 +436,7 @@ def _marking_rules(ws: Worksheet, layout: Layout) -> None:
         ws.conditional_formatting.add(
             area, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=True)
         )
-    if layout.spec.layout == "records":
+    if layout_of(layout.spec).keywords:
         header = layout.spec.records[0].keyword
         ws.conditional_formatting.add(
             area,

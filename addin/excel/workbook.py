@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from defusedxml import DefusedXmlException
 from python_calamine import CalamineWorkbook
 
-from ..engine.batch import Batch, Context, validate_rows
+from ..engine.batch import Batch, Context
 from ..engine.bulk import without_cycle_collection
 from ..engine.findings import Finding, cell_place, column_letter
+from ..engine.layouts import layout_of, validate_rows, with_columns
 from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
 from ..files import shown
 from ..progress import stage
 from ..refusals import ReadError
 from ..specs import SPECS, Spec
-from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set, with_columns
+from ..specs.columns import ColumnSet, ColumnSetError, parse_column_set
 from ..wording import counted
 from .grid import data_width, grid_rows
 from .layout import (
@@ -190,7 +191,7 @@ def book_spec(sheets: Sheets, path: Path) -> Spec:
     if name not in SPECS:
         raise ReadError(str(path), f"the workbook holds the format {name!r}, which is unknown")
     spec = SPECS[name]
-    if spec.layout == "table" and COLUMNS_SHEET in sheets.sheetnames:
+    if layout_of(spec).header_row and COLUMNS_SHEET in sheets.sheetnames:
         text = "".join(str(r[0]) for r in sheets.values(COLUMNS_SHEET, 1) if r and r[0])
         try:
             spec = with_columns(spec, parse_column_set(text, f"{path}, sheet {COLUMNS_SHEET}"))
@@ -239,7 +240,7 @@ def _read(path: Path, sheets: Sheets, columns: ColumnSet | None) -> BookRows:
         raise ReadError(str(path), f"the workbook has no sheet named {DATA_SHEET!r}")
     # A records sheet's marking columns are not read; a header-row sheet's width is only
     # known from its header row.
-    width = None if spec.layout == "table" else Layout(spec).data_width
+    width = None if layout_of(spec).header_row else Layout(spec).data_width
     values = sheets.values(DATA_SHEET, width)
     source = f"{path}, sheet {SETTINGS_SHEET}"
     settings = None
@@ -301,7 +302,7 @@ def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
     """A formula without a saved value has no value we can know: say so in its cell, in
     place of what its emptiness would otherwise be called ("is required")."""
     report = batch.report
-    width = Layout(batch.spec).data_width if batch.spec.layout != "table" else None
+    width = None if layout_of(batch.spec).header_row else Layout(batch.spec).data_width
     places: dict[tuple[int, str], str] = {}
     for ref in cells:
         row, index = cell_place(ref)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ..cell_refs import column_letter
 from ..files import read_user_text
 from ..refusals import Refusal
-from .model import FieldSpec, RecordSpec, Spec
+from .model import FieldSpec, Spec
 
 # Invisible characters that arrive on header names copied from elsewhere.
 _INVISIBLE = str.maketrans(dict.fromkeys("\ufeff\u200b\u200c\u200d\u2060"))
@@ -127,13 +127,3 @@ def load_column_set(path: Path) -> ColumnSet:
     path = Path(path)
     text = read_user_text(path, "column set", ColumnSetError)
     return parse_column_set(text, str(path))
-
-
-def with_columns(spec: Spec, columns: ColumnSet) -> Spec:
-    """`spec` with its columns replaced by a (calibrated) column set."""
-    if spec.layout != "table":
-        raise ColumnSetError(f"{spec.name} is not a header-row format; it takes no column set")
-    if columns.format != spec.name:
-        raise ColumnSetError(f"the column set is for {columns.format!r}, not for {spec.name!r}")
-    record = RecordSpec(keyword=None, fields=columns.fields, caption="Columns")
-    return spec.model_copy(update={"records": (record,)})

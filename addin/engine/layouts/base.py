@@ -1,0 +1,46 @@
+"""What a layout is: how a format's records stand in its file and on its sheet.
+
+Everything that differs between layouts is asked of the layout object; nothing outside this
+package compares a spec's layout name.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...specs.model import Spec
+    from ..batch import Batch, Context, Row
+
+
+class BatchLayout(ABC):
+    name: str
+    # What one line of the file is called when they are counted.
+    noun: str
+    # A header row names the columns (in the file, and as the sheet's first row); such a
+    # format's columns are a column set, calibrated from the system's own export.
+    header_row: bool
+    # Every record starts with its keyword (Header, Detail), which a sheet offers as a list.
+    keywords: bool
+
+    @abstractmethod
+    def validate(self, spec: Spec, rows: Iterable[Row], *, typed: bool, context: Context) -> Batch:
+        """The batch of `rows` (a file's or a sheet's) with every finding."""
+
+    @abstractmethod
+    def recognises(self, spec: Spec, first_row: Sequence[str]) -> bool:
+        """Whether a file starting with `first_row` looks like one of `spec`'s."""
+
+    @abstractmethod
+    def written_rows(self, batch: Batch) -> list[list[str]]:
+        """The rows of the batch's import file, as texts."""
+
+    @abstractmethod
+    def documents(self, batch: Batch) -> int:
+        """How many documents the batch holds."""
+
+    @abstractmethod
+    def caption_rows(self, spec: Spec) -> int:
+        """Rows above a sheet's data."""
