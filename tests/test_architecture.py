@@ -57,15 +57,15 @@ def imports(path: Path) -> set[str]:
             else:
                 target = node.module or ""
             if target.startswith("addin"):
-                found.add(target)
-                # `from . import x` may name a module.
-                for a in node.names:
-                    if (
-                        (PACKAGE.parent / (target + "." + a.name).replace(".", "/"))
-                        .with_suffix(".py")
-                        .exists()
-                    ):
-                        found.add(f"{target}.{a.name}")
+                # `from . import x` names a module x, not the package it is in.
+                modules = {
+                    f"{target}.{a.name}"
+                    for a in node.names
+                    if (PACKAGE.parent / f"{target}.{a.name}".replace(".", "/"))
+                    .with_suffix(".py")
+                    .exists()
+                }
+                found |= modules or {target}
     return found
 
 
@@ -77,6 +77,26 @@ def test_a_module_imports_only_from_the_parts_below_it(path: Path):
     name = module_name(path)
     upward = sorted(m for m in imports(path) if layer(m) > layer(name))
     assert upward == [], f"{name} (layer {layer(name)}) imports {upward}"
+
+
+def test_no_two_modules_import_each_other_even_through_others():
+    graph = {module_name(p): imports(p) for p in MODULES}
+    cycles = []
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            cycles.append([*path[path.index(name) :], name])
+            return
+        if name in done or name not in graph:
+            return
+        for other in sorted(graph[name]):
+            visit(other, [*path, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert cycles == []
 
 
 def test_the_map_covers_every_module():

@@ -21,6 +21,7 @@ from . import rules
 from .cells import NUMBER_AS_TEXT, cell_text, number_texts
 from .fields import diagnose_column, field_check
 from .findings import Finding, Problem, Report, column_letter
+from .records import Records
 
 if TYPE_CHECKING:
     from .settings import CompanySettings
@@ -97,7 +98,7 @@ def validate_records(
     """Validate a batch of keyword records (the records layout; see `layouts`)."""
     report = Report(spec.name)
     grouped, order = _split_records(spec, rows, report, context, typed)
-    by_kind: dict[str | None, rules.Records] = {}
+    by_kind: dict[str | None, Records] = {}
     for kind in spec.records:
         kind_rows = grouped.get(kind.keyword, [])
         by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
@@ -107,7 +108,7 @@ def validate_records(
     for kind in spec.records:
         _check_required_when(kind, by_kind[kind.keyword], report)
     for rule in spec.rules:
-        rules.apply(rule, spec, by_kind.get(rule.record, rules.Records([])), report, context)
+        rules.apply(rule, spec, by_kind.get(rule.record, Records([])), report, context)
     report.sort()
     return Batch(spec, records, report, context)
 
@@ -236,7 +237,7 @@ def _extra_cells(
 
 def _check_fields(
     spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
-) -> rules.Records:
+) -> Records:
     numbers = list(map(itemgetter(0), rows))
     cells = list(map(itemgetter(1), rows))
     columns: list[Sequence[Any]] = list(zip(*cells)) or [() for _ in kind.fields]
@@ -266,7 +267,7 @@ def _check_fields(
         canonical.append(texts)
     values = cells if in_place else list(map(list, zip(*canonical)))
     records = list(map(_new_record, zip(repeat(kind), numbers, values)))
-    return rules.Records(records, canonical)
+    return Records(records, canonical)
 
 
 _TEXT_CELLS = {str, type(None)}
@@ -399,7 +400,7 @@ def required_when_finding(row: int, f: FieldSpec, condition: str) -> Finding:
     )
 
 
-def _check_required_when(kind: RecordSpec, table: rules.Records, report: Report) -> None:
+def _check_required_when(kind: RecordSpec, table: Records, report: Report) -> None:
     for i, f in enumerate(kind.fields):
         if not f.required_when:
             continue

@@ -33,7 +33,7 @@ from .settings import CompanySettings, MasterList, read_rate
 
 if TYPE_CHECKING:
     # Records are made by the rules that call these; only their type is needed here.
-    from .rules import Records
+    from .records import Records
 
 # Unknown codes get a "closest in the list" suggestion up to this many distinct values; past
 # that, a batch is plainly against the wrong list and the comparisons would only cost time.

@@ -27,6 +27,7 @@ from .batch import (
 )
 from .cells import number_text
 from .findings import Finding, Report, column_letter
+from .records import Records
 
 NAMES_FIELD = "Header row"
 
@@ -236,7 +237,7 @@ def _check_records(
     spec: Spec, header: Header, data: list[Row], typed: bool, report: Report, context: Context
 ) -> Batch:
     kind = header.columns
-    table = _check_fields(spec, kind, data, typed, report) if kind.fields else rules.Records([])
+    table = _check_fields(spec, kind, data, typed, report) if kind.fields else Records([])
     records = table.records
     _check_either(header, records, report)
     _check_unnamed(header, records, report)
