@@ -98,13 +98,30 @@ def validate_records(
     """Validate a batch of keyword records (the records layout; see `layouts`)."""
     report = Report(spec.name)
     grouped, order = _split_records(spec, rows, report, context, typed)
+    return checked_records(spec, grouped, order, typed, report, context, structure=True)
+
+
+def checked_records(
+    spec: Spec,
+    grouped: dict[str | None, list[Row]],
+    order: list[str | None],
+    typed: bool,
+    report: Report,
+    context: Context,
+    *,
+    structure: bool,
+) -> Batch:
+    """The checks every layout of records shares, once its rows are grouped by record kind
+    (`order`: the kind of each record in file order); `structure` when records make up
+    documents by their kinds' order (a first kind's record, then the others')."""
     by_kind: dict[str | None, Records] = {}
     for kind in spec.records:
         kind_rows = grouped.get(kind.keyword, [])
         by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
     in_order = {k: iter(v.records) for k, v in by_kind.items()}
     records = list(map(next, map(in_order.__getitem__, order)))
-    _check_structure(records, report, context)
+    if structure:
+        _check_structure(spec, records, report, context)
     for kind in spec.records:
         _check_required_when(kind, by_kind[kind.keyword], report)
     for rule in spec.rules:
@@ -175,7 +192,7 @@ def _split_records(
                 tail = cells[width:]
                 # Counted in C: a sheet row past its kind's width is nearly always empty there.
                 if tail.count(None) + tail.count("") != len(tail):
-                    report.findings.extend(_extra_cells(kind, number, cells, keywords, context))
+                    report.findings.extend(extra_cells(kind, number, cells, keywords, context))
                 cells = cells[:width]
             else:
                 cells = [*cells, *([empty] * (width - len(cells)))]
@@ -195,7 +212,7 @@ def _unknown_keyword(number: int, raw: Any, lowered: dict[str, str]) -> Finding:
     return Finding("error", number, "A", "Record type", "unknown-keyword", message, raw, fix)
 
 
-def _extra_cells(
+def extra_cells(
     kind: RecordSpec, number: int, cells: Sequence[Any], keywords: dict, context: Context
 ) -> list[Finding]:
     width = len(kind.fields)
@@ -345,15 +362,18 @@ def _distinct_texts(
     return texts, overridden
 
 
-def _check_structure(records: list[Record], report: Report, context: Context) -> None:
+def _check_structure(spec: Spec, records: list[Record], report: Report, context: Context) -> None:
+    """Documents by the order of the spec's record kinds: a record of the first kind starts
+    one (Pastel's Header), the others are its lines (Detail), and it needs at least one."""
+    first = spec.records[0].keyword or ""
+    lines = " or ".join(r.keyword or "" for r in spec.records[1:])
     header: Record | None = None
     details = 0
     word = context.row_word
     for position, record in enumerate(records):
-        keyword = record.kind.keyword
-        if keyword == "Header":
+        if record.kind.keyword == first:
             if header is not None and details == 0:
-                report.findings.append(_no_details(header, word))
+                report.findings.append(_no_details(header, first, lines, word))
             header, details = record, 0
         elif header is None:
             code = "first-not-header" if position == 0 else "detail-before-header"
@@ -362,28 +382,28 @@ def _check_structure(records: list[Record], report: Report, context: Context) ->
                     "error",
                     record.row,
                     "A",
-                    "Detail",
+                    record.kind.keyword or lines,
                     code,
-                    "A Detail comes before any Header: the batch must start with a Header "
-                    "record, and every Detail belongs to the Header above it.",
+                    f"A {record.kind.keyword} comes before any {first}: the batch must start "
+                    f"with a {first} record, and every {lines} belongs to the {first} above it.",
                     record.values[0],
                 )
             )
         else:
             details += 1
     if header is not None and details == 0:
-        report.findings.append(_no_details(header, word))
+        report.findings.append(_no_details(header, first, lines, word))
 
 
-def _no_details(header: Record, word: str) -> Finding:
+def _no_details(header: Record, first: str, lines: str, word: str) -> Finding:
     return Finding(
         "error",
         header.row,
         "A",
-        "Header",
+        first,
         "header-without-details",
-        f"This Header has no Detail lines: add at least one Detail {word} below it, or "
-        "delete the Header.",
+        f"This {first} has no {lines} lines: add at least one {lines} {word} below it, or "
+        f"delete the {first}.",
         header.values[0],
     )
 

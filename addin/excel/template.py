@@ -227,7 +227,9 @@ def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
         ws.freeze_panes = f"A{first}"
         _header_row(ws, layout)
         return
-    ws.freeze_panes = f"B{first}"
+    keywords = layout_of(spec).keywords
+    # A keyword column stays in view; a keyword-less sheet's first column is data.
+    ws.freeze_panes = f"B{first}" if keywords else f"A{first}"
     for r, record in enumerate(spec.records, start=1):
         fill = CAPTION_FILLS[(r - 1) % len(CAPTION_FILLS)]
         row: list[object] = []
@@ -235,7 +237,7 @@ def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
             cell = WriteOnlyCell(ws)
             if c <= len(record.fields):
                 f = record.fields[c - 1]
-                cell.value = f"{record.keyword} rows →" if c == 1 else f.label
+                cell.value = f"{record.keyword} rows →" if c == 1 and keywords else f.label
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)

@@ -406,7 +406,9 @@ class Spec(_Frozen):
     name: str
     title: str
     system: str
-    layout: Literal["records", "table"]
+    # records: each line starts with its kind's keyword (Pastel); table: a header row names
+    # the columns (Infusion); lines: one kind of line, no keyword and no header row.
+    layout: Literal["records", "table", "lines"]
     records: tuple[RecordSpec, ...]
     encoding: str
     document_types: tuple[DocumentType, ...] = ()

@@ -10,11 +10,12 @@ from ...specs.model import RecordSpec, Spec
 from ..batch import Batch, Context, Row
 from ..bulk import without_cycle_collection
 from .base import BatchLayout
+from .lines import KEYWORDLESS_LINES
 from .records import KEYWORD_RECORDS
 from .table import HEADER_TABLE
 
 LAYOUTS: dict[str, BatchLayout] = {
-    layout.name: layout for layout in (KEYWORD_RECORDS, HEADER_TABLE)
+    layout.name: layout for layout in (KEYWORD_RECORDS, HEADER_TABLE, KEYWORDLESS_LINES)
 }
 
 
