@@ -188,3 +188,23 @@ def test_pastel_import_picks_customer_or_supplier_and_says_why(tmp_path: Path):
     assert spec.name == "pastel-customer" and "supplier" in note
     spec, note = plans.import_format(supplier, get_spec("pastel-customer"))
     assert spec.name == "pastel-customer" and "like the workbook" in note
+
+
+def test_import_tells_look_alike_formats_apart_by_the_field_the_spec_names(tmp_path: Path):
+    from addin.excel.plans import import_format
+    from addin.specs import get_spec
+    from tests.pastel_rows import csv_bytes, detail, header
+
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(csv_bytes([header(), detail()]))
+    costs = tmp_path / "costs.csv"
+    costs.write_bytes(csv_bytes([header(additional_costs="125.00"), detail()]))
+    supplier = get_spec("pastel-supplier")
+    assert supplier.told_by == ("Header", "additional_costs")
+    spec, note = import_format(costs, None)
+    assert spec is supplier
+    assert note == f"Read as a {supplier.title}: its Additional Costs column is filled in."
+    spec, note = import_format(plain, None)
+    assert spec.name == "pastel-customer" and "If these are" in note
+    # The batch open in Excel decides first.
+    assert import_format(costs, get_spec("pastel-customer"))[0].name == "pastel-customer"

@@ -106,7 +106,7 @@ def bind_header(spec: Spec, number: int, cells: Sequence[Any]) -> Header:
                 letter,
                 "unknown-column",
                 f"The column {clean!r} is not in the column set of {spec.title}: it is kept on "
-                "the sheet but not written to the import file. If Infusion's export has it, "
+                f"the sheet but not written to the import file. If {spec.system}'s export has it, "
                 "calibrate the column set from that export (batchsheet calibrate).",
                 name,
             )
@@ -117,8 +117,8 @@ def bind_header(spec: Spec, number: int, cells: Sequence[Any]) -> Header:
                 "warning",
                 letter,
                 "header-spelling",
-                f"The column {clean!r} is spelled differently from Infusion's {f.label!r}; "
-                "Infusion matches names exactly, so the file is written with "
+                f"The column {clean!r} is spelled differently from {spec.system}'s {f.label!r}; "
+                f"{spec.system} matches names exactly, so the file is written with "
                 f"{f.label!r}.",
                 name,
                 f.label,
@@ -163,7 +163,7 @@ def _requirements(
                     "",
                     f.label,
                     "missing-column",
-                    f"There is no {names} column, and Infusion needs it on every row. Add a "
+                    f"There is no {names} column, and {spec.system} needs it on every row. Add a "
                     f"column headed exactly {f.label!r}.",
                 )
             )
@@ -198,8 +198,9 @@ def validate_table(
                 "",
                 NAMES_FIELD,
                 "missing-header",
-                f"The first {context.row_word} must name the columns, exactly as Infusion's "
-                "export does (Account Number, Date, ...); it is blank.",
+                f"The first {context.row_word} must name the columns, exactly as {spec.system}'s "
+                f"export does ({', '.join(f.label for f in spec.records[0].fields[:2])}, ...); "
+                "it is blank.",
             )
         )
         return Batch(spec, [], report, context, RecordSpec(keyword=None, fields=()))
@@ -241,7 +242,7 @@ def _check_records(
     records = table.records
     _check_either(header, records, report)
     _check_unnamed(header, records, report)
-    _check_export_only(header, records, report, context)
+    _check_export_only(spec, header, records, report, context)
     for rule in spec.rules:
         rules.apply(rule, spec, table, report, context)
     report.sort()
@@ -299,7 +300,7 @@ def _check_unnamed(header: Header, records: list[Record], report: Report) -> Non
 
 
 def _check_export_only(
-    header: Header, records: list[Record], report: Report, context: Context
+    spec: Spec, header: Header, records: list[Record], report: Report, context: Context
 ) -> None:
     export_only = [f for f in header.columns.fields if f.export_only]
     if not export_only:
@@ -312,7 +313,7 @@ def _check_export_only(
             "",
             NAMES_FIELD,
             "from-export",
-            f"This sheet came from an Infusion export ({names} are export-only columns). "
+            f"This sheet came from an {spec.system} export ({names} are export-only columns). "
             "Importing it again posts every adjustment a second time: for new adjustments "
             "use New batch, which keeps the columns and clears the rows.",
         )
@@ -329,7 +330,7 @@ def _check_export_only(
                     f.column,
                     f.label,
                     "export-only-column",
-                    f"{f.label} is a column only Infusion's export carries; an import file "
+                    f"{f.label} is a column only {spec.system}'s export carries; an import file "
                     "cannot hold it. Start a new batch from this sheet, or delete the column.",
                 )
             )

@@ -83,9 +83,10 @@ def import_format(source: Path, current: Spec | None) -> tuple[Spec, str]:
     parsed = parse_csv(data, str(source))
     if current is not None and current in found:
         return current, f"Read as a {current.title}, like the workbook you imported from."
-    supplier = SPECS.get("pastel-supplier")
-    if supplier in found and _uses_additional_costs(parsed.rows):
-        return supplier, f"Read as a {supplier.title}: its Additional Costs column is filled in."
+    for spec in found:
+        if spec.told_by is not None and _filled_in(spec, spec.told_by, parsed.rows):
+            label = spec.record(spec.told_by[0]).field(spec.told_by[1]).label
+            return spec, f"Read as a {spec.title}: its {label} column is filled in."
     chosen = found[0]
     return chosen, (
         f"Read as a {chosen.title}. If these are {found[1].title}s, start a New batch of that "
@@ -93,11 +94,12 @@ def import_format(source: Path, current: Spec | None) -> tuple[Spec, str]:
     )
 
 
-def _uses_additional_costs(rows: list[tuple[int, list[str]]]) -> bool:
-    spec = SPECS["pastel-supplier"]
-    index = spec.record("Header").index("additional_costs")
+def _filled_in(spec: Spec, told_by: tuple[str, str], rows: list[tuple[int, list[str]]]) -> bool:
+    """Whether any record of the kind named holds something in the field named."""
+    keyword, key = told_by
+    index = spec.record(keyword).index(key)
     return any(
-        fields[0].strip() == "Header" and len(fields) > index and fields[index].strip()
+        fields[0].strip() == keyword and len(fields) > index and fields[index].strip()
         for _, fields in rows
     )
 

@@ -423,6 +423,9 @@ class Spec(_Frozen):
     settings: SettingsSpec = SettingsSpec()
     totals: Totals | None = None
     document: DocumentKey | None = None
+    # Among formats whose files look alike (Pastel's customer and supplier batches), a file
+    # with this field filled in on any record of its kind is this format's: (record, field).
+    told_by: tuple[str, str] | None = None
 
     def record(self, keyword: str | None) -> RecordSpec:
         for r in self.records:

@@ -469,6 +469,8 @@ PASTEL_SUPPLIER = Spec(
     settings=PASTEL_SETTINGS,
     totals=PASTEL_TOTALS,
     document=PASTEL_DOCUMENT,
+    # Only supplier invoices carry Additional Costs.
+    told_by=("Header", "additional_costs"),
     warn_delimiters_in_text=True,
     summary="Process → Suppliers → batch → Import. One Header record per document followed by "
     "its Detail lines; no title row. The document type is the batch you import into.",
