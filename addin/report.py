@@ -109,6 +109,7 @@ def summary_lines(findings: list[Finding], row_word: str) -> list[str]:
 
 def totals_lines(checked: Review, row_word: str, each: bool) -> list[str]:
     """The batch's totals, after each document's when `each`."""
+    # Imported here, as `layout_of` is: `--help` reads this module and builds no format.
     from .engine.totals import money
 
     documents = checked.documents

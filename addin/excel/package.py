@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from ..engine.findings import column_index, column_letter
 from ..files import shown
@@ -282,8 +282,6 @@ def declaration_refusal(part: str | None) -> str:
 
 
 def _xml_refusal(e: BaseException, part: str) -> str:
-    from defusedxml import DefusedXmlException
-
     if isinstance(e, DefusedXmlException):
         return declaration_refusal(part)
     return f"the workbook is damaged: its part {part} is not readable XML ({e})"

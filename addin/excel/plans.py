@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 from ..engine.csv_batch import parse_csv
 from ..engine.findings import Report
 from ..engine.identify import candidates, first_record
+from ..engine.totals import money
 from ..refusals import ReadError
 from ..specs import SPECS, Spec
 from ..wording import counted
@@ -166,8 +167,6 @@ def reviewed_text(checked) -> str:
 
 
 def _money(d) -> str:
-    from ..engine.totals import money
-
     return money(d) or "?"
 
 

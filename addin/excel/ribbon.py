@@ -24,6 +24,8 @@ from ..progress import shown_to
 from ..refusals import ReadError
 from ..review import review
 from ..specs import SPECS, Spec
+from ..transfer import ExportRefused, export_batch
+from ..transfer import import_csv as import_csv_file
 from .book_fixes import audit_rows
 from .fixes import CellFix, plan_fixes
 from .grid import data_width, grid_rows
@@ -53,6 +55,7 @@ from .plans import (
     suggested_export_name,
 )
 from .sheet_values import as_typed_text
+from .template import BatchWorkbookWriter
 
 ENTRY_POINTS = {
     name: name
@@ -79,6 +82,7 @@ class Refused(Exception):
 def _caller(book: Any | None) -> Any:
     if book is not None:
         return book
+    # Imported here: the buttons' Python is tested, and runs headless, without Excel.
     import xlwings as xw
 
     return xw.Book.caller()
@@ -206,8 +210,6 @@ def clear_marks(book: Any | None = None) -> None:
 def export_csv(path: str, book: Any | None = None) -> None:
     """Export CSV: write the import file to `path` (Excel's Save As dialog already asked
     about replacing it), or refuse and mark the errors."""
-    from ..transfer import ExportRefused, export_batch
-
     with _button(book) as book:
         sheet, batch, values = _validate(book, writing=True)
         try:
@@ -320,24 +322,22 @@ def _write_audit(book: Any, plan: list[CellFix]) -> None:
 def import_csv(path: str, book: Any | None = None) -> None:
     """Import CSV: the file becomes a new workbook of its format's template beside it; no
     existing sheet or file is written to."""
+    # Imported here: opening a workbook is the one call that needs Excel itself.
     import xlwings as xw
-
-    from ..transfer import import_csv as import_file
 
     with _button(book) as book:
         source = Path(path)
         spec, note = import_format(source, book_format(book))
         target = free_path(source.with_suffix(".xlsx"))
-        done = import_file(spec, source, target)
+        done = import_csv_file(spec, source, target)
         xw.Book(str(target))
         _alert(book, imported_text(done, note))
 
 
 def new_batch(format_name: str, book: Any | None = None) -> None:
     """New batch: a new workbook from the chosen format's template, opened in Excel."""
+    # Imported here: opening a workbook is the one call that needs Excel itself.
     import xlwings as xw
-
-    from .template import BatchWorkbookWriter
 
     with _button(book) as book:
         spec = SPECS.get(format_name)

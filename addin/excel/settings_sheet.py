@@ -27,6 +27,7 @@ from ..refusals import ReadError
 from ..specs.model import SettingsSpec
 from .layout import LAST_ROW, SETTINGS_FIRST_ROW, SETTINGS_SHEET
 from .text_cells import text_cell
+from .workbook import open_book
 
 TITLE_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
 HEADING_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -108,8 +109,6 @@ def _cell(
 
 def settings_sheet_cells(path: Path) -> list[list[Any]]:
     """The cells of the Settings sheet of the workbook at `path`, A1 down."""
-    from .workbook import open_book
-
     try:
         wb, _ = open_book(path)
     except ReadError as e:

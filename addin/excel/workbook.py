@@ -92,6 +92,7 @@ def _unreadable(path: Path, e: BaseException) -> ReadError:
         if isinstance(cause, DefusedXmlException):
             return ReadError(shown(path), declaration_refusal(None))
         cause = cause.__cause__ or cause.__context__
+    # Imported here: openpyxl is only the fallback reader (see `open_book`).
     from openpyxl.utils.exceptions import InvalidFileException
 
     if isinstance(e, InvalidFileException):
@@ -335,6 +336,7 @@ def mark_book(path: Path, book: BookRows, batch: Batch) -> None:
     """Write the marking columns of `batch` into the workbook at `path`, replacing old marks;
     nothing else in the workbook changes (see `book_edit`). `book` is what was read: the
     workbook must not have changed since."""
+    # Imported here, as the type above: validate alone never loads the editor.
     from .book_edit import edit_book
 
     stage(f"marking {Path(path).name}")
@@ -352,6 +354,7 @@ def marks_edit(book: BookRows, batch: Batch) -> SheetEdit:
         for offset, text in enumerate(marks):
             if text:
                 cells[(row, start + offset)] = text
+    # Imported here, as the type above: validate alone never loads the editor.
     from .book_edit import SheetEdit
 
     return SheetEdit(cells, clear=(start, start + len(MARK_HEADINGS) - 1, first))

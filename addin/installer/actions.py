@@ -70,6 +70,7 @@ def run(
 
 def plan(layout: Layout, interpreter: str | None = None) -> list[Planned]:
     """Every file install writes, with its content."""
+    # Imported here: `addin status` answers without loading the workbook writer.
     from ..excel.template import write_templates
 
     interpreter = interpreter or sys.executable

@@ -42,6 +42,7 @@ def __getattr__(name: str) -> Any:
     if name == "SPECS":
         return {n: get_spec(n) for n in FORMATS}
     if name in ("FieldSpec", "RecordSpec", "Spec"):
+        # Built on first use, as the specs are (see the module's docstring).
         from . import model
 
         return getattr(model, name)
