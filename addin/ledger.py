@@ -227,13 +227,13 @@ def check_batch(batch: Batch, ledger: Ledger, documents: list[DocumentTotal]) ->
             )
         report.findings.append(
             Finding(
-                "warning",
-                d.row,
-                d.column,
-                "Document",
-                ALREADY_EXPORTED,
-                f"This document ({d.label}) {where}",
-                d.label,
+                severity="warning",
+                row=d.row,
+                column=d.column,
+                field="Document",
+                code=ALREADY_EXPORTED,
+                message=f"This document ({d.label}) {where}",
+                value=d.label,
             )
         )
     report.sort()

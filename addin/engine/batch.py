@@ -81,14 +81,14 @@ def finding(
     row: int, f: FieldSpec, problem: Problem, value: Any = None, column: str | None = None
 ) -> Finding:
     return Finding(
-        problem.severity,
-        row,
-        column or f.column,
-        f.label,
-        problem.code,
-        problem.message,
-        value,
-        problem.fix,
+        severity=problem.severity,
+        row=row,
+        column=column or f.column,
+        field=f.label,
+        code=problem.code,
+        message=problem.message,
+        value=value,
+        fix=problem.fix,
     )
 
 
@@ -209,7 +209,16 @@ def _unknown_keyword(number: int, raw: Any, lowered: dict[str, str]) -> Finding:
         message = f"Column A is blank; every record starts with {expected}."
     else:
         message = f"Column A holds {text!r}; every record starts with {expected}."
-    return Finding("error", number, "A", "Record type", "unknown-keyword", message, raw, fix)
+    return Finding(
+        severity="error",
+        row=number,
+        column="A",
+        field="Record type",
+        code="unknown-keyword",
+        message=message,
+        value=raw,
+        fix=fix,
+    )
 
 
 def extra_cells(
@@ -225,28 +234,32 @@ def extra_cells(
         if isinstance(value, str) and value.strip() in keywords:
             out.append(
                 Finding(
-                    "error",
-                    number,
-                    column,
-                    "Record type",
-                    "records-joined",
-                    f"A {value.strip()} record starts in column {column} of this {kind.keyword} "
-                    f"{context.row_word}: two records are joined on one {context.row_word}. "
-                    f"Put each record on its own {context.row_word}.",
-                    value,
+                    severity="error",
+                    row=number,
+                    column=column,
+                    field="Record type",
+                    code="records-joined",
+                    message=(
+                        f"A {value.strip()} record starts in column {column} of this "
+                        f"{kind.keyword} {context.row_word}: two records are joined on one "
+                        f"{context.row_word}. Put each record on its own {context.row_word}."
+                    ),
+                    value=value,
                 )
             )
             break
         out.append(
             Finding(
-                "error",
-                number,
-                column,
-                f"Past {kind.fields[-1].label}",
-                "extra-field",
-                f"A {kind.keyword} record has {width} fields (A to {kind.fields[-1].column}); "
-                f"column {column} must be empty.",
-                value,
+                severity="error",
+                row=number,
+                column=column,
+                field=f"Past {kind.fields[-1].label}",
+                code="extra-field",
+                message=(
+                    f"A {kind.keyword} record has {width} fields (A to {kind.fields[-1].column}); "
+                    f"column {column} must be empty."
+                ),
+                value=value,
             )
         )
     return out
@@ -379,14 +392,16 @@ def _check_structure(spec: Spec, records: list[Record], report: Report, context:
             code = "first-not-header" if position == 0 else "detail-before-header"
             report.findings.append(
                 Finding(
-                    "error",
-                    record.row,
-                    "A",
-                    record.kind.keyword or lines,
-                    code,
-                    f"A {record.kind.keyword} comes before any {first}: the batch must start "
-                    f"with a {first} record, and every {lines} belongs to the {first} above it.",
-                    record.values[0],
+                    severity="error",
+                    row=record.row,
+                    column="A",
+                    field=record.kind.keyword or lines,
+                    code=code,
+                    message=(
+                        f"A {record.kind.keyword} comes before any {first}: the batch must start "
+                        f"with a {first} record, and every {lines} belongs to the {first} above it."
+                    ),
+                    value=record.values[0],
                 )
             )
         else:
@@ -397,26 +412,26 @@ def _check_structure(spec: Spec, records: list[Record], report: Report, context:
 
 def _no_details(header: Record, first: str, lines: str, word: str) -> Finding:
     return Finding(
-        "error",
-        header.row,
-        "A",
-        first,
-        "header-without-details",
-        f"This {first} has no {lines} lines: add at least one {lines} {word} below it, or "
+        severity="error",
+        row=header.row,
+        column="A",
+        field=first,
+        code="header-without-details",
+        message=f"This {first} has no {lines} lines: add at least one {lines} {word} below it, or "
         f"delete the {first}.",
-        header.values[0],
+        value=header.values[0],
     )
 
 
 def required_when_finding(row: int, f: FieldSpec, condition: str) -> Finding:
     """A field left blank where another field's value makes it required."""
     return Finding(
-        "error",
-        row,
-        f.column,
-        f.label,
-        "required",
-        f"{f.label} is required when {condition}. {f.help}",
+        severity="error",
+        row=row,
+        column=f.column,
+        field=f.label,
+        code="required",
+        message=f"{f.label} is required when {condition}. {f.help}",
     )
 
 

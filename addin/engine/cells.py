@@ -77,9 +77,9 @@ def cell_text(f: FieldSpec, value: object) -> tuple[str, Problem | None]:
         return _date_cell(f, value)
     if isinstance(value, dt.time):
         return value.isoformat(), Problem(
-            "error",
-            "time-in-cell",
-            f"{f.label} holds a time of day ({value.isoformat()}); format the cell as Text "
+            severity="error",
+            code="time-in-cell",
+            message=f"{f.label} holds a time of day ({value.isoformat()}); format the cell as Text "
             "and type the value again.",
         )
     return str(value), None
@@ -98,11 +98,13 @@ def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]
         if isinstance(value, (int, float)) and 1 <= value < 2958466 and value == int(value):
             fix = format_date(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
         return text, Problem(
-            "error",
-            "number-in-date",
-            f"{f.label} holds the number {text} instead of a date: the cell is formatted as a "
-            "number. Format it as a date (DD/MM/YYYY) or type the date as text.",
-            fix,
+            severity="error",
+            code="number-in-date",
+            message=(
+                f"{f.label} holds the number {text} instead of a date: the cell is formatted as a "
+                "number. Format it as a date (DD/MM/YYYY) or type the date as text."
+            ),
+            fix=fix,
         )
     digits = len(text.lstrip("-").replace(".", "").lstrip("0"))
     if digits > _EXCEL_DIGITS or abs(value) >= 1e11:
@@ -117,7 +119,7 @@ def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]
             "typed into a General cell (001 becomes 1). Format the column as Text and type the "
             "code again if it had any."
         )
-    return text, Problem("warning", "number-in-text", message)
+    return text, Problem(severity="warning", code="number-in-text", message=message)
 
 
 def _date_cell(f: FieldSpec, value: dt.date) -> tuple[str, Problem | None]:
@@ -127,14 +129,16 @@ def _date_cell(f: FieldSpec, value: dt.date) -> tuple[str, Problem | None]:
         return text, None
     if f.kind in ("integer", "number"):
         return text, Problem(
-            "error",
-            "date-in-number",
-            f"{f.label} holds a date ({text}) where a number belongs: Excel reads entries like "
-            "1/2 or 3-4 as dates. Format the cell as a number and type the value again.",
+            severity="error",
+            code="date-in-number",
+            message=(
+                f"{f.label} holds a date ({text}) where a number belongs: Excel reads entries like "
+                "1/2 or 3-4 as dates. Format the cell as a number and type the value again."
+            ),
         )
     return text, Problem(
-        "warning",
-        "date-in-text",
-        f"{f.label} holds a date ({text}), not text: Excel turns codes such as "
+        severity="warning",
+        code="date-in-text",
+        message=f"{f.label} holds a date ({text}), not text: Excel turns codes such as "
         f"{day.day}-{day.month} into dates. Format the column as Text and type the code again.",
     )

@@ -118,7 +118,14 @@ def _list_spec(spec: Spec, key: str) -> MasterListSpec:
 def _finding(rule, record, index: int, f: FieldSpec, message: str, fix: str | None = None):
     column = record.kind.fields[index].column
     return Finding(
-        rule.severity, record.row, column, f.label, rule.code, message, record.values[index], fix
+        severity=rule.severity,
+        row=record.row,
+        column=column,
+        field=f.label,
+        code=rule.code,
+        message=message,
+        value=record.values[index],
+        fix=fix,
     )
 
 

@@ -31,25 +31,27 @@ def batch_from_rows(spec: Spec, parsed: Parsed, context: Context | None = None) 
     if spec.encoding == "utf-8" and parsed.encoding != "utf-8":
         batch.report.findings.append(
             Finding(
-                "warning",
-                parsed.rows[0][0] if parsed.rows else 1,
-                "",
-                "Encoding",
-                "not-utf8",
-                "The file is not UTF-8, so it was read as Windows-1252: check that accented "
-                "letters and macrons read right. It is written back as UTF-8.",
+                severity="warning",
+                row=parsed.rows[0][0] if parsed.rows else 1,
+                column="",
+                field="Encoding",
+                code="not-utf8",
+                message=(
+                    "The file is not UTF-8, so it was read as Windows-1252: check that accented "
+                    "letters and macrons read right. It is written back as UTF-8."
+                ),
             )
         )
     if parsed.guess is not None:
         line, column, char = parsed.guess
         batch.report.findings.append(
             Finding(
-                "warning",
-                line,
-                "",
-                "Encoding",
-                "encoding-guess",
-                f"The file reads as UTF-8 or as Windows-1252; it was read as Windows-1252, "
+                severity="warning",
+                row=line,
+                column="",
+                field="Encoding",
+                code="encoding-guess",
+                message=f"The file reads as UTF-8 or as Windows-1252; it was read as Windows-1252, "
                 f"because as UTF-8 character {column} of this line would be {char!r}, which "
                 "the import cannot hold. If the file is UTF-8, save it again as 'CSV UTF-8' "
                 "(with a byte-order mark).",

@@ -311,4 +311,12 @@ def _bad_quote(text: str, line_number: int) -> Finding:
             f"A quoted field in column {column} has text after its closing quote; write a "
             'quote inside a field as two quotes (""). Nothing after this line could be read.'
         )
-    return Finding("error", line_number, column, "Quoting", "unbalanced-quote", message, line)
+    return Finding(
+        severity="error",
+        row=line_number,
+        column=column,
+        field="Quoting",
+        code="unbalanced-quote",
+        message=message,
+        value=line,
+    )

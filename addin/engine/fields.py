@@ -156,13 +156,19 @@ class FieldCheck:
     def _required(self) -> list[Problem]:
         f = self.field
         if f.required:
-            return [Problem("error", "required", f"{f.label} is required. {f.help}".strip())]
+            return [
+                Problem(
+                    severity="error",
+                    code="required",
+                    message=f"{f.label} is required. {f.help}".strip(),
+                )
+            ]
         if f.recommended:
             return [
                 Problem(
-                    "warning",
-                    "blank-recommended",
-                    f"{f.label} is blank; it is optional, but it is what people read when "
+                    severity="warning",
+                    code="blank-recommended",
+                    message=f"{f.label} is blank; it is optional, but it is what people read when "
                     "they look at this entry later. Fill it in.",
                 )
             ]
@@ -177,22 +183,24 @@ class FieldCheck:
             fixed = " ".join(value.split())
             problems.append(
                 Problem(
-                    "error",
-                    "line-break",
-                    f"{f.label} has a line break inside the cell; the import reads it as a new "
-                    "record. Put it on one line (Alt+Enter in Excel makes these).",
-                    fixed,
+                    severity="error",
+                    code="line-break",
+                    message=(
+                        f"{f.label} has a line break inside the cell; the import reads it as a new "
+                        "record. Put it on one line (Alt+Enter in Excel makes these)."
+                    ),
+                    fix=fixed,
                 )
             )
         if _CONTROL_RE.search(value):
             names = ", ".join(sorted({char_name(c) or repr(c) for c in _CONTROL_RE.findall(value)}))
             problems.append(
                 Problem(
-                    "error",
-                    "control-character",
-                    f"{f.label} contains the control character {names}, which is not text "
+                    severity="error",
+                    code="control-character",
+                    message=f"{f.label} contains the control character {names}, which is not text "
                     "and breaks the import. Remove it.",
-                    _CONTROL_RE.sub("", value),
+                    fix=_CONTROL_RE.sub("", value),
                 )
             )
         cleaned = value.translate(_PASTED_TABLE)
@@ -202,58 +210,64 @@ class FieldCheck:
             fix = cleaned if not self._unencodable(cleaned) else None
             problems.append(
                 Problem(
-                    "error",
-                    "not-encodable",
-                    f"{f.label} contains {names}, which the import file "
+                    severity="error",
+                    code="not-encodable",
+                    message=f"{f.label} contains {names}, which the import file "
                     f"({self.encoding_label}) cannot hold. Replace or remove it.",
-                    fix,
+                    fix=fix,
                 )
             )
         elif cleaned != value:
             names = ", ".join(sorted({char_name(c) for c in _PASTED_RE.findall(value)}))
             problems.append(
                 Problem(
-                    "warning",
-                    "pasted-characters",
-                    f"{f.label} contains {names}, usually pasted from e-mail or a web page; "
-                    "the accounting system compares it as a different character.",
-                    cleaned,
+                    severity="warning",
+                    code="pasted-characters",
+                    message=(
+                        f"{f.label} contains {names}, usually pasted from e-mail or a web page; "
+                        "the accounting system compares it as a different character."
+                    ),
+                    fix=cleaned,
                 )
             )
         if value != value.strip():
             problems.append(
                 Problem(
-                    "warning",
-                    "surrounding-spaces",
-                    f"{f.label} starts or ends with a space, which the import keeps and a "
+                    severity="warning",
+                    code="surrounding-spaces",
+                    message=f"{f.label} starts or ends with a space, which the import keeps and a "
                     "lookup will not match.",
-                    cleaned.strip(),
+                    fix=cleaned.strip(),
                 )
             )
         if f.max_length is not None and len(value) > f.max_length:
             problems.append(
                 Problem(
-                    "error",
-                    "too-long",
-                    f"{f.label} is {len(value)} characters long; at most {f.max_length} fit.",
+                    severity="error",
+                    code="too-long",
+                    message=(
+                        f"{f.label} is {len(value)} characters long; at most {f.max_length} fit."
+                    ),
                 )
             )
         elif f.warn_longer_than is not None and len(value) > f.warn_longer_than:
             problems.append(
                 Problem(
-                    "warning",
-                    "long-for-older-versions",
-                    f"{f.label} is {len(value)} characters long; older versions of the "
+                    severity="warning",
+                    code="long-for-older-versions",
+                    message=f"{f.label} is {len(value)} characters long; older versions of the "
                     f"accounting system keep only {f.warn_longer_than}.",
                 )
             )
         if self.warn_delimiters and ("," in value or '"' in value):
             problems.append(
                 Problem(
-                    "warning",
-                    "delimiter-in-text",
-                    f"{f.label} contains a comma or a double quote; the file quotes it, but "
-                    "the import may not read quoted fields. Use another character if you can.",
+                    severity="warning",
+                    code="delimiter-in-text",
+                    message=(
+                        f"{f.label} contains a comma or a double quote; the file quotes it, but "
+                        "the import may not read quoted fields. Use another character if you can."
+                    ),
                 )
             )
         return value, problems
@@ -287,20 +301,24 @@ class FieldCheck:
             if fix is not None and f.accept_formatted:
                 canonical, found = self._number(fix)
                 formatted = Problem(
-                    "warning",
-                    "formatted-number",
-                    f"{f.label} {text!r} is written with thousands separators, a currency sign "
-                    f"or brackets; it is read as {canonical} and written that way.",
-                    canonical,
+                    severity="warning",
+                    code="formatted-number",
+                    message=(
+                        f"{f.label} {text!r} is written with thousands separators, a currency sign "
+                        f"or brackets; it is read as {canonical} and written that way."
+                    ),
+                    fix=canonical,
                 )
                 return canonical, [formatted, *found]
             return value, [
                 Problem(
-                    "error",
-                    "not-a-number",
-                    f"{f.label} must be a number written with . as the decimal point and no "
-                    f"thousands separators or currency signs; {text!r} is not.",
-                    fix,
+                    severity="error",
+                    code="not-a-number",
+                    message=(
+                        f"{f.label} must be a number written with . as the decimal point and no "
+                        f"thousands separators or currency signs; {text!r} is not."
+                    ),
+                    fix=fix,
                 )
             ]
         d = Decimal(text)
@@ -318,50 +336,58 @@ class FieldCheck:
                     f"{f.label} is the percentage × 100 with no decimals: "
                     f"{text} % is written {fix}."
                 )
-            return value, [Problem("error", "not-whole", message, fix)]
+            return value, [Problem(severity="error", code="not-whole", message=message, fix=fix)]
         if f.digits_after is not None and decimals > f.digits_after:
             rounded = round(d, f.digits_after)
             artefact = abs(rounded - d) < Decimal(1).scaleb(-(f.digits_after + 4))
             problems.append(
                 Problem(
-                    "error",
-                    "too-many-decimals",
-                    f"{f.label} has {decimals} decimals; at most {f.digits_after} fit "
+                    severity="error",
+                    code="too-many-decimals",
+                    message=f"{f.label} has {decimals} decimals; at most {f.digits_after} fit "
                     f"({_amount_words(f)}).",
-                    canonical_number(rounded, f.min_decimals) if artefact else None,
+                    fix=canonical_number(rounded, f.min_decimals) if artefact else None,
                 )
             )
         if f.digits_before is not None and len(whole) > f.digits_before:
             problems.append(
                 Problem(
-                    "error",
-                    "too-many-digits",
-                    f"{f.label} has {len(whole)} digits before the point; at most "
+                    severity="error",
+                    code="too-many-digits",
+                    message=f"{f.label} has {len(whole)} digits before the point; at most "
                     f"{f.digits_before} fit ({_amount_words(f)}).",
                 )
             )
         if not self._in_range(d):
-            problems.append(Problem("error", "out-of-range", self._range_message(text)))
+            problems.append(
+                Problem(severity="error", code="out-of-range", message=self._range_message(text))
+            )
         if f.nonzero and d == 0:
             problems.append(
-                Problem("error", "zero", f"{f.label} is 0; an entry of nothing posts nothing.")
+                Problem(
+                    severity="error",
+                    code="zero",
+                    message=f"{f.label} is 0; an entry of nothing posts nothing.",
+                )
             )
         if f.warn_negative and d < 0:
             problems.append(
                 Problem(
-                    "warning",
-                    "negative",
-                    f"{f.label} is negative. For a return or a reversal use a credit note "
+                    severity="warning",
+                    code="negative",
+                    message=f"{f.label} is negative. For a return or a reversal use a credit note "
                     "batch with positive amounts, unless you mean to post a negative line.",
                 )
             )
         if f.hundredths_of_percent and 0 < d < 100:
             problems.append(
                 Problem(
-                    "warning",
-                    "looks-like-percent",
-                    f"{f.label} {canonical} means {canonical_number(d / 100)} %; if you meant "
-                    f"{canonical} %, write {canonical_number(d * 100)}.",
+                    severity="warning",
+                    code="looks-like-percent",
+                    message=(
+                        f"{f.label} {canonical} means {canonical_number(d / 100)} %; if you meant "
+                        f"{canonical} %, write {canonical_number(d * 100)}."
+                    ),
                 )
             )
         return canonical, problems
@@ -403,7 +429,7 @@ class FieldCheck:
             message = f"{f.label} {text} is not a real date. Write DD/MM/YYYY."
         else:
             message = f"{f.label} must be a date written DD/MM/YYYY; {text!r} is not."
-        return value, [Problem("error", "not-a-date", message, fix)]
+        return value, [Problem(severity="error", code="not-a-date", message=message, fix=fix)]
 
     def _choice(self, value: str) -> tuple[str, list[Problem]]:
         f = self.field
@@ -423,16 +449,21 @@ class FieldCheck:
             allowed = "Y or blank" if f.kind == "flag" else "Y or N"
             return value, [
                 Problem(
-                    "error", "not-allowed", f"{f.label} must be {allowed}; {text!r} is not.", fix
+                    severity="error",
+                    code="not-allowed",
+                    message=f"{f.label} must be {allowed}; {text!r} is not.",
+                    fix=fix,
                 )
             ]
         if text in choices:
             return text, []
         return value, [
             Problem(
-                "error",
-                "not-allowed",
-                f"{f.label} must be one of {_choice_words(choices)}; {text!r} is not. {f.help}",
+                severity="error",
+                code="not-allowed",
+                message=(
+                    f"{f.label} must be one of {_choice_words(choices)}; {text!r} is not. {f.help}"
+                ),
             )
         ]
 

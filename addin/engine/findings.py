@@ -24,7 +24,7 @@ __all__ = [
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """A problem found in one value, before it is placed on a row and column."""
 
@@ -34,7 +34,7 @@ class Problem:
     fix: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     severity: Severity
     row: int

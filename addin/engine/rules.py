@@ -76,14 +76,14 @@ class _On:
         field = self.field
         self.report.findings.append(
             Finding(
-                self.rule.severity,
-                record.row,
-                field.column,
-                field.label,
-                self.rule.code,
-                message,
-                record.values[self.index],
-                fix,
+                severity=self.rule.severity,
+                row=record.row,
+                column=field.column,
+                field=field.label,
+                code=self.rule.code,
+                message=message,
+                value=record.values[self.index],
+                fix=fix,
             )
         )
 
@@ -102,14 +102,14 @@ def _pattern_when(on: _On) -> None:
             table.rewritten(index)
             on.report.rewrites.append(
                 Finding(
-                    "warning",
-                    record.row,
-                    field.column,
-                    field.label,
-                    rule.code,
-                    f"{field.label} {value} is written {record.values[index]} in the file.",
-                    value,
-                    record.values[index],
+                    severity="warning",
+                    row=record.row,
+                    column=field.column,
+                    field=field.label,
+                    code=rule.code,
+                    message=f"{field.label} {value} is written {record.values[index]} in the file.",
+                    value=value,
+                    fix=record.values[index],
                 )
             )
         elif value:

@@ -77,7 +77,18 @@ def bind_header(spec: Spec, number: int, cells: Sequence[Any]) -> Header:
     seen: dict[str, str] = {}
 
     def note(severity, letter, code, message, value, fix=None) -> None:
-        findings.append(Finding(severity, number, letter, NAMES_FIELD, code, message, value, fix))
+        findings.append(
+            Finding(
+                severity=severity,
+                row=number,
+                column=letter,
+                field=NAMES_FIELD,
+                code=code,
+                message=message,
+                value=value,
+                fix=fix,
+            )
+        )
 
     for i, name in enumerate(names):
         letter = column_letter(i + 1)
@@ -158,25 +169,30 @@ def _requirements(
             )
             findings.append(
                 Finding(
-                    "error",
-                    number,
-                    "",
-                    f.label,
-                    "missing-column",
-                    f"There is no {names} column, and {spec.system} needs it on every row. Add a "
-                    f"column headed exactly {f.label!r}.",
+                    severity="error",
+                    row=number,
+                    column="",
+                    field=f.label,
+                    code="missing-column",
+                    message=(
+                        f"There is no {names} column, and {spec.system} needs it on every row. "
+                        "Add a "
+                        f"column headed exactly {f.label!r}."
+                    ),
                 )
             )
         elif f.recommended:
             findings.append(
                 Finding(
-                    "warning",
-                    number,
-                    "",
-                    f.label,
-                    "blank-recommended",
-                    f"There is no {f.label!r} column; it is optional, but it is what people "
-                    "read when they look at these entries later.",
+                    severity="warning",
+                    row=number,
+                    column="",
+                    field=f.label,
+                    code="blank-recommended",
+                    message=(
+                        f"There is no {f.label!r} column; it is optional, but it is what people "
+                        "read when they look at these entries later."
+                    ),
                 )
             )
     return either
@@ -193,14 +209,17 @@ def validate_table(
         row = first[0] if first else 1
         report.findings.append(
             Finding(
-                "error",
-                row,
-                "",
-                NAMES_FIELD,
-                "missing-header",
-                f"The first {context.row_word} must name the columns, exactly as {spec.system}'s "
-                f"export does ({', '.join(f.label for f in spec.records[0].fields[:2])}, ...); "
-                "it is blank.",
+                severity="error",
+                row=row,
+                column="",
+                field=NAMES_FIELD,
+                code="missing-header",
+                message=(
+                    f"The first {context.row_word} must name the columns, exactly as "
+                    f"{spec.system}'s "
+                    f"export does ({', '.join(f.label for f in spec.records[0].fields[:2])}, ...); "
+                    "it is blank."
+                ),
             )
         )
         return Batch(spec, [], report, context, RecordSpec(keyword=None, fields=()))
@@ -252,15 +271,15 @@ def _check_records(
 def _extra_cells(number: int, cells: Sequence[Any], width: int, context: Context) -> list[Finding]:
     return [
         Finding(
-            "error",
-            number,
-            column_letter(i + 1),
-            f"Past column {column_letter(width)}",
-            "extra-field",
-            f"This {context.row_word} has more fields than the header row names ({width}); "
+            severity="error",
+            row=number,
+            column=column_letter(i + 1),
+            field=f"Past column {column_letter(width)}",
+            code="extra-field",
+            message=f"This {context.row_word} has more fields than the header row names ({width}); "
             f"column {column_letter(i + 1)} has no column name. A comma inside a field that is "
             "not in quotes does this.",
-            cells[i],
+            value=cells[i],
         )
         for i in range(width, len(cells))
         if not is_blank(cells[i])
@@ -286,15 +305,17 @@ def _check_unnamed(header: Header, records: list[Record], report: Report) -> Non
         if filled is not None:
             report.findings.append(
                 Finding(
-                    "error",
-                    header.row,
-                    f.column,
-                    NAMES_FIELD,
-                    "unnamed-column",
-                    f"Column {f.column} holds values (first on row {filled.row}) but has no "
-                    "name in the header row, so the import cannot tell what they are. Name "
-                    "the column or clear it.",
-                    filled.values[index],
+                    severity="error",
+                    row=header.row,
+                    column=f.column,
+                    field=NAMES_FIELD,
+                    code="unnamed-column",
+                    message=(
+                        f"Column {f.column} holds values (first on row {filled.row}) but has no "
+                        "name in the header row, so the import cannot tell what they are. Name "
+                        "the column or clear it."
+                    ),
+                    value=filled.values[index],
                 )
             )
 
@@ -308,14 +329,16 @@ def _check_export_only(
     names = ", ".join(f.label for f in export_only)
     report.findings.append(
         Finding(
-            "warning",
-            header.row,
-            "",
-            NAMES_FIELD,
-            "from-export",
-            f"This sheet came from an {spec.system} export ({names} are export-only columns). "
-            "Importing it again posts every adjustment a second time: for new adjustments "
-            "use New batch, which keeps the columns and clears the rows.",
+            severity="warning",
+            row=header.row,
+            column="",
+            field=NAMES_FIELD,
+            code="from-export",
+            message=(
+                f"This sheet came from an {spec.system} export ({names} are export-only columns). "
+                "Importing it again posts every adjustment a second time: for new adjustments "
+                "use New batch, which keeps the columns and clears the rows."
+            ),
         )
     )
     if not context.writing:
@@ -325,13 +348,16 @@ def _check_export_only(
         if any(r.values[index] != "" for r in records):
             report.findings.append(
                 Finding(
-                    "error",
-                    header.row,
-                    f.column,
-                    f.label,
-                    "export-only-column",
-                    f"{f.label} is a column only {spec.system}'s export carries; an import file "
-                    "cannot hold it. Start a new batch from this sheet, or delete the column.",
+                    severity="error",
+                    row=header.row,
+                    column=f.column,
+                    field=f.label,
+                    code="export-only-column",
+                    message=(
+                        f"{f.label} is a column only {spec.system}'s export carries; an import "
+                        "file "
+                        "cannot hold it. Start a new batch from this sheet, or delete the column."
+                    ),
                 )
             )
 

@@ -320,13 +320,15 @@ def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
     for (row, column), ref in places.items():
         report.findings.append(
             Finding(
-                "error",
-                row,
-                column,
-                fields.get((row, column), ""),
-                NOT_CALCULATED,
-                f"{ref} holds a formula that was never calculated, so its value is unknown; "
-                "open the workbook in Excel or LibreOffice, let it calculate, and save it",
+                severity="error",
+                row=row,
+                column=column,
+                field=fields.get((row, column), ""),
+                code=NOT_CALCULATED,
+                message=(
+                    f"{ref} holds a formula that was never calculated, so its value is unknown; "
+                    "open the workbook in Excel or LibreOffice, let it calculate, and save it"
+                ),
             )
         )
     report.sort()
