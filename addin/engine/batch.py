@@ -186,19 +186,24 @@ def _split_records(
             if kind is None:
                 report.findings.append(_unknown_keyword(number, raw, lowered))
                 continue
-        width = widths[kind.keyword]
-        if len(cells) != width:
-            if len(cells) > width:
-                tail = cells[width:]
-                # Counted in C: a sheet row past its kind's width is nearly always empty there.
-                if tail.count(None) + tail.count("") != len(tail):
-                    report.findings.extend(extra_cells(kind, number, cells, keywords, context))
-                cells = cells[:width]
-            else:
-                cells = [*cells, *([empty] * (width - len(cells)))]
+        fit, past = fitted(cells, widths[kind.keyword], empty)
+        if past:
+            report.findings.extend(extra_cells(kind, number, cells, keywords, context))
         order.append(kind.keyword)
-        grouped[kind.keyword].append((number, cells))
+        grouped[kind.keyword].append((number, fit))
     return grouped, order
+
+
+def fitted(cells: Sequence[Any], width: int, empty: Any) -> tuple[Sequence[Any], bool]:
+    """A row cut or padded (with `empty`) to `width` cells, and whether anything but empty
+    cells was cut off: every layout fits its rows to its record's width this way."""
+    if len(cells) == width:
+        return cells, False
+    if len(cells) < width:
+        return [*cells, *([empty] * (width - len(cells)))], False
+    tail = cells[width:]
+    # Counted in C: a sheet row past its kind's width is nearly always empty there.
+    return cells[:width], tail.count(None) + tail.count("") != len(tail)
 
 
 def _unknown_keyword(number: int, raw: Any, lowered: dict[str, str]) -> Finding:

@@ -22,6 +22,7 @@ from .batch import (
     Record,
     Row,
     _check_fields,
+    fitted,
     is_blank,
     required_when_finding,
 )
@@ -236,13 +237,10 @@ def validate_table(
     for number, cells in rows:
         if all(map(is_blank, cells)):
             continue
-        if len(cells) != width:
-            if len(cells) > width:
-                report.findings.extend(_extra_cells(number, cells, width, context))
-                cells = cells[:width]
-            else:
-                cells = [*cells, *([empty] * (width - len(cells)))]
-        data.append((number, cells))
+        fit, past = fitted(cells, width, empty)
+        if past:
+            report.findings.extend(_extra_cells(number, cells, width, context))
+        data.append((number, fit))
     return _check_records(spec, header, data, typed, report, context)
 
 

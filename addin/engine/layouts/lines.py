@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ...specs.model import Spec
-from ..batch import Batch, Context, Row, checked_records, extra_cells, is_blank
+from ..batch import Batch, Context, Row, checked_records, extra_cells, fitted, is_blank
 from ..findings import Report
 from .base import BatchLayout
 
@@ -29,12 +29,10 @@ class KeywordlessLines(BatchLayout):
         for number, cells in rows:
             if all(map(is_blank, cells)):
                 continue
-            if len(cells) > width:
+            fit, past = fitted(cells, width, empty)
+            if past:
                 report.findings.extend(extra_cells(kind, number, cells, {}, context))
-                cells = cells[:width]
-            elif len(cells) < width:
-                cells = [*cells, *([empty] * (width - len(cells)))]
-            kept.append((number, cells))
+            kept.append((number, fit))
         grouped: dict[str | None, list[Row]] = {kind.keyword: kept}
         order = [kind.keyword] * len(kept)
         return checked_records(spec, grouped, order, typed, report, context, structure=False)
