@@ -25,6 +25,9 @@ from .findings import Problem
 
 # Characters that arrive by pasting from mail, web pages and word processors, and what they
 # should have been.
+# Why a recommended field is worth filling in, in the words of both its findings.
+RECOMMENDED = "it is optional, but it is what people read when they look at {what} later."
+
 PASTED = {
     "\u00a0": " ",  # no-break space
     "\u2007": " ",  # figure space
@@ -168,8 +171,8 @@ class FieldCheck:
                 Problem(
                     severity="warning",
                     code="blank-recommended",
-                    message=f"{f.label} is blank; it is optional, but it is what people read when "
-                    "they look at this entry later. Fill it in.",
+                    message=f"{f.label} is blank; {RECOMMENDED.format(what='this entry')} "
+                    "Fill it in.",
                 )
             ]
         return []

@@ -27,6 +27,7 @@ from .batch import (
     required_when_finding,
 )
 from .cells import number_text
+from .fields import RECOMMENDED
 from .findings import Finding, Report, column_letter
 from .records import Records
 
@@ -191,8 +192,8 @@ def _requirements(
                     field=f.label,
                     code="blank-recommended",
                     message=(
-                        f"There is no {f.label!r} column; it is optional, but it is what people "
-                        "read when they look at these entries later."
+                        f"There is no {f.label!r} column; "
+                        + RECOMMENDED.format(what="these entries")
                     ),
                 )
             )
