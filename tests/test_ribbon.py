@@ -8,7 +8,7 @@ from pathlib import Path
 from addin.excel import plans, ribbon
 from addin.specs import get_spec
 from tests.conftest import EXAMPLES
-from tests.excel_double import Book
+from tests.excel_double import Book, Name
 from tests.pastel_rows import csv_bytes, detail, header
 
 SAMPLE = EXAMPLES / "pastel_customer_invoices_sample.csv"
@@ -208,3 +208,18 @@ def test_import_tells_look_alike_formats_apart_by_the_field_the_spec_names(tmp_p
     assert spec.name == "pastel-customer" and "If these are" in note
     # The batch open in Excel decides first.
     assert import_format(costs, get_spec("pastel-customer"))[0].name == "pastel-customer"
+
+
+def test_validate_reads_the_document_type_as_the_command_does(run, tmp_path: Path):
+    from addin.excel.workbook import DOCUMENT_TYPE_NAME
+
+    source = tmp_path / "s.csv"
+    source.write_bytes(csv_bytes([header(additional_costs="Y"), detail()]))
+    path = tmp_path / "s.xlsx"
+    run("import", source, "--format", "pastel-supplier", "-o", path, "--force")
+    for document_type, flagged in (("supplier-invoice", False), ("grv", True)):
+        book = Book.from_file(path)
+        book.names._names[DOCUMENT_TYPE_NAME] = Name(f'="{document_type}"')
+        ribbon.validate(book)
+        marked = str(book.data().get(3, 32) or "")
+        assert ("Additional Costs Y only applies" in marked) is flagged, (document_type, marked)

@@ -56,6 +56,7 @@ from .plans import (
 )
 from .sheet_values import as_typed_text
 from .template import BatchWorkbookWriter
+from .workbook import DOCUMENT_TYPE_NAME, quoted_constant
 
 ENTRY_POINTS = {
     name: name
@@ -125,13 +126,19 @@ def _button(book: Any | None) -> Iterator[Any]:
 
 def book_format(book: Any) -> Spec | None:
     """The format a workbook records in its defined name, or None for any other workbook."""
+    name = _defined(book, FORMAT_NAME)
+    return SPECS.get(name) if name is not None else None
+
+
+def _defined(book: Any, name: str) -> str | None:
+    """The quoted constant a defined name of the workbook holds, read as `batchsheet`
+    reads it from the file; None when the workbook has no such name."""
     try:
         # xlwings' Names is called, not indexed: book.names("name").
-        refers_to = book.names(FORMAT_NAME).refers_to
+        refers_to = book.names(name).refers_to
     except Exception:
         return None
-    name = str(refers_to).lstrip("=").strip().strip('"')
-    return SPECS.get(name)
+    return quoted_constant(str(refers_to))
 
 
 def _data(book: Any) -> tuple[Any, Spec, list[list[Any]]]:
@@ -165,7 +172,11 @@ def _settings(book: Any, spec: Spec) -> CompanySettings | None:
 def _validate(book: Any, *, writing: bool = False) -> tuple[Any, Batch, list[list[Any]]]:
     sheet, spec, values = _data(book)
     rows = grid_rows(spec, values)
-    context = Context(writing=writing, settings=_settings(book, spec))
+    context = Context(
+        document_type=_defined(book, DOCUMENT_TYPE_NAME),
+        writing=writing,
+        settings=_settings(book, spec),
+    )
     busy = len(rows) >= STATUS_BAR_ROWS
     if busy:
         _status(book, f"Batchsheet: checking {len(rows):,} rows…")
@@ -245,7 +256,9 @@ def fix(book: Any | None = None) -> None:
     with _button(book) as book:
         sheet, spec, values = _data(book)
         rows = grid_rows(spec, values)
-        context = Context(settings=_settings(book, spec))
+        context = Context(
+            document_type=_defined(book, DOCUMENT_TYPE_NAME), settings=_settings(book, spec)
+        )
         plan = plan_fixes(spec, rows, context, locked=_formula_cells(sheet, values))
         if not plan:
             _alert(book, "Nothing to fix with certainty. Validate marks what needs a look.")

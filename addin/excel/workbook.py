@@ -131,7 +131,7 @@ class CalamineSheets:
         self.package = package
 
     def defined(self, name: str) -> str | None:
-        return _quoted(self.package.names.get(name))
+        return quoted_constant(self.package.names.get(name))
 
     def values(self, sheet: str, width: int | None) -> list[Sequence[Any]]:
         """The sheet's values from A1."""
@@ -157,7 +157,7 @@ class OpenpyxlSheets:
 
     def defined(self, name: str) -> str | None:
         defined = self.wb.defined_names.get(name)
-        return None if defined is None else _quoted(defined.attr_text)
+        return None if defined is None else quoted_constant(defined.attr_text)
 
     def values(self, sheet: str, width: int | None) -> list[Sequence[Any]]:
         return sheet_values(self.path, self.wb[sheet], width)
@@ -169,7 +169,7 @@ class OpenpyxlSheets:
 Sheets = CalamineSheets | OpenpyxlSheets
 
 
-def _quoted(text: str | None) -> str | None:
+def quoted_constant(text: str | None) -> str | None:
     """The text of a defined name that holds a quoted constant (`"pastel-customer"`)."""
     if text is None:
         return None
