@@ -117,7 +117,7 @@ def checked_records(
     by_kind: dict[str | None, Records] = {}
     for kind in spec.records:
         kind_rows = grouped.get(kind.keyword, [])
-        by_kind[kind.keyword] = _check_fields(spec, kind, kind_rows, typed, report)
+        by_kind[kind.keyword] = check_fields(spec, kind, kind_rows, typed, report)
     in_order = {k: iter(v.records) for k, v in by_kind.items()}
     records = list(map(next, map(in_order.__getitem__, order)))
     if structure:
@@ -270,9 +270,11 @@ def extra_cells(
     return out
 
 
-def _check_fields(
+def check_fields(
     spec: Spec, kind: RecordSpec, rows: list[Row], typed: bool, report: Report
 ) -> Records:
+    """Every field of every record of one kind, column by column: the canonical texts, and
+    each cell's problems in `report`. The one field check of every layout."""
     numbers = list(map(itemgetter(0), rows))
     cells = list(map(itemgetter(1), rows))
     columns: list[Sequence[Any]] = list(zip(*cells)) or [() for _ in kind.fields]

@@ -21,7 +21,7 @@ from .batch import (
     Context,
     Record,
     Row,
-    _check_fields,
+    check_fields,
     fitted,
     is_blank,
     required_when_finding,
@@ -256,7 +256,7 @@ def _check_records(
     spec: Spec, header: Header, data: list[Row], typed: bool, report: Report, context: Context
 ) -> Batch:
     kind = header.columns
-    table = _check_fields(spec, kind, data, typed, report) if kind.fields else Records([])
+    table = check_fields(spec, kind, data, typed, report) if kind.fields else Records([])
     records = table.records
     _check_either(header, records, report)
     _check_unnamed(header, records, report)
