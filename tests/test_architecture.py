@@ -146,3 +146,21 @@ def test_every_finding_code_is_in_the_catalogue():
     assert len(made) > 40, "the scan finds the codes"
     missing = {code: module_name(path) for code, path in made.items() if code not in KINDS}
     assert missing == {}
+
+
+def test_a_finding_made_with_a_literal_severity_has_its_kinds_severity():
+    from addin.engine.catalogue import KINDS
+
+    made: list[tuple[str, str, str]] = []
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in CODE_ARGUMENT:
+                given = {k.arg: k.value for k in node.keywords}
+                severity, code = given.get("severity"), given.get("code")
+                if isinstance(severity, ast.Constant) and isinstance(code, ast.Constant):
+                    made.append((code.value, severity.value, module_name(path)))
+    assert len(made) > 30
+    wrong = [(c, s, m) for c, s, m in made if KINDS[c].severity not in (None, s)]
+    assert wrong == []
+    undeclared = sorted({c for c, _, _ in made if KINDS[c].severity is None})
+    assert undeclared == [], "an engine kind with one severity declares it"

@@ -4,12 +4,14 @@ A finding's message says what is wrong with one cell; the title here names the k
 summary of a batch can say "262 × a required value is blank" and show a few of them. A kind
 whose fixes are certain says what the Audit sheet calls the change; Fix applies only those.
 Codes of spec rules are listed too: a spec names its rule's code, the catalogue its words.
-A finding's severity is its own: a spec rule sets it, and one kind can be either.
+A kind of the engine's own has one severity; a spec rule's is the rule's to set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .findings import Severity
 
 
 @dataclass(frozen=True)
@@ -17,89 +19,102 @@ class Kind:
     title: str
     # What the Audit sheet calls the change of a certain fix; None: no certain fix.
     certain: str | None = None
+    # Whether a finding of this kind stops an export; None where the spec's rule, or the
+    # situation (a file being written), decides.
+    severity: Severity | None = None
 
 
 KINDS: dict[str, Kind] = {
     # Reading the file
-    "unbalanced-quote": Kind("a quoted field never ends"),
-    "not-utf8": Kind("the file is not UTF-8"),
-    "encoding-guess": Kind("the file's character set was guessed"),
+    "unbalanced-quote": Kind("a quoted field never ends", severity="error"),
+    "not-utf8": Kind("the file is not UTF-8", severity="warning"),
+    "encoding-guess": Kind("the file's character set was guessed", severity="warning"),
     "not-encodable": Kind(
         "a character the import's character set cannot hold",
         "remove pasted characters the file cannot hold (zero-width spaces)",
+        severity="error",
     ),
     "formula-not-calculated": Kind("a formula with no saved value"),
     # Records and columns
     "unknown-keyword": Kind(
         "a row that is neither a Header nor a Detail",
         "record word spelled as the format has it",
+        severity="error",
     ),
-    "records-joined": Kind("two records joined on one line"),
-    "extra-field": Kind("a value past the record's last field"),
+    "records-joined": Kind("two records joined on one line", severity="error"),
+    "extra-field": Kind("a value past the record's last field", severity="error"),
     "first-not-header": Kind("the batch does not start with a Header"),
     "detail-before-header": Kind("a Detail before any Header"),
-    "header-without-details": Kind("a Header with no Detail lines"),
-    "missing-header": Kind("no header row"),
-    "missing-column": Kind("a required column is missing"),
+    "header-without-details": Kind("a Header with no Detail lines", severity="error"),
+    "missing-header": Kind("no header row", severity="error"),
+    "missing-column": Kind("a required column is missing", severity="error"),
     "unknown-column": Kind("a column the format does not know"),
-    "unnamed-column": Kind("a column with no name"),
+    "unnamed-column": Kind("a column with no name", severity="error"),
     "duplicate-column": Kind("a column named twice"),
     "header-spelling": Kind(
         "a column name spelt differently from the export",
         "column name as Infusion spells it",
     ),
-    "export-only-column": Kind("a column only the export has"),
-    "from-export": Kind("a row that looks copied from the export"),
+    "export-only-column": Kind("a column only the export has", severity="error"),
+    "from-export": Kind("a row that looks copied from the export", severity="warning"),
     # Values
-    "required": Kind("a required value is blank"),
-    "blank-recommended": Kind("a value that is usually filled in is blank"),
+    "required": Kind("a required value is blank", severity="error"),
+    "blank-recommended": Kind("a value that is usually filled in is blank", severity="warning"),
     "not-allowed": Kind(
         "a value that is not one of the allowed ones",
         "flag as Y or N",
+        severity="error",
     ),
     "not-a-number": Kind(
         "not a number",
         "plain number",
+        severity="error",
     ),
     "not-whole": Kind(
         "not a whole number",
         "percentage × 100 (12.5 → 1250)",
+        severity="error",
     ),
     "too-many-decimals": Kind(
         "too many decimals",
         "binary float artefact rounded",
+        severity="error",
     ),
-    "too-many-digits": Kind("too many digits"),
-    "out-of-range": Kind("a number out of range"),
-    "negative": Kind("a negative number"),
-    "zero": Kind("an amount of 0"),
-    "looks-like-percent": Kind("a rate written as a fraction"),
+    "too-many-digits": Kind("too many digits", severity="error"),
+    "out-of-range": Kind("a number out of range", severity="error"),
+    "negative": Kind("a negative number", severity="warning"),
+    "zero": Kind("an amount of 0", severity="error"),
+    "looks-like-percent": Kind("a rate written as a fraction", severity="warning"),
     "formatted-number": Kind(
         "a number written with separators or symbols",
         "plain number",
+        severity="warning",
     ),
     "not-a-date": Kind(
         "not a date",
         "date as DD/MM/YYYY",
+        severity="error",
     ),
-    "time-in-cell": Kind("a date cell that holds a time"),
-    "date-in-number": Kind("a date where a number belongs"),
-    "date-in-text": Kind("a date where text belongs"),
-    "number-in-date": Kind("a number where a date belongs"),
-    "number-in-text": Kind("a number Excel may have reformatted"),
-    "too-long": Kind("text longer than the field allows"),
-    "long-for-older-versions": Kind("text too long for older versions"),
+    "time-in-cell": Kind("a date cell that holds a time", severity="error"),
+    "date-in-number": Kind("a date where a number belongs", severity="error"),
+    "date-in-text": Kind("a date where text belongs", severity="warning"),
+    "number-in-date": Kind("a number where a date belongs", severity="error"),
+    "number-in-text": Kind("a number Excel may have reformatted", severity="warning"),
+    "too-long": Kind("text longer than the field allows", severity="error"),
+    "long-for-older-versions": Kind("text too long for older versions", severity="warning"),
     "surrounding-spaces": Kind(
         "spaces before or after a value",
         "trim surrounding spaces",
+        severity="warning",
     ),
-    "line-break": Kind("a line break inside a value"),
-    "control-character": Kind("an invisible control character"),
+    "line-break": Kind("a line break inside a value", severity="error"),
+    "control-character": Kind("an invisible control character", severity="error"),
     "pasted-characters": Kind(
         "characters pasted from another program",
         "replace pasted characters (non-breaking or zero-width spaces, smart quotes)",
+        severity="warning",
     ),
-    "delimiter-in-text": Kind("a comma or double quote in text"),
+    "delimiter-in-text": Kind("a comma or double quote in text", severity="warning"),
     # Rules between fields and against the company's settings
     "pattern-when": Kind("a value in the wrong form for its line"),
     "not-before": Kind("a date before another date"),
