@@ -52,7 +52,7 @@ def summary(figures: list[Figure]) -> str:
         parts.append(f"{f.ratio:.1f}× faster than frictionless-py on {f.size} of Infusion")
     if f := by_name.get("batchsheet validate BOOK"):
         parts.append(
-            f"`validate` of a {f.size} workbook: {f.ours:.2f} s, {f.ratio:.1f}× a "
+            f"`validate` of a workbook of {f.size}: {f.ours:.2f} s, {f.ratio:.1f}× a "
             "python-calamine read of the sheet"
         )
     if f := by_name.get("batchsheet validate BOOK --mark"):
