@@ -334,14 +334,11 @@ def _identify(path: Path) -> Spec:
     )
 
 
-# What a workbook file starts with: a zip package (.xlsx, .xlsm), or an OLE file (.xls).
-WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-
-
 def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
     """A usage error when the file is plainly not a CSV of `spec`: a workbook, or a file
     whose first line shows another format. Said once, instead of an error on every line."""
     from .engine.identify import first_record, shown_instead
+    from .excel.package import WORKBOOK_SIGNATURES
     from .specs import SPECS
 
     if data.startswith(WORKBOOK_SIGNATURES):

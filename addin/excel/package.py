@@ -61,6 +61,9 @@ _SIGNATURES = (
     (b"%PDF", "a PDF document"),
 )
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# What a workbook file starts with: a zip package (.xlsx, .xlsm), or an OLE file (.xls).
+WORKBOOK_SIGNATURES = (ZIP_SIGNATURE, OLE_SIGNATURE)
 # An encrypted Office file is an OLE container holding a stream of this name.
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 

@@ -33,13 +33,13 @@ class BatchLayout(ABC):
     def recognises(self, spec: Spec, first_row: Sequence[str]) -> bool:
         """Whether a file starting with `first_row` looks like one of `spec`'s."""
 
-    @abstractmethod
     def written_rows(self, batch: Batch) -> list[list[str]]:
-        """The rows of the batch's import file, as texts."""
+        """The rows of the batch's import file, as texts: each record's, by default."""
+        return [r.values for r in batch.records]
 
-    @abstractmethod
     def documents(self, batch: Batch) -> int:
-        """How many documents the batch holds."""
+        """How many documents the batch holds: one a record, by default."""
+        return len(batch.records)
 
     @abstractmethod
     def caption_rows(self, spec: Spec) -> int:

@@ -40,12 +40,6 @@ class KeywordlessLines(BatchLayout):
     def recognises(self, spec: Spec, first_row: Sequence[str]) -> bool:
         return False
 
-    def written_rows(self, batch: Batch) -> list[list[str]]:
-        return [r.values for r in batch.records]
-
-    def documents(self, batch: Batch) -> int:
-        return len(batch.records)
-
     def caption_rows(self, spec: Spec) -> int:
         return 1
 

@@ -23,9 +23,6 @@ class KeywordRecords(BatchLayout):
         keyword = first_row[0].strip() if first_row else ""
         return any(r.keyword == keyword for r in spec.records)
 
-    def written_rows(self, batch: Batch) -> list[list[str]]:
-        return [r.values for r in batch.records]
-
     def documents(self, batch: Batch) -> int:
         first = batch.spec.records[0].keyword
         return sum(1 for r in batch.records if r.kind.keyword == first)

@@ -32,9 +32,6 @@ class HeaderTable(BatchLayout):
     def written_rows(self, batch: Batch) -> list[list[str]]:
         return table_rows(batch)
 
-    def documents(self, batch: Batch) -> int:
-        return len(batch.records)
-
     def caption_rows(self, spec: Spec) -> int:
         return 1
 
