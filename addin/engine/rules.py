@@ -130,12 +130,18 @@ def _not_before(on: _On) -> None:
 def _zero_when(on: _On) -> None:
     candidates = on.table.where(on.rule.when)
     values = candidates.column(on.index)
-    # Most values are plainly not zero; only the others are read as numbers.
-    unsure = {v for v in set(values) if not _NONZERO.fullmatch(v)}
-    zero = {v for v in unsure if not decimal_or_none(v)}
-    for record, value in zip(candidates.records, values):
-        if value in zero:
-            on.add(record, on.rule.message)
+    zero = _zeros(values)
+    for record in compress(candidates.records, map(zero.__contains__, values)):
+        on.add(record, on.rule.message)
+
+
+def _zeros(values: Sequence[str]) -> set[str]:
+    """The distinct values that are zero or blank. Most are plainly a number other than
+    zero, which one pattern says in C (a price column holds a hundred thousand distinct
+    values); only the others are read as numbers."""
+    distinct = list(set(values))
+    unsure = compress(distinct, map(operator.not_, map(_NONZERO.fullmatch, distinct)))
+    return {v for v in unsure if not decimal_or_none(v)}
 
 
 def _only_for_document_types(on: _On) -> None:
