@@ -13,7 +13,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from addin.engine.batch import _texts, finding
@@ -211,3 +211,13 @@ def test_typed_cells_become_the_text_each_cell_would(which, distinct, data):
     assert all(type(t) is str for t in texts)
     assert report.findings == findings
     assert overridden == errors
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15))
+@settings(max_examples=500, deadline=None)
+def test_money_is_the_canonical_number_to_the_cent(d):
+    from decimal import ROUND_HALF_UP
+
+    from addin.engine.totals import CENT, money
+
+    assert money(d) == canonical_number(d.quantize(CENT, ROUND_HALF_UP), 2)

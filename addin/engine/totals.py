@@ -81,7 +81,14 @@ _new_total = partial(tuple.__new__, DocumentTotal)
 
 
 def money(d: Decimal | None) -> str | None:
-    return None if d is None else canonical_number(d.quantize(CENT, ROUND_HALF_UP), 2)
+    """An amount to the cent, as the report and the JSON show it: `1234.50`, `0.00`.
+
+    What `canonical_number(…, 2)` makes of it, written directly: to the cent, `f` format
+    already has exactly two decimals, and only a negative zero needs a word."""
+    if d is None:
+        return None
+    text = format(d.quantize(CENT, ROUND_HALF_UP), "f")
+    return "0.00" if text == "-0.00" else text
 
 
 def fingerprint(format_name: str, key: tuple[str, ...], amounts: tuple[str, ...]) -> str:
