@@ -214,6 +214,10 @@ def test_typed_cells_become_the_text_each_cell_would(which, distinct, data):
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15))
+@example(Decimal("-0.004"))
+@example(Decimal("-0"))
+@example(Decimal("1E+3"))
+@example(Decimal("2.005"))
 @settings(max_examples=500, deadline=None)
 def test_money_is_the_canonical_number_to_the_cent(d):
     from decimal import ROUND_HALF_UP
