@@ -128,3 +128,13 @@ def test_a_batch_exported_again_gets_one_grouped_note(run, tmp_path: Path):
     assert len(notes) == 1
     assert notes[0].startswith("  note: 30 × a document exported before (rows 3, 5, 7 and 27 more)")
     assert "recorded as batch 2" in again.out
+
+
+def test_the_first_record_is_found_past_blank_lines_and_named_by_its_line(run, tmp_path: Path):
+    source = tmp_path / "blank-first.csv"
+    source.write_bytes(b"\xef\xbb\xbf\r\n  \r\n" + INFUSION.read_bytes())
+    done = run("check", source, "--format", "pastel-customer")
+    assert done.code == 2
+    assert f"{source}: line 3 is not that of pastel-customer but of Infusion" in done.err
+    imported = run("import", source, "-o", tmp_path / "b.xlsx")
+    assert imported.code in (0, 1) and "imported" in imported.out

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from ..specs.model import Spec
 from .csv_batch import parse_csv
+from .csv_read import UTF8_BOM
 from .layouts import layout_of
 
 
@@ -31,6 +33,10 @@ def shown_instead(spec: Spec, specs: Iterable[Spec], first_row: Sequence[str]) -
     return [s for s in candidates(specs, first_row) if s.system != spec.system]
 
 
+# Blank lines before the first record, after a byte-order mark if there is one.
+_BLANK_LINES = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r]*\n)*")
+
+
 def first_row(data: bytes, path: str) -> list[str]:
     """The fields of a CSV file's first record, read as a format's file is read (its
     encoding guessed the same way), without parsing the rest of the file."""
@@ -39,13 +45,15 @@ def first_row(data: bytes, path: str) -> list[str]:
 
 def first_record(data: bytes, path: str) -> tuple[int | None, list[str]]:
     """The line of a CSV file's first record (blank lines come before it) and its fields."""
-    end = -1
-    while True:
-        end = data.find(b"\n", end + 1)
-        if end < 0 or data[: end + 1].strip(b" \t\r\n\xef\xbb\xbf"):
-            break
-    parsed = parse_csv(data if end < 0 else data[: end + 1], path)
+    start = _BLANK_LINES.match(data).end()  # type: ignore[union-attr]  # it matches empty
+    end = data.find(b"\n", start)
+    # Only that line is parsed, with the byte-order mark that tells its encoding.
+    mark = UTF8_BOM if data.startswith(UTF8_BOM) else b""
+    head = mark + data[start : len(data) if end < 0 else end + 1]
+    if not head.strip():
+        return None, []
+    parsed = parse_csv(head, path)
     if not parsed.rows:
         return None, []
     line, fields = parsed.rows[0]
-    return line, list(fields)
+    return line + data.count(b"\n", 0, start), list(fields)
