@@ -27,7 +27,7 @@ from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
 from .batch import Batch, Record
 from .bulk import without_cycle_collection
 from .company_rules import tax_rates
-from .fields import canonical_number, decimal_or_none
+from .fields import canonical_number, decimal_or_none, repetitive
 from .settings import CompanySettings
 
 CENT = Decimal("0.01")
@@ -216,15 +216,11 @@ def _numbers(texts: list[str]) -> list[Decimal | None]:
     a time; one of mostly different values (prices) is read whole, in one pass when every
     text is a plain number, as a checked column nearly always is.
     """
-    sample = texts[:_SAMPLE]
-    if len(set(sample)) * 4 < len(sample) * 3:
+    if repetitive(texts):
         distinct = list(set(texts))
         read = dict(zip(distinct, _read(distinct)))
         return list(map(read.__getitem__, texts))
     return _read(texts)
-
-
-_SAMPLE = 256
 
 
 def _read(texts: list[str]) -> list[Decimal | None]:
