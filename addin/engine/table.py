@@ -178,8 +178,7 @@ def _requirements(
                     code="missing-column",
                     message=(
                         f"There is no {names} column, and {spec.system} needs it on every row. "
-                        "Add a "
-                        f"column headed exactly {f.label!r}."
+                        f"Add a column headed exactly {f.label!r}."
                     ),
                 )
             )
@@ -209,6 +208,7 @@ def validate_table(
     first = next(iterator, None)
     if first is None or all(map(is_blank, first[1])):
         row = first[0] if first else 1
+        named = ", ".join(f.label for f in spec.records[0].fields[:2])
         report.findings.append(
             Finding(
                 severity="error",
@@ -218,9 +218,7 @@ def validate_table(
                 code="missing-header",
                 message=(
                     f"The first {context.row_word} must name the columns, exactly as "
-                    f"{spec.system}'s "
-                    f"export does ({', '.join(f.label for f in spec.records[0].fields[:2])}, ...); "
-                    "it is blank."
+                    f"{spec.system}'s export does ({named}, ...); it is blank."
                 ),
             )
         )
@@ -354,8 +352,8 @@ def _check_export_only(
                     code="export-only-column",
                     message=(
                         f"{f.label} is a column only {spec.system}'s export carries; an import "
-                        "file "
-                        "cannot hold it. Start a new batch from this sheet, or delete the column."
+                        "file cannot hold it. Start a new batch from this sheet, or delete the "
+                        "column."
                     ),
                 )
             )
