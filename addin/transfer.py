@@ -20,6 +20,7 @@ from .engine.findings import Finding, Report, column_letter
 from .engine.layouts import layout_of
 from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
+from .excel.batch_rows import BatchRow
 from .excel.layout import LAST_ROW, Layout
 from .excel.marks import marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
@@ -87,39 +88,33 @@ def import_csv(
         # The header row becomes the sheet's own (row 1); the records go below it.
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
-    writer: BatchWorkbookWriter | None = None
+    writer = BatchWorkbookWriter(spec, columns, settings)
+    layout = writer.layout
+    records = {r.row: r for r in batch.records}
+    sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
+    marks = marks_by_row(
+        [
+            dataclasses.replace(f, row=sheet_row[f.row])
+            for f in batch.report.findings
+            if f.row in sheet_row
+        ]
+    )
+    sheet_rows: list[BatchRow] = []
+    for line, fields in rows:
+        record = records.get(line)
+        mark = marks.get(sheet_row[line])
+        if record is not None:
+            sheet_rows.append((record.kind, record.values, mark))
+        else:
+            sheet_rows.append((None, fields[: layout.data_width], mark))
+    stage(f"writing {target.name}")
     try:
-        stage(f"writing {target.name}")
-        writer = BatchWorkbookWriter(spec, columns, settings, rows=len(rows))
-        layout = writer.layout
-        records = {r.row: r for r in batch.records}
-        sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
-        marks = marks_by_row(
-            [
-                dataclasses.replace(f, row=sheet_row[f.row])
-                for f in batch.report.findings
-                if f.row in sheet_row
-            ]
-        )
-        for line, fields in rows:
-            record = records.get(line)
-            mark = marks.get(sheet_row[line])
-            if record is not None:
-                writer.append(record.kind, record.values, mark)
-            else:
-                writer.append(None, fields[: layout.data_width], mark)
-        writer.save(target, replace=replace, inputs=(source,))
+        writer.save(target, writer.rows(sheet_rows), replace=replace, inputs=(source,))
     except OSError as e:
-        if writer is not None:
-            writer.discard()
         raise WriteRefused(
             f"cannot write {shown(target)}: {e.strerror or e} (while building the workbook in "
             f"the temporary folder {shown(tempfile.gettempdir())})"
         ) from None
-    except BaseException:
-        if writer is not None:
-            writer.discard()
-        raise
     unplaced = [f for f in batch.report.findings if f.row not in sheet_row]
     return Transferred(batch, target, *_counts(batch), unplaced)
 
@@ -140,35 +135,43 @@ def _refuse_unplaceable(
     if len(rows) > LAST_ROW - layout.first_data_row + 1:
         raise ReadError(str(source), f"{len(rows)} records do not fit on one Excel sheet")
     for line, fields in rows:
-        for c, value in enumerate(fields, start=1):
-            if len(value) > CELL_LIMIT:
-                raise ReadError(
-                    str(source),
-                    f"the field is {len(value):,} characters long; an Excel cell holds at most "
-                    f"{CELL_LIMIT:,}, so the rest would be lost; shorten it in a text editor first",
-                    line,
-                    column_letter(c),
-                )
-            m = NOT_IN_WORKBOOK.search(value)
-            if m:
-                raise ReadError(
-                    str(source),
-                    f"the field holds the control character U+{ord(m.group()):04X}, which an "
-                    "Excel workbook cannot store; remove it from the file first",
-                    line,
-                    column_letter(c),
-                )
-            if "\r" in value:
-                # A sheet's XML keeps a carriage return only as a line feed, so the cell
-                # would read back changed. No format takes a line break in a field anyway.
-                raise ReadError(
-                    str(source),
-                    "the field holds a carriage return (a line break from another program), "
-                    "which a workbook cell turns into a different character; put the field on "
-                    "one line in a text editor first",
-                    line,
-                    column_letter(c),
-                )
+        # A row is looked at cell by cell only when the row as a whole holds something
+        # a cell cannot: most rows need one join and two searches.
+        joined = "\n".join(fields)
+        if len(joined) > CELL_LIMIT or "\r" in joined or NOT_IN_WORKBOOK.search(joined):
+            _refuse_cells(source, line, fields)
+
+
+def _refuse_cells(source: Path, line: int, fields: list[str]) -> None:
+    for c, value in enumerate(fields, start=1):
+        if len(value) > CELL_LIMIT:
+            raise ReadError(
+                str(source),
+                f"the field is {len(value):,} characters long; an Excel cell holds at most "
+                f"{CELL_LIMIT:,}, so the rest would be lost; shorten it in a text editor first",
+                line,
+                column_letter(c),
+            )
+        m = NOT_IN_WORKBOOK.search(value)
+        if m:
+            raise ReadError(
+                str(source),
+                f"the field holds the control character U+{ord(m.group()):04X}, which an "
+                "Excel workbook cannot store; remove it from the file first",
+                line,
+                column_letter(c),
+            )
+        if "\r" in value:
+            # A sheet's XML keeps a carriage return only as a line feed, so the cell
+            # would read back changed. No format takes a line break in a field anyway.
+            raise ReadError(
+                str(source),
+                "the field holds a carriage return (a line break from another program), "
+                "which a workbook cell turns into a different character; put the field on "
+                "one line in a text editor first",
+                line,
+                column_letter(c),
+            )
 
 
 def _counts(batch: Batch) -> tuple[int, int]:
@@ -250,10 +253,6 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
         columns = sheet_columns(spec, header.columns, new_batch=True)
         dropped = [f.label for f in header.columns.fields if f.export_only]
     writer = BatchWorkbookWriter(spec, columns, source.settings)
-    try:
-        writer.save(target, replace=replace, inputs=(book,))
-    except BaseException:
-        writer.discard()
-        raise
+    writer.save(target, replace=replace, inputs=(book,))
     names = [f.label for f in writer.layout.spec.records[0].fields]
     return NewBatch(target, names if header_row else [], dropped)

@@ -208,8 +208,8 @@ def test_cells_of_spaces_alone_keep_their_spaces(tmp_path: Path):
 
     spec = get_spec("pastel-customer")
     writer = BatchWorkbookWriter(spec)
-    writer.append(spec.record("Detail"), detail(store="  ", unit=" "))
-    book = writer.save(tmp_path / "spaces.xlsx")
+    rows = writer.rows([(spec.record("Detail"), detail(store="  ", unit=" "), None)])
+    book = writer.save(tmp_path / "spaces.xlsx", rows)
     with zipfile.ZipFile(book) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert '<t xml:space="preserve">  </t>' in sheet
@@ -248,3 +248,39 @@ def test_number_texts_mixes_plain_and_odd_floats():
 
     values = [1.5, 0.1 + 0.2, 2.0, 1e16, -0.0, 3.25, 1e-7, 7.0]
     assert number_texts(values) == [number_text(v) for v in values]
+
+
+_DIGITS = st.text("0123456789", min_size=1, max_size=18)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(
+    st.tuples(
+        st.sampled_from(["", "-", "+"]),
+        _DIGITS,
+        st.one_of(st.just(None), st.text("0123456789", max_size=17)),
+    ),
+    st.integers(0, 4),
+)
+def test_the_quick_number_typing_agrees_with_the_exact_one(parts, min_decimals):
+    """Canonical number texts skip Decimal on the way to a cell; the cell is the same."""
+    from addin.excel.sheet_values import _exact_number, plain_number
+
+    sign, whole, fraction = parts
+    text = sign + whole + ("" if fraction is None else "." + fraction)
+    quick = plain_number(text, min_decimals)
+    if quick is None:
+        return
+    exact = _exact_number(text, min_decimals)
+    assert not isinstance(exact, str), text
+    assert quick == exact and number_text(quick) == number_text(exact), text
+
+
+def test_the_quick_number_typing_takes_the_common_spellings():
+    from addin.excel.sheet_values import plain_number
+
+    assert plain_number("143.75", 2) == 143.75
+    assert plain_number("12.50", 2) == 12.5
+    assert plain_number("0", 0) == 0 and plain_number("-5.00", 2) == -5
+    for slow in ("-0", "-0.00", "007", "1.50", "1.5", "+1", "1e3", "1234567890123456"):
+        assert plain_number(slow, 1 if slow == "1.50" else 2 if slow == "1.5" else 0) is None

@@ -39,10 +39,8 @@ def book_of(tmp_path: Path, rows: list[list[Any]], name: str = "b.xlsx", setting
         parse_settings(json.dumps(settings), "s").for_spec(spec.settings) if settings else None
     )
     writer = BatchWorkbookWriter(spec, settings=company)
-    for row in rows:
-        writer.append(None, row)
     path = tmp_path / name
-    writer.save(path)
+    writer.save(path, writer.rows([(None, row, None) for row in rows]))
     return path
 
 

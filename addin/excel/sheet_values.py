@@ -23,6 +23,28 @@ FORMULA_LIKE = re.compile(r"^[ \t\r\n\u00a0\u180e\u200b-\u200d\u2060\ufeff]*[=+\
 NOT_IN_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# Number text in its canonical spelling (see `plain_number`): at most 15 significant
+# digits, which a double holds exactly, so Excel holds and shows this very number.
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.([0-9]{1,15}))?", re.ASCII)
+
+
+def plain_number(text: str, min_decimals: int) -> int | float | None:
+    """The number of a text already spelled as `canonical_number` spells it (no leading or
+    extra trailing zeros, no minus zero), found without Decimal; None: ask the long way."""
+    m = _PLAIN_NUMBER.fullmatch(text)
+    if m is None or len(text.lstrip("-0").replace(".", "")) > 15:
+        return None
+    fraction = m.group(1)
+    if fraction is None:
+        return int(text) if not min_decimals and text != "-0" else None
+    if len(fraction) < min_decimals or (len(fraction) > min_decimals and fraction[-1] == "0"):
+        return None
+    if fraction.strip("0") == "":
+        whole = int(text.partition(".")[0])
+        return whole if whole or not text.startswith("-") else None
+    return float(text)
+
+
 def field_value(f: FieldSpec, text: str) -> object:
     """The cell value for a field's text: a number, a date, or the text itself."""
     if text == "":
@@ -31,19 +53,24 @@ def field_value(f: FieldSpec, text: str) -> object:
     if fmt == "@":
         return text
     if f.kind in ("integer", "number"):
-        if not NUMBER_RE.fullmatch(text):
-            return text
-        d = Decimal(text)
-        value: int | float = int(d) if d == d.to_integral_value() and abs(d) < 2**53 else float(d)
-        # Only when Excel will hand back exactly this text.
-        if canonical_number(Decimal(number_text(value)), f.min_decimals) == text:
-            return value
-        return text
+        quick = plain_number(text, f.min_decimals)
+        return quick if quick is not None else _exact_number(text, f.min_decimals)
     if f.kind == "date":
         day = parse_date(text)
         if day is not None and f"{day.day:02d}/{day.month:02d}/{day.year:04d}" == text:
             return dt.datetime(day.year, day.month, day.day)
         return text
+    return text
+
+
+def _exact_number(text: str, min_decimals: int) -> int | float | str:
+    if not NUMBER_RE.fullmatch(text):
+        return text
+    d = Decimal(text)
+    value: int | float = int(d) if d == d.to_integral_value() and abs(d) < 2**53 else float(d)
+    # Only when Excel will hand back exactly this text.
+    if canonical_number(Decimal(number_text(value)), min_decimals) == text:
+        return value
     return text
 
 

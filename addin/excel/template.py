@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import re
 import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell import _writer as openpyxl_cell_writer
-from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -32,6 +35,7 @@ from ..files import write_atomically
 from ..specs import SPECS
 from ..specs.columns import ColumnSet, header_key
 from ..specs.model import FieldSpec, RecordSpec, Spec
+from .batch_rows import BatchRow, BatchRows, CellStyles
 from .instructions import write_instructions
 from .layout import (
     COLUMNS_SHEET,
@@ -50,9 +54,8 @@ from .layout import (
     number_format,
     sheet_spec,
 )
-from .marks import Marks
 from .settings_sheet import write_settings_sheet
-from .sheet_values import FORMULA_LIKE, field_value
+from .sheet_xml import sheet_entry
 from .text_cells import text_cell
 
 
@@ -90,10 +93,13 @@ PROMPT_TITLE_LIMIT = 32
 
 
 class BatchWorkbookWriter:
-    """Streams a batch workbook for a spec: the template's sheets, then any data rows.
+    """Writes a batch workbook for a spec: the template's sheets, then any data rows.
 
-    Write-only, so a workbook of a hundred thousand rows costs little memory; every cell a
-    row needs is a reused prototype carrying its field's number format.
+    openpyxl builds the workbook around the rows: the sheets, styles, dropdowns, prompts,
+    marking rules, names and the table, a few hundred cells where a library is the better
+    tool, written in memory. The data rows, which can be millions of cells, are written
+    straight into its data sheet (`batch_rows`) as the package is saved, so an imported
+    workbook is a template with rows, and the two cannot drift apart.
 
     A header-row format takes the sheet's `columns` (as a header row named them; by default
     the template's), and the workbook keeps the spec's whole column set.
@@ -104,115 +110,138 @@ class BatchWorkbookWriter:
         spec: Spec,
         columns: RecordSpec | None = None,
         settings: CompanySettings | None = None,
-        *,
-        rows: int | None = None,
     ) -> None:
-        """`rows`: how many data rows will follow, when known. The sheet then declares its
-        size, which spares every reader a pass over the whole sheet to find it."""
         self.spec = spec
         self.layout = Layout(sheet_spec(spec, columns))
-        self.expected_rows = rows
-        self.rows = 0
+        self.settings = settings
+
+    def rows(self, rows: Sequence[BatchRow]) -> BatchRows:
+        return BatchRows(self.layout, rows)
+
+    def save(
+        self,
+        path: Path,
+        rows: SheetRows | None = None,
+        *,
+        template: bool = False,
+        replace: bool = False,
+        inputs: tuple[Path, ...] = (),
+    ) -> Path:
+        """Write the workbook to `path`; with `rows`, the data sheet holds them and declares
+        its size, which spares every reader a pass over the whole sheet to find it."""
+        write_atomically(
+            path,
+            lambda temp: self.write(temp, rows, template=template),
+            replace=replace,
+            inputs=inputs,
+        )
+        return path
+
+    def write(self, target: Path, rows: SheetRows | None, *, template: bool = False) -> None:
+        frame, part, styles = self._frame(None if rows is None else len(rows), template)
+        pieces = rows.xml(styles) if rows is not None else iter(())
+        with (
+            zipfile.ZipFile(io.BytesIO(frame)) as source,
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+        ):
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename != part:
+                    out.writestr(info, data)
+                    continue
+                head, tail = _around_rows(data)
+                entry = sheet_entry(part, info.date_time)
+                with out.open(entry, "w", force_zip64=True) as sheet:
+                    sheet.write(head)
+                    for piece in pieces:
+                        sheet.write(piece)
+                    sheet.write(tail)
+
+    def _frame(self, rows: int | None, template: bool) -> tuple[bytes, str, CellStyles]:
+        """The workbook without its data rows, its data sheet's part, and the rows' styles."""
+        spec, layout = self.spec, self.layout
         wb = Workbook(write_only=True)
         wb.properties.creator = "Batchsheet"
         wb.properties.title = spec.title
         wb.properties.created = BUILD_TIME
         wb.properties.modified = BUILD_TIME
         wb.properties.lastModifiedBy = "Batchsheet"
-        self.wb = wb
         try:
-            self.sheet = wb.create_sheet(DATA_SHEET)
+            sheet = wb.create_sheet(DATA_SHEET)
             if rows is not None:
-                size = f"A1:{self.layout.mark_columns[-1]}{self.layout.caption_rows + rows}"
+                size = f"A1:{layout.mark_columns[-1]}{layout.caption_rows + rows}"
                 # openpyxl writes a <dimension> for a sheet that can say its size (write-only
                 # sheets cannot, as they stream); it must be known before the first row.
-                self.sheet.calculate_dimension = lambda: size
-            write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), self.layout, spec)
+                sheet.calculate_dimension = lambda: size
+            write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), layout, spec)
             if spec.settings.values or spec.settings.lists:
-                write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), spec.settings, settings)
+                write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), spec.settings, self.settings)
             lists = wb.create_sheet(LISTS_SHEET)
             lists.sheet_state = "hidden"
-            _data_sheet(self.sheet, self.layout, lists)
+            _data_sheet(sheet, layout, lists)
             if layout_of(spec).header_row:
                 _column_set_sheet(wb.create_sheet(COLUMNS_SHEET), ColumnSet.of(spec))
+                _excel_table(sheet, layout, rows or 0)
             wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{spec.name}"')
             wb.defined_names[LAYOUT_NAME] = DefinedName(
                 LAYOUT_NAME, attr_text=f'"{LAYOUT_VERSION}"'
             )
+            styles = _cell_styles(sheet, layout)
+            wb.template = template
+            buffer = io.BytesIO()
+            wb.save(buffer)
         except BaseException:
-            # Sheets already streaming to temporary files must not outlive a failure.
-            self.discard()
+            _discard(wb)
             raise
-        self._prototypes = {
-            r.keyword: [self._prototype(number_format(f)) for f in r.fields]
-            for r in self.layout.spec.records
-        }
-        self._text_cells = [self._prototype("@") for _ in range(self.layout.data_width)]
-        self._quoted = self._prototype("@", quoted=True)
+        return buffer.getvalue(), sheet.path.lstrip("/"), styles
 
-    def _prototype(self, fmt: str, *, quoted: bool = False) -> Cell:
-        cell = WriteOnlyCell(self.sheet)
+
+class SheetRows(Protocol):
+    """Rows for the data sheet: how many, and their XML given the workbook's styles."""
+
+    def __len__(self) -> int: ...
+
+    def xml(self, styles: CellStyles) -> Iterator[bytes]: ...
+
+
+def _cell_styles(ws: Worksheet, layout: Layout) -> CellStyles:
+    """Registers the formats the data rows use with the workbook, and says their indexes."""
+
+    def style(fmt: str, *, quoted: bool = False) -> int:
+        cell = WriteOnlyCell(ws)
         cell.number_format = fmt
         if quoted:
+            # quotePrefix keeps Excel from running formula-like text when it is edited.
             cell.quotePrefix = True
-        return cell
+        return cell.style_id
 
-    def _cells(self, prototypes: list[Cell], values: list[object]) -> list[object]:
-        row: list[object] = []
-        for prototype, value in zip(prototypes, values):
-            if value is None:
-                row.append(None)
-                continue
-            cell = prototype
-            if isinstance(value, str) and FORMULA_LIKE.match(value):
-                # A new cell each time: quotePrefix keeps Excel from running it when edited.
-                cell = self._prototype("@", quoted=True)
-            cell.value = value  # type: ignore[assignment]  # the values are cell values
-            if isinstance(value, str):
-                cell.data_type = "s"
-            row.append(cell)
-        return row
+    formats = {number_format(f) for r in layout.spec.records for f in r.fields} | {"@"}
+    return CellStyles(
+        text=style("@"),
+        quoted=style("@", quoted=True),
+        by_format={fmt: style(fmt) for fmt in sorted(formats)},
+    )
 
-    def append(
-        self, kind: RecordSpec | None, values: list[str], marks: Marks | None = None
-    ) -> None:
-        """One data row: a record's canonical texts, or (kind None) raw texts kept as text."""
-        if self.expected_rows is not None and self.rows >= self.expected_rows:
-            # A declared size smaller than the sheet would hide rows from readers that trust it.
-            raise ValueError(f"more than the {self.expected_rows} rows this sheet declared")
-        if kind is None:
-            row = self._cells(self._text_cells, [v if v != "" else None for v in values])
-        else:
-            typed = [field_value(f, v) for f, v in zip(kind.fields, values)]
-            row = self._cells(self._prototypes[kind.keyword], typed)
-        if marks is not None and any(marks):
-            row.extend([None] * (self.layout.data_width - len(row)))
-            row.extend(m or None for m in marks)
-        self.sheet.append(row)
-        self.rows += 1
 
-    def discard(self) -> None:
-        """Abandon the workbook: close its half-streamed sheets so nothing is left open."""
-        for ws in self.wb.worksheets:
-            with contextlib.suppress(Exception):
-                ws.close()
-            # openpyxl streams each sheet to a temporary file that only a save removes.
-            with contextlib.suppress(Exception):
-                ws._writer.cleanup()  # type: ignore[attr-defined]
+def _around_rows(sheet: bytes) -> tuple[bytes, bytes]:
+    """A sheet's XML cut where rows after its last one go."""
+    at = sheet.rfind(b"</sheetData>")
+    if at >= 0:
+        return sheet[:at], sheet[at:]
+    empty = re.search(rb"<sheetData\s*/>", sheet)
+    if empty is None:
+        raise ValueError("the data sheet has no <sheetData>")
+    return sheet[: empty.start()] + b"<sheetData>", b"</sheetData>" + sheet[empty.end() :]
 
-    def save(
-        self,
-        path: Path,
-        *,
-        template: bool = False,
-        replace: bool = False,
-        inputs: tuple[Path, ...] = (),
-    ) -> Path:
-        if layout_of(self.layout.spec).header_row:
-            _excel_table(self.sheet, self.layout, self.rows)
-        self.wb.template = template
-        write_atomically(path, lambda temp: self.wb.save(temp), replace=replace, inputs=inputs)
-        return path
+
+def _discard(wb: Workbook) -> None:
+    """Abandon a workbook: close its half-streamed sheets so nothing is left open."""
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
+        # openpyxl streams each sheet to a temporary file that only a save removes.
+        with contextlib.suppress(Exception):
+            ws._writer.cleanup()  # type: ignore[attr-defined]
 
 
 def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:

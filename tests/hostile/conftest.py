@@ -35,6 +35,32 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def interrupt_import(monkeypatch, moment: str, stop: Callable[[], None]) -> None:
+    """Make `stop` happen in the middle of writing an import's workbook: while openpyxl
+    streams the sheets around the rows ("frame"), or between two blocks of rows ("rows")."""
+    import addin.excel.batch_rows as batch_rows
+    import addin.excel.template as template
+
+    if moment == "frame":
+        real_sheet = template._data_sheet
+
+        def data_sheet(*args, **kw):
+            real_sheet(*args, **kw)
+            stop()
+
+        monkeypatch.setattr(template, "_data_sheet", data_sheet)
+        return
+    monkeypatch.setattr(batch_rows, "BLOCK_ROWS", 50)
+    real_cells = batch_rows._cells
+
+    def cells(letter, numbers, spelled):
+        if int(numbers[0]) > 100:
+            stop()
+        return real_cells(letter, numbers, spelled)
+
+    monkeypatch.setattr(batch_rows, "_cells", cells)
+
+
 def rezip(source: Path, target: Path, parts: Mapping[str, bytes | Callable[[bytes], bytes]]):
     """A copy of the workbook at `source` with some parts replaced (or added)."""
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:

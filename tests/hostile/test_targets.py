@@ -21,11 +21,17 @@ from pathlib import Path
 import pytest
 
 import addin.files
-from addin.excel.template import BatchWorkbookWriter
 from addin.files import STALE_AFTER, TEMP_PREFIX, TEMP_SUFFIX
 from addin.ledger import Ledger
 from tests.conftest import as_unprivileged, run_process
-from tests.hostile.conftest import INFUSION, PASTEL, infusion_text, pastel_text, snapshot
+from tests.hostile.conftest import (
+    INFUSION,
+    PASTEL,
+    infusion_text,
+    interrupt_import,
+    pastel_text,
+    snapshot,
+)
 from tests.pastel_rows import detail, header
 
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
@@ -176,22 +182,16 @@ def test_a_file_name_that_is_not_utf8_is_written_and_recorded(run, folder, priva
 # -- termination signals ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("moment", ["frame", "rows"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_a_termination_signal_mid_import_leaves_nothing(
-    run, tmp_path, monkeypatch, private_temp, sig
+    run, tmp_path, monkeypatch, private_temp, sig, moment
 ):
     rows = [header()] + [detail(code=f"C{i}") for i in range(200)]
     source = tmp_path / "in.csv"
     source.write_bytes(pastel_text(rows).encode("cp1252"))
     before = snapshot(tmp_path)
-    real = BatchWorkbookWriter.append
-
-    def append(self, *args, **kw):
-        if self.rows == 100:
-            os.kill(os.getpid(), sig)
-        return real(self, *args, **kw)
-
-    monkeypatch.setattr(BatchWorkbookWriter, "append", append)
+    interrupt_import(monkeypatch, moment, lambda: os.kill(os.getpid(), sig))
     done = run("import", source, "--format", PASTEL, "-o", tmp_path / "b.xlsx")
     name = signal.Signals(sig).name
     assert (done.code, done.out) == (128 + sig, "")

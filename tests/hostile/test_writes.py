@@ -9,17 +9,26 @@ byte for byte as it was and no temporary file behind.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import addin.files
 import addin.transfer
-from addin.excel.template import BatchWorkbookWriter
 from addin.files import WriteRefused, write_atomically
-from tests.hostile.conftest import INFUSION, PASTEL, infusion_text, pastel_text, snapshot
+from tests.hostile.conftest import (
+    INFUSION,
+    PASTEL,
+    infusion_text,
+    interrupt_import,
+    pastel_text,
+    snapshot,
+)
 
 PREVIOUS = b"the previous export, which must survive\r\n"
 
@@ -151,18 +160,29 @@ def test_a_full_disk_keeps_the_previous_export(run, exported, monkeypatch):
     assert snapshot(book.parent) == before
 
 
+def fail_writing_the_file(monkeypatch, fail: Callable[[], None]) -> None:
+    """Make `fail` happen once part of the workbook file is on disk (a workbook is built in
+    memory first, and written to its file as a package)."""
+    real = zipfile._ZipWriteFile.write  # type: ignore[attr-defined]
+
+    def write(self, data):
+        written = real(self, data)
+        if not isinstance(self._zipfile.fp, io.BytesIO) and self._zipfile.fp.tell() > 500:
+            fail()
+        return written
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "write", write)  # type: ignore[attr-defined]
+
+
 def test_a_full_disk_during_an_import_leaves_no_workbook(run, tmp_path, monkeypatch):
     source = tmp_path / "in.csv"
     source.write_bytes(pastel_text().encode("cp1252"))
     before = snapshot(tmp_path)
 
-    def save_to_full_disk(self, filename):
-        Path(filename).write_bytes(b"PK" * 100)
+    def full_disk() -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    from openpyxl.workbook.workbook import Workbook
-
-    monkeypatch.setattr(Workbook, "save", save_to_full_disk)
+    fail_writing_the_file(monkeypatch, full_disk)
     done = run("import", source, "--format", PASTEL, "-o", tmp_path / "b.xlsx")
     assert done.code == 2
     assert done.err == f"batchsheet: cannot write {tmp_path / 'b.xlsx'}: No space left on device\n"
@@ -214,7 +234,8 @@ def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path):
 # -- interrupted ----------------------------------------------------------------------------
 
 
-def test_ctrl_c_in_the_middle_of_an_import_leaves_nothing(run, tmp_path, monkeypatch):
+@pytest.mark.parametrize("moment", ["frame", "rows"])
+def test_ctrl_c_in_the_middle_of_an_import_leaves_nothing(run, tmp_path, monkeypatch, moment):
     from tests.pastel_rows import detail, header
 
     rows = [header()] + [detail(code=f"C{i}") for i in range(200)]
@@ -225,14 +246,11 @@ def test_ctrl_c_in_the_middle_of_an_import_leaves_nothing(run, tmp_path, monkeyp
     private_temp = tmp_path.parent / f"{tmp_path.name}-temp"
     private_temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private_temp))
-    real = BatchWorkbookWriter.append
 
-    def append(self, *args, **kw):
-        if self.rows == 100:
-            raise KeyboardInterrupt
-        return real(self, *args, **kw)
+    def interrupt() -> None:
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(BatchWorkbookWriter, "append", append)
+    interrupt_import(monkeypatch, moment, interrupt)
     done = run("import", source, "--format", PASTEL, "-o", tmp_path / "b.xlsx")
     assert (done.code, done.out) == (130, "")
     assert done.err == "batchsheet: interrupted; nothing was written\n"
@@ -263,16 +281,11 @@ def test_ctrl_c_while_a_workbook_is_saved_leaves_no_partial_file(run, tmp_path, 
     source = tmp_path / "in.csv"
     source.write_bytes(infusion_text().encode())
     before = snapshot(tmp_path)
-    from openpyxl.workbook.workbook import Workbook
 
-    real_save = Workbook.save
-
-    def half_saved(self, filename):
-        real_save(self, filename)
-        Path(filename).write_bytes(Path(filename).read_bytes()[:500])
+    def interrupt() -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Workbook, "save", half_saved)
+    fail_writing_the_file(monkeypatch, interrupt)
     done = run("import", source, "-o", tmp_path / "b.xlsx")
     assert done.code == 130
     assert snapshot(tmp_path) == before

@@ -1,0 +1,56 @@
+"""How a cell is spelled in a worksheet's XML, for the parts Batchsheet writes itself.
+
+Two writers produce sheet XML directly rather than through a library: the batch rows of an
+import (`batch_rows`) and the cells a mark or a fix changes (`book_edit`). Both spell a cell
+here, so a value reads back the same whichever of them wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Deflate level for a sheet part written here: about half the time of the default for a
+# part about 15 % larger (a 45 MB sheet: 0.3 s and 7.0 MB against 0.64 s and 6.1 MB).
+SHEET_LEVEL = 3
+# Python 3.13 names the slot compress_level; earlier ones _compresslevel.
+_LEVEL_SLOT = (
+    "compress_level" if "compress_level" in zipfile.ZipInfo.__slots__ else "_compresslevel"
+)
+# A carriage return is written as a reference: XML readers turn a literal one into a line
+# feed, and the value would not read back as it was.
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def text_body(text: str, style: int) -> str:
+    """What follows `<c r="…"` for a cell holding `text` as an inline string."""
+    s = f' s="{style}"' if style else ""
+    # Readers drop surrounding white space unless it is declared significant.
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'{s} t="inlineStr"><is><t{space}>{text.translate(_TEXT_ESCAPES)}</t></is></c>'
+
+
+def number_body(value: float, style: int) -> str:
+    """What follows `<c r="…"` for a cell holding a number (a date is its serial)."""
+    s = f' s="{style}"' if style else ""
+    return f"{s}><v>{number_text(value)}</v></c>"
+
+
+def date_serial(value: dt.date) -> float:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
+    return (moment - EXCEL_EPOCH) / dt.timedelta(days=1)
+
+
+def number_text(value: float) -> str:
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 2**53):
+        return str(int(value))
+    return repr(float(value))
+
+
+def sheet_entry(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    """A package entry for a sheet part written in pieces, deflated at `SHEET_LEVEL`."""
+    info = zipfile.ZipInfo(name, date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    setattr(info, _LEVEL_SLOT, SHEET_LEVEL)
+    return info
