@@ -293,40 +293,54 @@ def groups(data: Data) -> list[Group]:
                 ),
             ],
         ),
-        Group(
-            "clean Pastel CSV",
-            data.clean_csv,
-            data.clean_csv_small,
-            {
-                "writer floor": lambda src, work: [
-                    py,
-                    "-m",
-                    "bench.writer_floor",
-                    str(src),
-                    "cp1252",
-                    str(work / "floor.xlsx"),
-                ]
-            },
-            [
-                Command(
-                    "batchsheet import CSV",
-                    lambda src, work: [
-                        exe,
-                        "import",
-                        str(src),
-                        "--format",
-                        "pastel-customer",
-                        "-o",
-                        str(work / "import.xlsx"),
-                        "--force",
-                    ],
-                    "writer floor",
-                    1.3,
-                    "≤ 1.3× the writer's floor",
-                ),
-            ],
-        ),
+        _import_group("clean Pastel CSV", data.clean_csv, data.clean_csv_small, pastel, "records"),
+        _import_group("Infusion CSV", data.infusion_csv, data.infusion_csv_small, infusion, "rows"),
     ]
+
+
+# The floors `import` is held against: writers writing the same typed cells, whole processes.
+WRITER_FLOORS = {
+    "spelled": "spelled cells (the least our writer does)",
+    "openpyxl": "openpyxl write-only",
+    "xlsxwriter": "XlsxWriter constant-memory",
+    "rustpy": "rustpy-xlsxwriter (Rust)",
+}
+
+
+def _import_group(title: str, large: Path, small: Path, fmt: str, unit: str) -> Group:
+    from .writer_floor import available
+
+    exe, py = batchsheet(), sys.executable
+
+    def floor(writer: str) -> Callable[[Path, Path], list[str]]:
+        return lambda src, work: [
+            py, "-m", "bench.writer_floor", writer, fmt, str(src), str(work / f"{writer}.xlsx")
+        ]  # fmt: skip
+
+    floors = {name: floor(w) for w, name in WRITER_FLOORS.items() if available(w)}
+    name = f"batchsheet import CSV ({title.split()[-2]})"
+    commands = [
+        Command(
+            name,
+            lambda src, work: [
+                exe,
+                "import",
+                str(src),
+                "--format",
+                fmt,
+                "-o",
+                str(work / "import.xlsx"),
+                "--force",
+            ],
+            against,
+            1.3 if writer == "spelled" else None,
+            "≤ 1.3× the writer's own floor; ≤ 300 MB" if writer == "spelled" else "",
+            memory=300 if writer == "spelled" else None,
+        )
+        for writer, against in WRITER_FLOORS.items()
+        if against in floors
+    ]
+    return Group(title, large, small, floors, commands, unit)
 
 
 def _has_frictionless() -> bool:

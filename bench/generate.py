@@ -10,15 +10,19 @@ generation once.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from addin.engine.csv_write import csv_text
 from addin.engine.findings import column_letter
+from addin.excel.batch_rows import CellStyles
 from addin.excel.layout import MARK_HEADINGS, Layout
+from addin.excel.sheet_xml import date_serial, number_body, text_body
 from addin.excel.template import BatchWorkbookWriter
 from addin.specs import SPECS
 from addin.transfer import import_csv
@@ -118,17 +122,41 @@ def make_pastel(
     if "typed" in kinds and not files.typed_book.exists():
         records = pastel_data.documents(files.docs, files.seed, bad_share)
         writer = BatchWorkbookWriter(spec)
-        rows = 0
-        for row in typed_rows(spec, records, files.seed, bad_share):
-            # Straight onto the sheet, bypassing our own typing: this is Excel's.
-            writer.sheet.append(row)
-            rows += 1
-        writer.save(files.typed_book, replace=True)
         layout = Layout(spec)
+        # Straight onto the sheet, bypassing our own typing: this is Excel's.
+        typed = TypedRows(list(typed_rows(spec, records, files.seed, bad_share)), layout)
+        writer.save(files.typed_book, typed, replace=True)
         last_column = column_letter(layout.data_width + len(MARK_HEADINGS))
-        last_row = layout.caption_rows + rows
+        last_row = layout.caption_rows + len(typed)
         excel_like(files.typed_book, DATA_SHEET_XML, f"A1:{last_column}{last_row}")
     return files
+
+
+class TypedRows:
+    """Rows of cell values as Excel holds them, for the data sheet (`template.SheetRows`)."""
+
+    def __init__(self, rows: list[list[Any]], layout: Layout) -> None:
+        self.rows = rows
+        self.first = layout.first_data_row
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def xml(self, styles: CellStyles) -> Iterator[bytes]:
+        date_style = styles.by_format.get("DD/MM/YYYY", 0)
+        for n, row in enumerate(self.rows, start=self.first):
+            cells = []
+            for c, value in enumerate(row, start=1):
+                ref = f"{column_letter(c)}{n}"
+                if value is None or value == "":
+                    continue
+                if isinstance(value, str):
+                    cells.append(f'<c r="{ref}"{text_body(value, 0)}')
+                elif isinstance(value, dt.datetime):
+                    cells.append(f'<c r="{ref}"{number_body(date_serial(value), date_style)}')
+                else:
+                    cells.append(f'<c r="{ref}"{number_body(value, 0)}')
+            yield f'<row r="{n}">{"".join(cells)}</row>'.encode()
 
 
 def make_infusion(
