@@ -2,10 +2,11 @@
 
 `import` puts every record of a CSV on the data sheet: the bench's 120,388-record Pastel
 batch is about 3.5 million cells. Spreadsheet libraries spend several Python calls and an
-object per cell; writing the bench's cells alone takes openpyxl's write-only mode about
-twice, and XlsxWriter's constant-memory mode about one and a half times, as long as this
-whole module takes with its typing (`bench/RESULTS.md`, "Writers"). So the rows are written
-here, into the data sheet of a workbook that openpyxl builds (`template`):
+object per cell: writing those cells alone takes openpyxl's write-only mode 20.8 s and
+XlsxWriter's constant-memory mode 10.0 s, where the whole `import` through this module takes
+2.4 s (CPU, whole processes, one run; `bench/WRITERS.md`). The one library near that speed, a Rust
+binding, cannot build the template around the rows. So the rows are written here, into the
+data sheet of the workbook openpyxl builds (`template`):
 
 - rows are taken in blocks; in each block a column is typed in one pass, and each distinct
   text of a field is typed once (`sheet_values.field_value`: numbers and dates where their
