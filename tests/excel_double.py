@@ -210,5 +210,8 @@ class Book:
     def data(self) -> Sheet:
         return self._sheets[DATA_SHEET]
 
+    def close(self) -> None:
+        self.calls.add("close")
+
     def format(self) -> str:
         return self.names(FORMAT_NAME).refers_to

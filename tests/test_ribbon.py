@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from addin.excel import plans, ribbon
+from addin.excel.layout import HELPER_NAME
+from addin.installer.xlam import ribbon_module_source
 from addin.specs import get_spec
 from tests.conftest import EXAMPLES
 from tests.excel_double import Book, Name
@@ -165,6 +169,36 @@ def test_new_batch_saves_a_template_workbook_in_documents(tmp_path: Path, monkey
     (path,) = opened
     assert Path(path).parent == tmp_path / "Documents" / "Batchsheet"
     assert Book.from_file(path).format() == '="pastel-supplier"'
+
+
+@pytest.mark.parametrize("button", ["new_batch", "show_help", "import_csv"])
+def test_the_blank_workbook_opened_for_python_is_closed_and_no_other(
+    run, tmp_path: Path, monkeypatch, button
+):
+    """With no workbook open the add-in opens a blank one for xlwings to call from; on macOS
+    only Python knows when it is done with it."""
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "Book", lambda path: None)
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes([header(), detail()]))
+
+    def press(book: Book) -> None:
+        if button == "new_batch":
+            ribbon.new_batch("pastel-customer", book)
+        elif button == "show_help":
+            ribbon.show_help(book)
+        else:
+            ribbon.import_csv(str(source), book)
+
+    helper = Book({"Sheet1": {}}, {HELPER_NAME: "=TRUE"})
+    press(helper)
+    assert helper.calls.names()[-1] == "close"
+    mine = Book({"Sheet1": {}}, {})
+    press(mine)
+    assert "close" not in mine.calls.names()
+    assert f'Private Const HELPER_NAME As String = "{HELPER_NAME}"' in ribbon_module_source()
 
 
 def test_suggested_export_name_and_free_paths(tmp_path: Path):

@@ -16,6 +16,8 @@ DATA_SHEET = "Batch"
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
 FORMAT_NAME = "Batchsheet_Format"
+# The blank workbook the add-in opens for Python when Excel has none open; Python closes it.
+HELPER_NAME = "Batchsheet_Helper"
 LAYOUT_NAME = "Batchsheet_Layout"
 # Header-row formats: the hidden sheet holding the workbook's column set, and the Excel
 # table over the header row and data.

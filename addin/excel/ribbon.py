@@ -34,6 +34,7 @@ from .layout import (
     AUDIT_SHEET,
     DATA_SHEET,
     FORMAT_NAME,
+    HELPER_NAME,
     INSTRUCTIONS_SHEET,
     SETTINGS_SHEET,
     Layout,
@@ -122,6 +123,18 @@ def _button(book: Any | None) -> Iterator[Any]:
         _alert(book, str(e), critical=True)
     except Exception as e:  # the user sees a sentence, whatever went wrong
         _alert(book, f"Batchsheet could not finish: {type(e).__name__}: {e}", critical=True)
+    finally:
+        _close_helper(book)
+
+
+def _close_helper(book: Any) -> None:
+    """Close the blank workbook the add-in opened for Python when Excel had none open."""
+    try:
+        book.names(HELPER_NAME)
+    except Exception:
+        return  # the user's own workbook
+    with contextlib.suppress(Exception):
+        book.close()
 
 
 def book_format(book: Any) -> Spec | None:

@@ -13,6 +13,8 @@ Option Explicit
 Private Const PYTHON_MODULE As String = "addin.excel.ribbon"
 ' The workbook-level name a Batchsheet template stores its format in (addin.excel.layout).
 Private Const FORMAT_NAME As String = "Batchsheet_Format"
+' The name of the blank workbook made for Python when none is open (addin.excel.layout).
+Private Const HELPER_NAME As String = "Batchsheet_Helper"
 Private Const ALERT_TITLE As String = "Batchsheet"
 
 Public Sub OnBatchsheetButton(control As IRibbonControl)
@@ -181,16 +183,24 @@ Private Function HaveWorkbook() As Boolean
 End Function
 
 ' xlwings hands Python the active workbook as the caller, so with no workbook open (Excel just
-' started) there has to be one. The blank workbook made here is closed again once Python is done.
+' started) there has to be one. The blank workbook made here carries the name Batchsheet_Helper:
+' Python closes it once it is done (on macOS RunPython returns before Python has finished, so
+' only Python knows when).
 Private Function EnsureCallerBook() As Workbook
-    If ActiveWorkbook Is Nothing Then Set EnsureCallerBook = Workbooks.Add
+    If Not ActiveWorkbook Is Nothing Then Exit Function
+    Set EnsureCallerBook = Workbooks.Add
+    EnsureCallerBook.Names.Add Name:=HELPER_NAME, RefersTo:="=TRUE", Visible:=False
+    EnsureCallerBook.Saved = True
 End Function
 
+' On Windows RunPython waits for Python: a helper Python could not close (it stopped early)
+' is closed here. One Python closed is no longer there to ask.
 Private Sub CloseIfUntouched(ByVal helperBook As Workbook)
     #If Mac Then
-        ' On macOS RunPython returns before Python has finished, which still needs the workbook.
     #Else
         If helperBook Is Nothing Then Exit Sub
+        On Error Resume Next
         If helperBook.Saved Then helperBook.Close SaveChanges:=False
+        On Error GoTo 0
     #End If
 End Sub

@@ -271,6 +271,34 @@ def test_the_tab_has_the_buttons_the_product_needs(ribbon: ET.Element) -> None:
             assert element.get("imageMso"), element.get("id")
 
 
+# Icons Excel draws: control IDs from Microsoft's list of Excel's ribbon controls
+# (OfficeDev/office-fluent-ui-command-identifiers, excelcontrols.xlsx). A name from another
+# Office program (Outlook's AcceptInvitation, Word's SpellingAndGrammar) draws blank in Excel.
+EXCEL_IMAGE_MSO = frozenset(
+    {
+        "ClearFormats",
+        "DataValidation",
+        "FileNew",
+        "FileOpen",
+        "FileSaveAs",
+        "Help",
+        "Spelling",
+    }
+)
+
+
+def test_every_icon_is_one_excel_draws(ribbon: ET.Element) -> None:
+    icons = {e.get("id"): e.get("imageMso") for e in ribbon.iter() if e.get("imageMso")}
+    assert icons and {i for i in icons.values()} <= EXCEL_IMAGE_MSO, icons
+
+
+def test_the_import_button_says_what_it_does(ribbon: ET.Element) -> None:
+    """It makes a new workbook beside the CSV (`ribbon.import_csv`), never a sheet of this one."""
+    button = next(e for e in ribbon.iter() if e.get("tag") == "import_csv")
+    assert "new workbook" in button.get("supertip", "")
+    assert "new sheet" not in button.get("supertip", "")
+
+
 def public_subs(source: str) -> dict[str, str]:
     """Public Sub name -> its parameter list, as written."""
     found = re.findall(r"^(?:Public\s+)?Sub\s+(\w+)\s*\(([^)]*)\)", source, re.MULTILINE)
