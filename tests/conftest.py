@@ -140,3 +140,13 @@ def examples(tmp_path: Path) -> Path:
     target = tmp_path / "examples"
     shutil.copytree(EXAMPLES, target)
     return target
+
+
+@pytest.fixture
+def excel():
+    """An Excel held in memory, the active xlwings engine while the test runs."""
+    from tests.memory_excel import Excel
+
+    running = Excel()
+    yield running
+    running.close()

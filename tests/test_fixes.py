@@ -15,7 +15,6 @@ from addin.excel.book_fixes import apply_fixes, plan_book_fixes
 from addin.excel.layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET, Layout
 from addin.excel.template import BatchWorkbookWriter
 from addin.specs import get_spec
-from tests.excel_double import Book
 from tests.pastel_rows import detail, header
 
 SETTINGS = {
@@ -191,36 +190,40 @@ def test_formula_cells_are_never_fixed(tmp_path: Path):
 # -- the Fix button ------------------------------------------------------------------------
 
 
-def test_fix_button_previews_then_writes_only_on_yes(tmp_path: Path):
+def test_fix_button_previews_then_writes_only_on_yes(excel, tmp_path: Path):
     from addin.excel import ribbon
+    from tests.memory_excel import data, no_formulas
 
     path = book_of(tmp_path, [H(account=" abc001"), D(tax_type="1", store="1")])
-    book = Book.from_file(path)
-    before = dict(book.data().cells)
-    book.app.answers = ["no"]
+    book = excel.open(path)
+    sheet = data(book)
+    before = dict(sheet.grid)
+    excel.app.answers = ["no"]
     ribbon.fix(book)
-    ((preview, _),) = book.app.alerts
+    ((preview, _),) = excel.app.alerts
     assert (
         "E3" in preview and "G4" in preview and "N4" in preview and "Make these changes?" in preview
     )
-    assert book.data().cells == before and AUDIT_SHEET not in book.sheets
+    assert sheet.grid == before and book.impl.sheets.named(AUDIT_SHEET) is None
 
-    book.app.answers = ["yes"]
+    excel.app.answers = ["yes"]
     ribbon.fix(book)
-    after = book.data().cells
+    after = sheet.grid
     changed = {
         k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k[1] <= 29
     }
     assert changed == {(3, 5), (4, 7), (4, 14)}
+    # Codes written as text stay text: "01" and "001" are not turned into numbers.
     assert (after[3, 5], after[4, 7], after[4, 14]) == ("ABC001", "01", "001")
-    audit = book.sheets[AUDIT_SHEET].cells
-    assert audit[1, 1] == "Cell" and {audit[r, 1] for r in (2, 3, 4)} == {
+    audit = data(book, AUDIT_SHEET)
+    assert audit.get(1, 1) == "Cell" and {audit.get(r, 1) for r in (2, 3, 4)} == {
         "Batch!E3", "Batch!G4", "Batch!N4"
     }  # fmt: skip
-    assert book.app.alerts[-1][0].startswith("Fixed 3 cells")
-    book.app.answers = []
+    assert excel.app.alerts[-1][0].startswith("Fixed 3 cells")
+    assert no_formulas(excel)
+    excel.app.answers = []
     ribbon.fix(book)
-    assert book.app.alerts[-1][0].startswith("Nothing to fix")
+    assert excel.app.alerts[-1][0].startswith("Nothing to fix")
 
 
 @pytest.mark.parametrize("fmt", ["pastel-customer", "infusion-customer-adjustments"])

@@ -1,29 +1,35 @@
-"""The ribbon entry points, on a recording stand-in for Excel: what they write, where, how often."""
+"""The ribbon's buttons, run through xlwings' own Book, Sheet and Range code on an Excel held
+in memory (`tests/memory_excel.py`): what they write, where, what they say, and how many
+calls into Excel they take."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
+import xlwings as xw
 
 from addin.excel import plans, ribbon
-from addin.excel.layout import HELPER_NAME
+from addin.excel.layout import DATA_SHEET, HELPER_NAME, LAST_ROW
 from addin.installer.xlam import ribbon_module_source
 from addin.specs import get_spec
 from tests.conftest import EXAMPLES
-from tests.excel_double import Book, Name
+from tests.memory_excel import Excel, data, no_formulas
 from tests.pastel_rows import csv_bytes, detail, header
 
 SAMPLE = EXAMPLES / "pastel_customer_invoices_sample.csv"
+WIDTH = 32  # a Pastel sheet: 29 data columns and 3 marking columns
+ROWS_PER_CALL = ribbon.CELLS_PER_CALL // WIDTH
 
 
-def imported_book(run, tmp_path: Path, rows: list[list[str]] | None = None) -> Book:
+def imported(run, excel: Excel, tmp_path: Path, rows: list[list[str]] | None = None) -> xw.Book:
     source = tmp_path / "in.csv"
     source.write_bytes(csv_bytes(rows) if rows is not None else SAMPLE.read_bytes())
     book = tmp_path / "in.xlsx"
-    run("import", source, "--format", "pastel-customer", "-o", book, "--force")
-    return Book.from_file(book)
+    assert run("import", source, "--format", "pastel-customer", "-o", book, "--force").code < 2
+    return excel.open(book)
 
 
 def many_rows(documents: int, bad_every: int) -> list[list[str]]:
@@ -35,156 +41,198 @@ def many_rows(documents: int, bad_every: int) -> list[list[str]]:
     return rows
 
 
-def test_validate_marks_cells_and_summarises(run, tmp_path: Path):
-    book = imported_book(run, tmp_path, [header(period="14"), detail(description="a, b")])
+def typed_in(excel: Excel, tmp_path: Path, documents: int) -> xw.Book:
+    """A template with `documents` documents typed (pasted) in: values as Excel holds them."""
+    book = excel.open(ribbon_template(tmp_path))
+    sheet = data(book)
+    spec = get_spec("pastel-customer")
+    r = 3
+    for n in range(documents):
+        for kind, row in (("Header", header(order_number=f"PO-{n}")), ("Detail", detail())):
+            for c, (f, text) in enumerate(zip(spec.record(kind).fields, row), start=1):
+                if text:
+                    sheet.grid[r, c] = float(text) if f.kind in ("number", "integer") else text
+            r += 1
+    sheet.grid[3, 6] = 14.0  # one bad period
+    return book
+
+
+def ribbon_template(tmp_path: Path) -> Path:
+    from addin.excel.template import BatchWorkbookWriter
+
+    target = tmp_path / "typed.xlsx"
+    BatchWorkbookWriter(get_spec("pastel-customer")).save(target, replace=True)
+    return target
+
+
+# -- Validate -------------------------------------------------------------------------------
+
+
+def test_validate_marks_cells_selects_the_first_and_summarises(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path, [header(period="14"), detail(description="a, b")])
     ribbon.validate(book)
-    sheet = book.data()
+    sheet = data(book)
     assert (sheet.get(3, 30), sheet.get(3, 31)) == ("F", None)
     assert sheet.get(3, 32).startswith("F: Period Number must be from 1 to 13")
     assert (sheet.get(4, 30), sheet.get(4, 31)) == (None, "K")
-    ((alert, mode),) = book.app.alerts
+    ((alert, mode),) = excel.app.alerts
     assert alert.startswith("1 error, 1 warning.") and "First at row 3" in alert
     assert mode == "info"
+    assert book.impl.selection.address == "$F$3"
+    assert no_formulas(excel)
 
 
-def test_validate_makes_the_same_few_calls_however_many_rows_and_errors(run, tmp_path: Path):
-    calls = {}
-    for documents in (40, 3_400):
-        book = imported_book(run, tmp_path, many_rows(documents, bad_every=2))
-        ribbon.validate(book)
-        marked = sum(1 for (r, c) in book.data().cells if c == 30 and r >= 3)
-        assert marked >= documents  # thousands of bad cells at the larger size
-        calls[documents] = [c for c in book.calls.names() if c != "status_bar"]
-    assert calls[40] == calls[3_400]
-    assert calls[40].count("write") == 1 and calls[40].count("alert") == 1
-    assert len(calls[40]) <= 6
+@pytest.mark.parametrize("documents", [40, 3_400])
+def test_validate_moves_at_most_a_chunk_per_call(run, excel, tmp_path, documents):
+    book = imported(run, excel, tmp_path, many_rows(documents, bad_every=2))
+    ribbon.validate(book)
+    rows = 2 + 3 * documents
+    marked = sum(1 for (r, c) in data(book).grid if c == 30 and r >= 3)
+    assert marked >= documents  # thousands of bad cells at the larger size
+    calls = excel.calls
+    assert calls.count("read") == math.ceil(rows / ROWS_PER_CALL) + 1  # and the Settings
+    assert calls.count("write") == math.ceil((rows - 2) / (ribbon.CELLS_PER_CALL // 3))
+    assert calls.largest("read") <= ribbon.CELLS_PER_CALL
+    assert calls.largest("write") <= ribbon.CELLS_PER_CALL
+    assert calls.count("find") == 1 and calls.count("alert") == 1 and calls.count("select") == 1
+    other = set(calls.kinds()) - {"read", "write", "find", "alert", "select", "status bar"}
+    assert sum(calls.kinds()[k] for k in other) <= 6, calls.kinds()
 
 
-def test_validate_clears_marks_that_no_longer_apply(run, tmp_path: Path):
-    book = imported_book(run, tmp_path, [header(period="14"), detail()])
-    sheet = book.data()
+def test_validate_of_100000_rows_reads_only_the_data_however_far_the_formats_go(excel, tmp_path):
+    book = typed_in(excel, tmp_path, 50_000)
+    sheet = data(book)
+    sheet.formatted_to = (LAST_ROW, WIDTH)  # whole columns formatted: used range to the end
+    ribbon.validate(book)
+    rows = 2 + 100_000
+    assert excel.calls.count("read") == math.ceil(rows / ROWS_PER_CALL) + 1
+    assert sum(n for k, n in excel.calls.log if k == "read") < rows * WIDTH + 1_000
+    assert sheet.get(3, 30) == "F" and sheet.get(100_002, 32) is None
+    assert excel.app.alerts[-1][0].startswith("1 error")
+
+
+def test_validate_clears_marks_that_no_longer_apply(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path, [header(period="14"), detail()])
+    sheet = data(book)
     assert sheet.get(3, 30) == "F"  # the import marked it
-    sheet.set(3, 6, 3)
+    sheet.grid[3, 6] = 3.0
     ribbon.validate(book)
     assert sheet.get(3, 30) is None and sheet.get(3, 32) is None
-    assert book.app.alerts[-1][0].startswith("No problems found")
+    assert excel.app.alerts[-1][0].startswith("No problems found")
+    assert excel.calls.count("select") == 0
 
 
-def test_clear_marks_is_one_call_and_leaves_the_data(run, tmp_path: Path):
-    book = imported_book(run, tmp_path, [header(period="14"), detail()])
-    before = {k: v for k, v in book.data().cells.items() if k[1] <= 29}
+def test_clear_marks_is_one_clear_and_leaves_the_data(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path, [header(period="14"), detail()])
+    before = {k: v for k, v in data(book).grid.items() if k[1] <= 29}
     ribbon.clear_marks(book)
-    assert [c for c in book.calls.names() if c not in ("used_range", "read")] == ["clear"]
-    assert {k: v for k, v in book.data().cells.items() if k[1] <= 29} == before
-    assert not [k for k in book.data().cells if k[1] >= 30 and k[0] >= 3]
+    assert excel.calls.count("clear") == 1 and excel.calls.count("read") == 0
+    assert {k: v for k, v in data(book).grid.items() if k[1] <= 29} == before
+    assert not [k for k in data(book).grid if k[1] >= 30 and k[0] >= 3]
 
 
-def test_export_writes_the_import_file_and_reports_it(run, tmp_path: Path):
-    book = imported_book(run, tmp_path)
+# -- Export ---------------------------------------------------------------------------------
+
+
+def test_export_writes_the_import_file_and_reports_it(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path)
     target = tmp_path / "out.csv"
     ribbon.export_csv(str(target), book)
     assert target.read_bytes() == SAMPLE.read_bytes()
-    ((alert, mode),) = book.app.alerts
+    ((alert, mode),) = excel.app.alerts
     assert alert.startswith("Wrote out.csv: 3 documents, 12 records.") and mode == "info"
+    assert excel.calls.count("write") == 0
 
 
-def test_export_never_replaces_the_workbook_it_exports(run, tmp_path: Path):
-    book = imported_book(run, tmp_path)
+def test_export_never_replaces_the_workbook_it_exports(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path)
     own = Path(book.fullname)
     before = own.read_bytes()
     ribbon.export_csv(str(own), book)
-    ((alert, mode),) = book.app.alerts
+    ((alert, mode),) = excel.app.alerts
     assert mode == "critical" and "is the file this command reads" in alert
     assert own.read_bytes() == before
 
 
-def test_export_refuses_while_errors_remain_and_marks_them(run, tmp_path: Path):
-    book = imported_book(run, tmp_path, [header(period="14"), detail()])
+def test_export_refuses_while_errors_remain_and_marks_them(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path, [header(period="14"), detail()])
     ribbon.clear_marks(book)
     target = tmp_path / "out.csv"
     target.write_bytes(b"previous export")
     ribbon.export_csv(str(target), book)
     assert target.read_bytes() == b"previous export"
-    ((alert, mode),) = book.app.alerts
+    ((alert, mode),) = excel.app.alerts
     assert alert.startswith("Not exported: nothing was written.") and mode == "critical"
-    assert book.data().get(3, 30) == "F"
+    assert data(book).get(3, 30) == "F"
 
 
-def test_import_opens_a_new_workbook_and_never_overwrites(run, tmp_path: Path, monkeypatch):
-    opened: list[str] = []
-    import xlwings
+# -- Import, New batch, Help ----------------------------------------------------------------
 
-    monkeypatch.setattr(xlwings, "Book", lambda path: opened.append(path))
+
+def test_import_opens_a_new_workbook_and_never_overwrites(excel, tmp_path):
     source = tmp_path / "batch.csv"
     source.write_bytes(SAMPLE.read_bytes())
     existing = tmp_path / "batch.xlsx"
     existing.write_bytes(b"someone's workbook")
-    caller = Book({"Sheet1": {}}, {})
+    caller = excel.blank()
     ribbon.import_csv(str(source), caller)
     assert existing.read_bytes() == b"someone's workbook"
-    assert opened == [str(tmp_path / "batch (2).xlsx")]
-    assert [n for n in caller.calls.names() if n != "status_bar"] == ["alert"], (
-        "the calling workbook is not written to"
-    )
-    assert "Imported 12 records (3 documents) into batch (2).xlsx" in caller.app.alerts[0][0]
+    opened = excel.app.books.active
+    assert opened.fullname == str(tmp_path / "batch (2).xlsx")
+    assert opened.sheets.named(DATA_SHEET).get(3, 1) == "Header"
+    assert caller.impl.sheets.named("Sheet1").grid == {}, "the calling workbook is untouched"
+    ((alert, _),) = excel.app.alerts
+    assert "Imported 12 records (3 documents) into batch (2).xlsx" in alert
     # The status bar said what the import was doing, and was handed back to Excel after.
-    status = [v for n, v in caller.calls.log if n == "status_bar"]
-    assert status[:3] == [
+    assert excel.app.statuses[:3] == [
         "Batchsheet: reading batch.csv…",
         "Batchsheet: checking 12 records…",
         "Batchsheet: writing batch (2).xlsx…",
     ]
-    assert status[-1] is False
-    assert caller.app.status_bar is False
+    assert excel.app.statuses[-1] is False
 
 
-def test_failures_reach_the_user_as_a_plain_alert(tmp_path: Path):
-    caller = Book({"Sheet1": {}}, {})
+def test_failures_reach_the_user_as_a_plain_alert(excel, tmp_path):
+    caller = excel.blank()
     ribbon.validate(caller)
     ribbon.import_csv(str(tmp_path / "missing.csv"), caller)
     ribbon.new_batch("no-such-format", caller)
-    messages = [m for m, _ in caller.app.alerts]
+    messages = [m for m, _ in excel.app.alerts]
     assert messages[0].startswith("This workbook is not a Batchsheet batch.")
     assert "missing.csv" in messages[1] and "Traceback" not in messages[1]
     assert messages[2] == "Unknown format 'no-such-format'."
-    assert all(mode == "critical" for _, mode in caller.app.alerts)
+    assert all(mode == "critical" for _, mode in excel.app.alerts)
 
 
-def test_help_shows_the_instructions_sheet_of_a_batch(run, tmp_path: Path):
-    book = imported_book(run, tmp_path)
+def test_help_shows_the_instructions_sheet_of_a_batch(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path)
     ribbon.show_help(book)
-    assert book.calls.names() == ["activate"]
-    other = Book({"Sheet1": {}}, {})
+    assert book.impl.sheets.active.name == "Instructions" and not excel.app.alerts
+    other = excel.blank()
     ribbon.show_help(other)
-    assert other.app.alerts[0][0].startswith("Batchsheet checks and exports")
+    assert excel.app.alerts[0][0].startswith("Batchsheet checks and exports")
 
 
-def test_new_batch_saves_a_template_workbook_in_documents(tmp_path: Path, monkeypatch):
-    opened: list[str] = []
-    import xlwings
-
-    monkeypatch.setattr(xlwings, "Book", lambda path: opened.append(path))
+def test_new_batch_opens_a_template_workbook_saved_in_documents(excel, tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "home", lambda: tmp_path)
-    ribbon.new_batch("pastel-supplier", Book({"Sheet1": {}}, {}))
-    (path,) = opened
-    assert Path(path).parent == tmp_path / "Documents" / "Batchsheet"
-    assert Book.from_file(path).format() == '="pastel-supplier"'
+    ribbon.new_batch("pastel-supplier", excel.blank())
+    opened = excel.app.books.active
+    assert Path(opened.fullname).parent == tmp_path / "Documents" / "Batchsheet"
+    assert opened.names("Batchsheet_Format").refers_to == '="pastel-supplier"'
+    assert opened.sheets.named(DATA_SHEET) is not None
 
 
 @pytest.mark.parametrize("button", ["new_batch", "show_help", "import_csv"])
 def test_the_blank_workbook_opened_for_python_is_closed_and_no_other(
-    run, tmp_path: Path, monkeypatch, button
+    excel, tmp_path, monkeypatch, button
 ):
     """With no workbook open the add-in opens a blank one for xlwings to call from; on macOS
     only Python knows when it is done with it."""
-    import xlwings
-
-    monkeypatch.setattr(xlwings, "Book", lambda path: None)
     monkeypatch.setattr(Path, "home", lambda: tmp_path)
     source = tmp_path / "in.csv"
     source.write_bytes(csv_bytes([header(), detail()]))
 
-    def press(book: Book) -> None:
+    def press(book: xw.Book) -> None:
         if button == "new_batch":
             ribbon.new_batch("pastel-customer", book)
         elif button == "show_help":
@@ -192,12 +240,13 @@ def test_the_blank_workbook_opened_for_python_is_closed_and_no_other(
         else:
             ribbon.import_csv(str(source), book)
 
-    helper = Book({"Sheet1": {}}, {HELPER_NAME: "=TRUE"})
+    helper = excel.blank()
+    helper.impl.names.add(HELPER_NAME, "=TRUE")
     press(helper)
-    assert helper.calls.names()[-1] == "close"
-    mine = Book({"Sheet1": {}}, {})
+    assert helper.impl.closed
+    mine = excel.blank()
     press(mine)
-    assert "close" not in mine.calls.names()
+    assert not mine.impl.closed
     assert f'Private Const HELPER_NAME As String = "{HELPER_NAME}"' in ribbon_module_source()
 
 
@@ -225,26 +274,22 @@ def test_pastel_import_picks_customer_or_supplier_and_says_why(tmp_path: Path):
 
 
 def test_import_tells_look_alike_formats_apart_by_the_field_the_spec_names(tmp_path: Path):
-    from addin.excel.plans import import_format
-    from addin.specs import get_spec
-    from tests.pastel_rows import csv_bytes, detail, header
-
     plain = tmp_path / "plain.csv"
     plain.write_bytes(csv_bytes([header(), detail()]))
     costs = tmp_path / "costs.csv"
     costs.write_bytes(csv_bytes([header(additional_costs="125.00"), detail()]))
     supplier = get_spec("pastel-supplier")
     assert supplier.told_by == ("Header", "additional_costs")
-    spec, note = import_format(costs, None)
+    spec, note = plans.import_format(costs, None)
     assert spec is supplier
     assert note == f"Read as a {supplier.title}: its Additional Costs column is filled in."
-    spec, note = import_format(plain, None)
+    spec, note = plans.import_format(plain, None)
     assert spec.name == "pastel-customer" and "If these are" in note
     # The batch open in Excel decides first.
-    assert import_format(costs, get_spec("pastel-customer"))[0].name == "pastel-customer"
+    assert plans.import_format(costs, get_spec("pastel-customer"))[0].name == "pastel-customer"
 
 
-def test_validate_reads_the_document_type_as_the_command_does(run, tmp_path: Path):
+def test_validate_reads_the_document_type_as_the_command_does(run, excel, tmp_path):
     from addin.excel.workbook import DOCUMENT_TYPE_NAME
 
     source = tmp_path / "s.csv"
@@ -252,8 +297,9 @@ def test_validate_reads_the_document_type_as_the_command_does(run, tmp_path: Pat
     path = tmp_path / "s.xlsx"
     run("import", source, "--format", "pastel-supplier", "-o", path, "--force")
     for document_type, flagged in (("supplier-invoice", False), ("grv", True)):
-        book = Book.from_file(path)
-        book.names._names[DOCUMENT_TYPE_NAME] = Name(f'="{document_type}"')
+        book = excel.open(path)
+        book.impl.names.add(DOCUMENT_TYPE_NAME, f'="{document_type}"')
         ribbon.validate(book)
-        marked = str(book.data().get(3, 32) or "")
+        marked = str(data(book).get(3, 32) or "")
         assert ("Additional Costs Y only applies" in marked) is flagged, (document_type, marked)
+        book.impl.close()

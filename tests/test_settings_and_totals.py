@@ -16,8 +16,8 @@ from addin.excel import ribbon
 from addin.excel.layout import SETTINGS_SHEET
 from addin.specs import SPECS, get_spec
 from tests.conftest import EXAMPLES, REPO
-from tests.excel_double import Book
 from tests.infusion.conftest import csv_bytes as infusion_bytes
+from tests.memory_excel import data
 from tests.pastel_rows import csv_bytes, detail, header
 
 SAMPLE = EXAMPLES / "pastel_customer_invoices_sample.csv"
@@ -181,33 +181,33 @@ def test_validate_prints_the_totals_and_the_checks(run, tmp_path: Path):
     }
 
 
-def test_the_validate_button_reads_the_settings_sheet_and_shows_totals(run, tmp_path: Path):
+def test_the_validate_button_reads_the_settings_sheet_and_shows_totals(run, excel, tmp_path: Path):
     settings = tmp_path / "company.json"
     settings.write_text(json.dumps(SETTINGS))
     source = tmp_path / "b.csv"
     source.write_bytes(SAMPLE.read_bytes())
     path = tmp_path / "b.xlsx"
     run("import", source, "--format", "pastel-customer", "-o", path, "--settings", settings)
-    book = Book.from_file(path)
+    book = excel.open(path)
     ribbon.validate(book)
-    ((text, _),) = book.app.alerts
+    ((text, _),) = excel.app.alerts
     assert "3 documents: exclusive 8216.88, tax 1174.78, inclusive 9391.66." in text
     assert "Row 3 ABC001 14/05/2025 PO-44871: 1831.88 + 274.78 = 2106.66" in text
     assert "Checked against your settings: Customer Code in Customers" in text
-    assert "Y" not in (book.data().get(11, 31) or "")  # USA001, a USD account at 18.245
+    assert "Y" not in (data(book).get(11, 31) or "")  # USA001, a USD account at 18.245
     assert "Period" in text  # the financial-year check ran
 
 
-def test_the_export_button_records_the_batch_and_validate_then_warns(run, tmp_path: Path):
+def test_the_export_button_records_the_batch_and_validate_then_warns(run, excel, tmp_path: Path):
     source = tmp_path / "b.csv"
     source.write_bytes(SAMPLE.read_bytes())
     path = tmp_path / "b.xlsx"
     run("import", source, "--format", "pastel-customer", "-o", path)
-    book = Book.from_file(path)
+    book = excel.open(path)
     ribbon.export_csv(str(tmp_path / "out.csv"), book)
-    assert "Recorded in the batch ledger as batch 1." in book.app.alerts[-1][0]
+    assert "Recorded in the batch ledger as batch 1." in excel.app.alerts[-1][0]
     ribbon.validate(book)
-    assert "already exported" in book.data().get(3, 32)
+    assert "already exported" in data(book).get(3, 32)
 
 
 def test_a_long_batch_prints_its_totals_in_one_line_unless_asked(run, tmp_path: Path):

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..engine.batch import Batch, Context
 from ..engine.findings import column_index
-from ..engine.layouts import validate_rows
+from ..engine.layouts import layout_of, validate_rows
 from ..engine.settings import CompanySettings, settings_from_grid
 from ..files import WriteRefused
 from ..ledger import Ledger, LedgerError
@@ -28,7 +28,7 @@ from ..transfer import ExportRefused, export_batch
 from ..transfer import import_csv as import_csv_file
 from .book_fixes import audit_rows
 from .fixes import CellFix, plan_fixes
-from .grid import data_width, grid_rows
+from .grid import data_width, grid_rows, table_width
 from .layout import (
     AUDIT_HEADINGS,
     AUDIT_SHEET,
@@ -36,6 +36,8 @@ from .layout import (
     FORMAT_NAME,
     HELPER_NAME,
     INSTRUCTIONS_SHEET,
+    LAST_ROW,
+    MARK_HEADINGS,
     SETTINGS_SHEET,
     Layout,
 )
@@ -73,6 +75,13 @@ ENTRY_POINTS = {
 }
 # Sheets this large get a progress message in the status bar while they are checked.
 STATUS_BAR_ROWS = 5_000
+# The most cells one call into Excel moves. xlwings' own budget for a write is 100,000
+# cells (`base_classes.DEFAULT_MAX_CELLS_PER_WRITE`). On macOS every call is one Apple
+# event: xlwings measured its reply cap at 1.5 million cells of numbers (fewer of text), and
+# transfers of a few million cells time out (xlwings issues #2300 and #466). 100,000 cells
+# of text are a few megabytes, under both limits; a 100,000-row sheet is 32 reads.
+CELLS_PER_CALL = 100_000
+MAX_COLUMNS = 16_384
 
 __all__ = ["ENTRY_POINTS", "suggested_export_name"]
 
@@ -155,7 +164,15 @@ def _defined(book: Any, name: str) -> str | None:
 
 
 def _data(book: Any) -> tuple[Any, Spec, list[list[Any]]]:
-    """The data sheet, its format, and its values from A1 down, read in one call."""
+    """The data sheet, its format, and its values from A1 to the last row holding data,
+    read a chunk of rows per call."""
+    sheet, spec = _data_sheet(book)
+    width = _sheet_width(sheet, spec)
+    values = _read(sheet, _last_row(sheet, width), width)
+    return sheet, spec, [list(row) for row in values]
+
+
+def _data_sheet(book: Any) -> tuple[Any, Spec]:
     spec = book_format(book)
     if spec is None:
         raise Refused(
@@ -163,12 +180,34 @@ def _data(book: Any) -> tuple[Any, Spec, list[list[Any]]]:
             "CSV with Import CSV."
         )
     try:
-        sheet = book.sheets[DATA_SHEET]
+        return book.sheets[DATA_SHEET], spec
     except Exception:
         raise Refused(f"This workbook has no sheet named {DATA_SHEET!r}.") from None
-    last = sheet.used_range.last_cell
-    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
-    return sheet, spec, [list(row) for row in values or []]
+
+
+def _sheet_width(sheet: Any, spec: Spec) -> int:
+    """Columns the data and its marks take: the format's, or a header row's."""
+    if not layout_of(spec).header_row:
+        return Layout(spec).data_width + len(MARK_HEADINGS)
+    used = sheet.used_range.last_cell.column
+    header = sheet.range((1, 1), (1, min(used, MAX_COLUMNS))).options(ndim=1).value
+    return table_width(header or []) + len(MARK_HEADINGS)
+
+
+def _last_row(sheet: Any, width: int) -> int:
+    """The last row with a value in the sheet's columns, found by Excel (one call): not the
+    used range, which reaches the sheet's last row once a user formats whole columns."""
+    found = sheet.range((1, 1), (LAST_ROW, width)).find("*", direction="backward", order="rows")
+    return found.row if found is not None else 1
+
+
+def _rows_per_call(width: int) -> int:
+    return max(1, CELLS_PER_CALL // max(width, 1))
+
+
+def _read(sheet: Any, last: int, width: int) -> list[list[Any]]:
+    area = sheet.range((1, 1), (last, width))
+    return area.options(ndim=2, chunksize=_rows_per_call(width)).value or []
 
 
 def _settings(book: Any, spec: Spec) -> CompanySettings | None:
@@ -206,7 +245,8 @@ def _write_marks(sheet: Any, batch: Batch, values: list[list[Any]]) -> None:
     first = Layout(batch.spec).first_data_row
     last = max(len(values), first)
     block = marks_block(batch.report.findings, first, last)
-    sheet.range((first, data_width(batch.spec, values) + 1)).value = block
+    target = sheet.range((first, data_width(batch.spec, values) + 1))
+    target.options(chunksize=_rows_per_call(len(MARK_HEADINGS))).value = block
 
 
 # -- the buttons ---------------------------------------------------------------------------
@@ -218,17 +258,29 @@ def validate(book: Any | None = None) -> None:
         sheet, batch, values = _validate(book)
         checked = review(batch, Ledger())
         _write_marks(sheet, batch, values)
+        _select_first_problem(sheet, batch)
         _alert(book, reviewed_text(checked))
+
+
+def _select_first_problem(sheet: Any, batch: Batch) -> None:
+    """Put the cursor on the first error (or warning) cell, where the user starts fixing."""
+    findings = [f for f in batch.report.findings if f.column and f.row >= 1]
+    first = min(findings, key=lambda f: (f.severity != "error", f.row), default=None)
+    if first is None:
+        return
+    with contextlib.suppress(Exception):  # a protected or hidden sheet keeps its selection
+        sheet.range((first.row, column_index(first.column))).select()
 
 
 def clear_marks(book: Any | None = None) -> None:
     """Clear marks: empty the marking columns; the data is not touched."""
     with _button(book) as book:
-        sheet, spec, values = _data(book)
+        sheet, spec = _data_sheet(book)
+        width = _sheet_width(sheet, spec)
         first = Layout(spec).first_data_row
-        start = data_width(spec, values) + 1
-        last = max(len(values), first)
-        sheet.range((first, start), (last, start + 2)).clear_contents()
+        last = max(_last_row(sheet, width), first)
+        start = width - len(MARK_HEADINGS) + 1
+        sheet.range((first, start), (last, width)).clear_contents()
 
 
 def export_csv(path: str, book: Any | None = None) -> None:
@@ -289,20 +341,28 @@ def fix(book: Any | None = None) -> None:
 
 
 def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
-    """Cells holding formulas (1-based row, column), read in one call: never fixed."""
+    """Cells holding formulas (1-based row, column), read a chunk of rows per call: never
+    fixed."""
     if not values:
         return set()
     width = max(len(r) for r in values)
-    formulas = sheet.range((1, 1), (len(values), width)).formula
-    if isinstance(formulas, str):
-        # A one-cell range answers its formula rather than a grid.
-        formulas = [[formulas]]
-    return {
-        (r, c)
-        for r, row in enumerate(formulas or [], start=1)
-        for c, text in enumerate(row, start=1)
-        if isinstance(text, str) and text.startswith("=")
-    }
+    step = _rows_per_call(width)
+    found: set[tuple[int, int]] = set()
+    for top in range(1, len(values) + 1, step):
+        bottom = min(top + step - 1, len(values))
+        formulas = sheet.range((top, 1), (bottom, width)).formula
+        if isinstance(formulas, str):
+            # A one-cell range answers its formula rather than a grid.
+            formulas = [[formulas]]
+        elif formulas and not isinstance(formulas[0], (list, tuple)):
+            formulas = [formulas]  # one row answers as a flat list
+        found.update(
+            (r, c)
+            for r, row in enumerate(formulas or [], start=top)
+            for c, text in enumerate(row, start=1)
+            if isinstance(text, str) and text.startswith("=")
+        )
+    return found
 
 
 def _write_fixes(sheet: Any, plan: list[CellFix]) -> None:
