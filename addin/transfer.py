@@ -21,7 +21,7 @@ from .engine.layouts import layout_of
 from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
 from .excel.batch_rows import BatchRow
-from .excel.layout import LAST_ROW, Layout
+from .excel.layout import LAST_ROW, Layout, sheet_spec
 from .excel.marks import marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
@@ -59,24 +59,25 @@ def read_csv_file(spec: Spec, path: Path) -> Batch:
     return read_csv_batch(spec, read_bytes(path), str(path))
 
 
-@without_cycle_collection
-def import_csv(
-    spec: Spec,
-    source: Path,
-    target: Path,
-    *,
-    replace: bool = False,
-    settings: CompanySettings | None = None,
-) -> Transferred:
-    """Build a workbook of `spec`'s template holding every row of the CSV at `source`.
+@dataclass
+class Placed:
+    """A CSV's rows as they go onto a data sheet: checked, in order, each with its marks."""
+
+    batch: Batch
+    layout: Layout
+    # The sheet's own columns (a header-row format: as the file's header row names them).
+    columns: RecordSpec | None
+    rows: list[BatchRow]
+    unplaced: list[Finding]
+
+
+def place_csv(spec: Spec, source: Path, settings: CompanySettings | None = None) -> Placed:
+    """Read and check the CSV at `source` for a sheet of `spec`'s template.
 
     Rows keep the order of the file; each finding is marked on its row. A file that cannot be
     placed on a sheet whole (an unbalanced quote, data past the last column, a character no
-    workbook can hold) is refused and nothing is written. `settings` are checked against and
-    kept on the workbook's Settings sheet.
+    workbook can hold) is refused.
     """
-    source, target = Path(source), Path(target)
-    check_target(target, replace=replace, inputs=(source,))
     stage(f"reading {source.name}")
     parsed = parse_csv(read_bytes(source), str(source), spec.encoding)
     stage(f"checking {counted(len(parsed.rows), 'record')}")
@@ -88,8 +89,7 @@ def import_csv(
         # The header row becomes the sheet's own (row 1); the records go below it.
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
-    writer = BatchWorkbookWriter(spec, columns, settings)
-    layout = writer.layout
+    layout = Layout(sheet_spec(spec, columns))
     records = {r.row: r for r in batch.records}
     sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
     marks = marks_by_row(
@@ -107,16 +107,35 @@ def import_csv(
             sheet_rows.append((record.kind, record.values, mark))
         else:
             sheet_rows.append((None, fields[: layout.data_width], mark))
+    unplaced = [f for f in batch.report.findings if f.row not in sheet_row]
+    return Placed(batch, layout, columns, sheet_rows, unplaced)
+
+
+@without_cycle_collection
+def import_csv(
+    spec: Spec,
+    source: Path,
+    target: Path,
+    *,
+    replace: bool = False,
+    settings: CompanySettings | None = None,
+) -> Transferred:
+    """Build a workbook of `spec`'s template holding every row of the CSV at `source`
+    (`place_csv`); nothing is written when the file is refused. `settings` are checked
+    against and kept on the workbook's Settings sheet."""
+    source, target = Path(source), Path(target)
+    check_target(target, replace=replace, inputs=(source,))
+    placed = place_csv(spec, source, settings)
+    writer = BatchWorkbookWriter(spec, placed.columns, settings)
     stage(f"writing {target.name}")
     try:
-        writer.save(target, writer.rows(sheet_rows), replace=replace, inputs=(source,))
+        writer.save(target, writer.rows(placed.rows), replace=replace, inputs=(source,))
     except OSError as e:
         raise WriteRefused(
             f"cannot write {shown(target)}: {e.strerror or e} (while building the workbook in "
             f"the temporary folder {shown(tempfile.gettempdir())})"
         ) from None
-    unplaced = [f for f in batch.report.findings if f.row not in sheet_row]
-    return Transferred(batch, target, *_counts(batch), unplaced)
+    return Transferred(placed.batch, target, *counts(placed.batch), placed.unplaced)
 
 
 def _refuse_unplaceable(
@@ -174,7 +193,7 @@ def _refuse_cells(source: Path, line: int, fields: list[str]) -> None:
             )
 
 
-def _counts(batch: Batch) -> tuple[int, int]:
+def counts(batch: Batch) -> tuple[int, int]:
     return layout_of(batch.spec).documents(batch), len(batch.records)
 
 
@@ -224,7 +243,7 @@ def export_batch(
             raise WriteRefused(f"{target}: the written file did not read back the same; not saved")
 
     write_atomically(target, data, replace=replace, verify=verify, inputs=inputs)
-    return Transferred(batch, target, *_counts(batch))
+    return Transferred(batch, target, *counts(batch))
 
 
 @dataclass

@@ -192,6 +192,75 @@ def test_import_opens_a_new_workbook_and_never_overwrites(excel, tmp_path):
     assert excel.app.statuses[-1] is False
 
 
+def empty_batch(
+    excel: Excel, tmp_path: Path, fmt: str = "pastel-customer", name: str = "new"
+) -> xw.Book:
+    from addin.excel.template import BatchWorkbookWriter
+
+    target = tmp_path / f"{name}-{fmt}.xlsx"
+    BatchWorkbookWriter(get_spec(fmt)).save(target, replace=True)
+    return excel.open(target)
+
+
+def test_import_fills_the_empty_batch_in_front_of_you(excel, tmp_path):
+    rows = [header(), detail(description="=SUM(A1:A9)", store="001"), detail(quantity="x")]
+    rows += [detail(code=f"C{n}") for n in range(5_000)]
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes(rows))
+    book = empty_batch(excel, tmp_path)
+    open_before = len(excel.app.books)
+    ribbon.import_csv(str(source), book)
+    sheet = data(book)
+    assert len(excel.app.books) == open_before, "no other workbook was opened"
+    assert sheet.get(3, 1) == "Header" and sheet.get(3, 5) == "ABC001"
+    assert sheet.get(4, 11) == "=SUM(A1:A9)" and no_formulas(excel)  # text stays text
+    assert sheet.get(4, 14) == "001" and sheet.get(4, 3) == 10.0  # codes text, numbers numbers
+    assert sheet.get(5, 30) == "C" and sheet.get(5, 32).startswith("C: ")  # marked at import
+    assert sheet.get(2 + len(rows), 10) == "C4999"
+    writes = math.ceil(len(rows) / ROWS_PER_CALL)
+    assert excel.calls.count("write") == writes and excel.calls.largest("write") <= 100_000
+    ((alert, _),) = excel.app.alerts
+    assert alert.startswith(f"Imported {len(rows):,} records (1 document) into this batch.")
+    # What the button wrote validates as the file did.
+    ribbon.validate(book)
+    assert data(book).get(5, 30) == "C" and data(book).get(4, 30) is None
+
+
+def test_import_never_writes_over_rows_already_in_the_batch(run, excel, tmp_path):
+    book = imported(run, excel, tmp_path, [header(order_number="MINE"), detail()])
+    before = dict(data(book).grid)
+    source = tmp_path / "more.csv"
+    source.write_bytes(SAMPLE.read_bytes())
+    ribbon.import_csv(str(source), book)
+    assert data(book).grid == before
+    opened = excel.app.books.active
+    assert opened is not book.impl and opened.fullname == str(tmp_path / "more.xlsx")
+    assert "already has rows" in excel.app.alerts[-1][0]
+
+
+def test_an_infusion_batch_is_filled_only_when_the_columns_match(excel, tmp_path):
+    from tests.infusion.conftest import HEADER, ROW
+    from tests.infusion.conftest import csv_bytes as infusion_csv
+
+    fmt = "infusion-customer-adjustments"
+    columns = [f.label for f in get_spec(fmt).records[0].fields if not f.export_only]
+    by_label = dict(zip(HEADER, ROW))
+    same = tmp_path / "same.csv"
+    same.write_bytes(infusion_csv([columns, [by_label.get(c, "") for c in columns]]))
+    book = empty_batch(excel, tmp_path, fmt)
+    ribbon.import_csv(str(same), book)
+    assert data(book).get(2, 1) == by_label[columns[0]]
+    assert "into this batch" in excel.app.alerts[-1][0]
+
+    fewer = tmp_path / "fewer.csv"
+    fewer.write_bytes(infusion_csv([columns[:-1], [by_label.get(c, "") for c in columns[:-1]]]))
+    fresh = empty_batch(excel, tmp_path, fmt, name="second")
+    ribbon.import_csv(str(fewer), fresh)
+    assert "columns differ" in excel.app.alerts[-1][0]
+    assert data(fresh).get(2, 1) is None
+    assert excel.app.books.active.fullname == str(tmp_path / "fewer.xlsx")
+
+
 def test_failures_reach_the_user_as_a_plain_alert(excel, tmp_path):
     caller = excel.blank()
     ribbon.validate(caller)

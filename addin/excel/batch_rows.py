@@ -25,7 +25,7 @@ from ..engine.findings import column_letter
 from ..specs.model import FieldSpec, RecordSpec
 from .layout import Layout, number_format
 from .marks import Marks
-from .sheet_values import FORMULA_LIKE, field_value, plain_number
+from .sheet_values import FORMULA_LIKE, as_typed_text, field_value, plain_number
 from .sheet_xml import date_serial, number_body, text_body
 
 # One record kind (None: text kept as it stands), its texts, and its marks if any.
@@ -125,6 +125,25 @@ class BatchRows:
                 for i, n, cells in zip(index, numbers, spelled):
                     out[i] = f'<row r="{n}">{cells}</row>'
             yield "".join(out).encode()
+
+
+def live_values(layout: Layout, rows: Sequence[BatchRow]) -> list[list[object]]:
+    """The same rows as values to write into a sheet open in Excel, marks included: typed
+    as in a file, and text that Excel would turn into a number, a date or a formula carries
+    the `'` that keeps it text (`sheet_values.as_typed_text`)."""
+    width = layout.data_width
+    kinds = {k.keyword: k for k in layout.spec.records}
+    out: list[list[object]] = []
+    for kind, values, marks in rows:
+        fields = kinds[kind.keyword].fields if kind is not None else ()
+        cells: list[object] = [
+            as_typed_text(field_value(fields[c], text) if c < len(fields) else (text or None))
+            for c, text in enumerate(values[:width])
+        ]
+        cells += [None] * (width - len(cells))
+        cells += [m or None for m in marks] if marks is not None else [None, None, None]
+        out.append(cells)
+    return out
 
 
 def _rows(

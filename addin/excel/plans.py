@@ -124,11 +124,12 @@ def export_refused_text(report: Report) -> str:
     return "Not exported: nothing was written.\n\n" + Summary.of(report).text()
 
 
-def imported_text(done, note: str) -> str:
+def imported_text(done, note: str, *, here: bool = False) -> str:
+    """What Import CSV says: where the rows went (`here`: this batch's own sheet)."""
+    place = "this batch" if here else f"{done.path.name}, opened as a new workbook"
     text = (
         f"Imported {counted(done.lines, 'record')} ({counted(done.documents, 'document')}) "
-        f"into {done.path.name}, "
-        "opened as a new workbook."
+        f"into {place}."
     )
     if note:
         text += f"\n{note}"

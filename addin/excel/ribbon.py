@@ -24,8 +24,9 @@ from ..progress import shown_to
 from ..refusals import ReadError
 from ..review import review
 from ..specs import SPECS, Spec
-from ..transfer import ExportRefused, export_batch
+from ..transfer import ExportRefused, Transferred, counts, export_batch, place_csv
 from ..transfer import import_csv as import_csv_file
+from .batch_rows import live_values
 from .book_fixes import audit_rows
 from .fixes import CellFix, plan_fixes
 from .grid import data_width, grid_rows, table_width
@@ -406,18 +407,51 @@ def _write_audit(book: Any, plan: list[CellFix]) -> None:
 
 
 def import_csv(path: str, book: Any | None = None) -> None:
-    """Import CSV: the file becomes a new workbook of its format's template beside it; no
-    existing sheet or file is written to."""
+    """Import CSV: into the batch in front of the user when it is one of the file's format
+    with no rows yet; otherwise the file becomes a new workbook of its format's template
+    beside it. No row or file already there is written over."""
     # Imported here: opening a workbook is the one call that needs Excel itself.
     import xlwings as xw
 
     with _button(book) as book:
         source = Path(path)
-        spec, note = import_format(source, book_format(book))
+        here = book_format(book)
+        spec, note = import_format(source, here)
+        if here is spec:
+            done, why_not = _fill_this_batch(book, spec, source)
+            if done is not None:
+                _alert(book, imported_text(done, note, here=True))
+                return
+            note = f"{why_not}\n{note}".strip()
         target = free_path(source.with_suffix(".xlsx"))
         done = import_csv_file(spec, source, target)
         xw.Book(str(target))
         _alert(book, imported_text(done, note))
+
+
+def _fill_this_batch(book: Any, spec: Spec, source: Path) -> tuple[Transferred | None, str]:
+    """The CSV's rows written into this batch's data sheet, when it has none yet and (for
+    a header-row format) names the file's columns; else None and why not."""
+    sheet, _ = _data_sheet(book)
+    width = _sheet_width(sheet, spec)
+    first = Layout(spec).first_data_row
+    if _last_row(sheet, width) >= first:
+        return None, "This batch already has rows, so the file was opened as a new workbook."
+    placed = place_csv(spec, source, _settings(book, spec))
+    if layout_of(spec).header_row:
+        header = _read(sheet, 1, width - len(MARK_HEADINGS))[0]
+        names = [f.label for f in placed.layout.spec.records[0].fields]
+        if [h or "" for h in header] != names:
+            return None, (
+                "The file's columns differ from this batch's, so it was opened as a new workbook."
+            )
+    if placed.rows:
+        values = live_values(placed.layout, placed.rows)
+        target = sheet.range((placed.layout.first_data_row, 1))
+        target.options(chunksize=_rows_per_call(len(values[0]))).value = values
+    return Transferred(
+        placed.batch, Path(book.fullname), *counts(placed.batch), placed.unplaced
+    ), ""
 
 
 def new_batch(format_name: str, book: Any | None = None) -> None:

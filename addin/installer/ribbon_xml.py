@@ -12,6 +12,9 @@ NEW_BATCH_MENU_ID = "batchsheetNewBatch"
 CALLBACK = "BatchsheetRibbon.OnBatchsheetButton"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 NEW_BATCH_TAG = "new_batch"
+# Tags the add-in's VBA answers itself (BatchsheetRibbon.RunButton), without starting Python:
+# moving the cursor must be instant.
+VBA_ACTIONS = ("next_problem", "previous_problem")
 
 
 def ribbon_source() -> str:

@@ -5,6 +5,8 @@ The starting point is the `quickstart_addin_ribbon.xlam` that `xlwings quickstar
 xlwings (DLL names, AppleScript name and version are baked into it). The build then
 
 - replaces the quickstart's ribbon module with ours (`addin/vba/Batchsheet.bas`),
+- gives the add-in's ThisWorkbook module our code (`addin/vba/ThisWorkbook.cls`: the
+  application events behind the status-bar message), under the attributes it already has,
 - sets `PROJECT_NAME` in the xlwings module, which names the add-in's config file
   (`batchsheet.conf`) and its optional config sheet,
 - renames the config sheet `_myaddin.conf` to `_batchsheet.conf` (the leading underscore keeps
@@ -32,6 +34,7 @@ ADDIN_FILE_NAME = "Batchsheet.xlam"
 PROJECT_NAME = "batchsheet"
 VBA_PROJECT_NAME = "Batchsheet"
 RIBBON_MODULE = "BatchsheetRibbon"
+WORKBOOK_MODULE = "ThisWorkbook"
 CONFIG_SHEET = f"_{PROJECT_NAME}.conf"
 
 QUICKSTART_RIBBON_MODULE = "RibbonMyAddin"
@@ -63,6 +66,17 @@ def ribbon_module_source() -> str:
     return "\r\n".join(text.replace("\r\n", "\n").split("\n"))
 
 
+def workbook_module_source(attributes: str) -> str:
+    """Our ThisWorkbook code under the module's own `Attribute` lines, with CRLF line ends."""
+    text = (resources.files("addin") / "vba" / "ThisWorkbook.cls").read_text(encoding="utf-8")
+    kept = [
+        line
+        for line in attributes.replace("\r\n", "\n").split("\n")
+        if line.startswith("Attribute ")
+    ]
+    return "\r\n".join([*kept, *text.replace("\r\n", "\n").split("\n")])
+
+
 def build_xlam(dest: Path) -> Path:
     """Build the add-in at `dest` (a file path; a folder gets `Batchsheet.xlam`) and return it."""
     dest = Path(dest)
@@ -83,6 +97,7 @@ def _replace_vba(source: Path, out: Path) -> None:
             raise AddinBuildError(f"{source.name} has no {QUICKSTART_RIBBON_MODULE} module")
         project.rename_module(QUICKSTART_RIBBON_MODULE, RIBBON_MODULE)
         book.set_module(RIBBON_MODULE, ribbon_module_source())
+        book.set_module(WORKBOOK_MODULE, workbook_module_source(book.get_module(WORKBOOK_MODULE)))
         book.set_module("xlwings", _with_project_name(book.get_module("xlwings")))
         book.save(out)
 

@@ -15,6 +15,14 @@ Private Const PYTHON_MODULE As String = "addin.excel.ribbon"
 Private Const FORMAT_NAME As String = "Batchsheet_Format"
 ' The name of the blank workbook made for Python when none is open (addin.excel.layout).
 Private Const HELPER_NAME As String = "Batchsheet_Helper"
+' The data sheet and the headings of its marking columns (addin.excel.layout).
+Private Const DATA_SHEET As String = "Batch"
+Private Const ERRORS_HEADING As String = "Errors in"
+Private Const PROBLEMS_HEADING As String = "Problems"
+' Excel's status bar shows about this many characters.
+Private Const STATUS_LIMIT As Long = 250
+' Whether the status bar shows a row's problems, so that leaving the row hands it back.
+Private showingProblem As Boolean
 Private Const ALERT_TITLE As String = "Batchsheet"
 
 Public Sub OnBatchsheetButton(control As IRibbonControl)
@@ -47,6 +55,10 @@ Public Sub RunButton(ByVal tag As String)
         argument = AskExportPath(ActiveWorkbook)
         If argument = "" Then Exit Sub ' cancelled
         RunPython PythonCall(action, argument)
+    Case "next_problem", "previous_problem"
+        ' In VBA, not Python: a press moves the cursor at once, with a few calls into Excel.
+        If Not HaveWorkbook() Then Exit Sub
+        GoToProblem ActiveWorkbook, action = "next_problem"
     Case "import_csv", "new_batch", "show_help"
         If action = "import_csv" Then
             argument = AskImportPath()
@@ -124,6 +136,127 @@ Public Function TextOfName(ByVal refersTo As String) As String
         TextOfName = Replace(Mid$(refersTo, 3, Len(refersTo) - 3), """""", """")
     End If
 End Function
+
+' -- finding the problems -----------------------------------------------------------------
+
+' The column to select on a marked row: the first listed in "Errors in", else in "Warnings in"
+' ("F K" -> "F"); "" when neither lists one.
+Public Function ProblemColumn(ByVal errorsIn As String, ByVal warningsIn As String) As String
+    Dim listed As String
+    listed = Trim$(errorsIn)
+    If listed = "" Then listed = Trim$(warningsIn)
+    If InStr(listed, " ") > 0 Then listed = Left$(listed, InStr(listed, " ") - 1)
+    ProblemColumn = listed
+End Function
+
+' What the status bar says on a marked row: "Batchsheet, row 12: F: Period Number must ...",
+' cut to what the bar shows.
+Public Function StatusText(ByVal row As Long, ByVal problems As String) As String
+    Dim text As String
+    text = "Batchsheet, row " & row & ": " & Replace(Replace(problems, vbCr, " "), vbLf, " ")
+    If Len(text) > STATUS_LIMIT Then text = Left$(text, STATUS_LIMIT - 1) & ChrW(8230)
+    StatusText = text
+End Function
+
+' The row a search for the next (or previous) marked row starts after: the cursor's row, or
+' when the cursor is outside the marked rows, the row that makes the search start at the first
+' (or last) of them.
+Public Function SearchAfterRow(ByVal current As Long, ByVal firstRow As Long, _
+                               ByVal lastRow As Long, ByVal forward As Boolean) As Long
+    If current < firstRow Or current > lastRow Then
+        If forward Then SearchAfterRow = lastRow Else SearchAfterRow = firstRow
+    Else
+        SearchAfterRow = current
+    End If
+End Function
+
+' Whether the search went past the end (or the start) and came round again.
+Public Function WentRound(ByVal current As Long, ByVal found As Long, ByVal forward As Boolean) As Boolean
+    If forward Then WentRound = found <= current Else WentRound = found >= current
+End Function
+
+Private Function MarkingColumn(ByVal sheet As Worksheet, ByVal heading As String) As Long
+    Dim cell As Range
+    Set cell = sheet.Rows(1).Find(What:=heading, LookIn:=xlValues, LookAt:=xlWhole, _
+                                  MatchCase:=True)
+    If Not cell Is Nothing Then MarkingColumn = cell.Column
+End Function
+
+' Selects the next (or previous) cell Validate marked and says in the status bar what is wrong
+' there. Excel's Find looks for the marked row, so a press takes a handful of calls however
+' long the sheet is.
+Private Sub GoToProblem(ByVal book As Workbook, ByVal forward As Boolean)
+    Dim sheet As Worksheet, marks As Range, found As Range, after As Range
+    Dim errorsColumn As Long, current As Long, lastRow As Long, row As Long
+    Dim values As Variant, column As String, direction As Long
+    On Error Resume Next
+    Set sheet = book.Worksheets(DATA_SHEET)
+    On Error GoTo 0
+    If sheet Is Nothing Then
+        MsgBox "This workbook has no " & DATA_SHEET & " sheet to look for problems in.", _
+               vbInformation, ALERT_TITLE
+        Exit Sub
+    End If
+    errorsColumn = MarkingColumn(sheet, ERRORS_HEADING)
+    If errorsColumn = 0 Then
+        MsgBox "This sheet has no marking columns. Press Validate first.", vbInformation, ALERT_TITLE
+        Exit Sub
+    End If
+    lastRow = sheet.Rows.Count
+    Set marks = sheet.Range(sheet.Cells(2, errorsColumn), sheet.Cells(lastRow, errorsColumn + 1))
+    current = 0
+    If ActiveSheet Is sheet Then current = ActiveCell.row
+    row = SearchAfterRow(current, 2, lastRow, forward)
+    If forward Then
+        Set after = sheet.Cells(row, errorsColumn + 1)
+        direction = xlNext
+    Else
+        Set after = sheet.Cells(row, errorsColumn)
+        direction = xlPrevious
+    End If
+    Set found = marks.Find(What:="*", After:=after, LookIn:=xlValues, LookAt:=xlPart, _
+                           SearchOrder:=xlByRows, SearchDirection:=direction)
+    If found Is Nothing Then
+        Application.StatusBar = "Batchsheet: no problems are marked. Validate checks the batch."
+        showingProblem = True
+        Exit Sub
+    End If
+    row = found.row
+    values = sheet.Range(sheet.Cells(row, errorsColumn), sheet.Cells(row, errorsColumn + 2)).Value
+    column = ProblemColumn(CStr(values(1, 1)), CStr(values(1, 2)))
+    If sheet.Parent Is ActiveWorkbook Then sheet.Activate
+    If column <> "" Then
+        sheet.Range(column & row).Select
+    Else
+        sheet.Cells(row, 1).Select
+    End If
+    Application.StatusBar = StatusText(row, CStr(values(1, 3)))
+    showingProblem = True
+    If WentRound(current, row, forward) And current > 0 Then
+        Application.StatusBar = Application.StatusBar & "  (searched from the " & _
+            IIf(forward, "top", "bottom") & ")"
+    End If
+End Sub
+
+' Called by the add-in's application events (ThisWorkbook) whenever the selection moves: on a
+' marked row of a batch sheet the status bar says what is wrong there; elsewhere it is handed
+' back to Excel. One or two calls, and no Python.
+Public Sub ShowProblemAt(ByVal sheet As Object, ByVal target As Range)
+    Dim problemsColumn As Long, problems As String
+    On Error GoTo Quiet ' never a VBA error for a click
+    If sheet.Name = DATA_SHEET And target.row > 1 Then
+        problemsColumn = MarkingColumn(sheet, PROBLEMS_HEADING)
+        If problemsColumn > 0 Then problems = CStr(sheet.Cells(target.row, problemsColumn).Value)
+    End If
+    If problems <> "" Then
+        Application.StatusBar = StatusText(target.row, problems)
+        showingProblem = True
+    ElseIf showingProblem Then
+        Application.StatusBar = False
+        showingProblem = False
+    End If
+Quiet:
+End Sub
 
 Private Function BatchFormat(ByVal book As Workbook) As String
     Dim refersTo As String

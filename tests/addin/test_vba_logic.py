@@ -184,3 +184,54 @@ def test_the_module_source_is_plain_ascii() -> None:
     # A VBA project stores source in its code page (1252 here); ASCII reads the same in all.
     bas = Path(__file__).resolve().parents[2] / "addin" / "vba" / "Batchsheet.bas"
     bas.read_bytes().decode("ascii")
+
+
+# -- finding the problems: Next problem, Previous problem, the status bar -------------------
+
+
+def test_the_cell_to_select_is_the_first_error_else_the_first_warning(vba: Interpreter) -> None:
+    assert vba.run("ProblemColumn", ["F K", "B"]) == "F"
+    assert vba.run("ProblemColumn", ["", "K N"]) == "K"
+    assert vba.run("ProblemColumn", ["  AD ", ""]) == "AD"
+    assert vba.run("ProblemColumn", ["", ""]) == ""
+
+
+def test_the_status_bar_names_the_row_and_fits_the_bar(vba: Interpreter) -> None:
+    assert vba.run("StatusText", [12, "F: Period Number must be from 1 to 13; 14 is not."]) == (
+        "Batchsheet, row 12: F: Period Number must be from 1 to 13; 14 is not."
+    )
+    long = vba.run("StatusText", [3, "K: " + "a, b " * 200])
+    assert len(long) == 250 and long.endswith("\u2026")
+    assert "\n" not in vba.run("StatusText", [4, "F: one\nK: two"])
+
+
+@pytest.mark.parametrize(
+    ("current", "forward", "after"),
+    [(10, True, 10), (10, False, 10), (0, True, 1048576), (0, False, 2), (1, True, 1048576)],
+)
+def test_a_search_starts_at_the_cursor_or_at_the_end_that_finds_the_first(
+    vba: Interpreter, current: int, forward: bool, after: int
+) -> None:
+    assert vba.run("SearchAfterRow", [current, 2, 1048576, forward]) == after
+
+
+def test_going_round_is_told(vba: Interpreter) -> None:
+    assert vba.run("WentRound", [50, 7, True]) is True
+    assert vba.run("WentRound", [50, 70, True]) is False
+    assert vba.run("WentRound", [50, 70, False]) is True
+    assert vba.run("WentRound", [50, 7, False]) is False
+
+
+def test_moving_to_a_problem_is_a_few_calls_whatever_the_sheet() -> None:
+    """Excel's Find looks for the marked row; the macro never reads the marking columns whole
+    nor loops over rows, and it starts no Python."""
+    body = sub_body(ribbon_module_source(), "Private Sub GoToProblem")
+    assert body.count(".Find(") == 1 and "For " not in body and "Do " not in body
+    assert "RunPython" not in body
+    shown = sub_body(ribbon_module_source(), "Public Sub ShowProblemAt")
+    assert "RunPython" not in shown and "For " not in shown
+    assert "On Error GoTo Quiet" in shown  # a click never raises a VBA error
+    workbook = (
+        Path(__file__).resolve().parents[2] / "addin" / "vba" / "ThisWorkbook.cls"
+    ).read_text()
+    assert "#If" not in workbook and "BatchsheetRibbon.ShowProblemAt Sh, Target" in workbook
