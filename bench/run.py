@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import generate, pastel_data
+from .button import button_figures
 from .commands import command_figures
 from .figures import (
     Data,
@@ -39,7 +40,7 @@ from .report import results_markdown, table
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"small": 5_000, "full": 100_000}
 REPEATS = {"small": 2, "full": 3}
-FIGURES = ("commands", "csv", "frictionless", "workbook", "transfer")
+FIGURES = ("commands", "csv", "frictionless", "workbook", "button", "transfer")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "csv": lambda: [csv_figure(data, max(repeats, 5))],
         "frictionless": lambda: [frictionless_figure(data, repeats)],
         "workbook": lambda: workbook_figures(data, repeats),
+        "button": lambda: button_figures(data, repeats),
         # Each transfer repeat is a fresh process; in a smoke run two are plenty.
         "commands": lambda: command_figures(data, repeats),
         "transfer": lambda: transfer_figures(
