@@ -164,3 +164,27 @@ def test_a_finding_made_with_a_literal_severity_has_its_kinds_severity():
     assert wrong == []
     undeclared = sorted({c for c, _, _ in made if KINDS[c].severity is None})
     assert undeclared == [], "an engine kind with one severity declares it"
+
+
+def test_nothing_uses_xlwings_pro_code():
+    """xlwings PRO (its `pro` package, the remote and calamine engines, licence keys) is
+    not licensed for a commercial product: not in the product, the tests or the bench."""
+    used = []
+    for folder in ("addin", "tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                used += [
+                    f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith("xlwings.pro")
+                ]
+            text = path.read_text(encoding="utf-8")
+            # Spelled in pieces so that this test does not find itself.
+            needles = ("LICENSE" + "_KEY", "engine=" + '"remote"', "engine=" + "'remote'")
+            if any(n in text for n in needles):
+                used.append(f"{path.relative_to(ROOT)}: a licence key or the remote engine")
+    assert used == []

@@ -111,6 +111,51 @@ def test_validate_of_100000_rows_reads_only_the_data_however_far_the_formats_go(
     assert excel.app.alerts[-1][0].startswith("1 error")
 
 
+@pytest.mark.parametrize("documents", [500, 50_000])
+def test_every_button_on_1000_and_100000_rows(excel, tmp_path, documents):
+    """Validate, Clear marks, Fix (answered No), Export refused and Export clean, on a sheet
+    of 1,000 and of 100,000 rows: what each writes, selects and says, in bounded calls."""
+    book = typed_in(excel, tmp_path, documents)
+    sheet = data(book)
+    rows = 2 + 2 * documents
+    reads = math.ceil(rows / ROWS_PER_CALL)
+
+    ribbon.validate(book)
+    assert sheet.get(3, 30) == "F" and book.impl.selection.address == "$F$3"
+    assert excel.calls.count("read") == reads + 1 and excel.calls.count("select") == 1
+    assert excel.app.alerts[-1][0].startswith("1 error")
+
+    excel.calls.clear()
+    ribbon.clear_marks(book)
+    assert sheet.get(3, 30) is None and excel.calls.count("clear") == 1
+    assert excel.calls.count("read") == 0
+
+    excel.calls.clear()
+    target = tmp_path / "out.csv"
+    ribbon.export_csv(str(target), book)
+    assert not target.exists() and excel.app.alerts[-1][1] == "critical"
+    assert sheet.get(3, 30) == "F"  # refused, and marked
+    assert excel.calls.largest("read") <= ribbon.CELLS_PER_CALL
+
+    excel.calls.clear()
+    excel.app.answers = ["no"]
+    sheet.grid[4, 10] = " WIDG-100"  # pasted with a space: a certain fix
+    before = dict(sheet.grid)
+    ribbon.fix(book)
+    assert "J4" in excel.app.alerts[-1][0] and "Make these changes?" in excel.app.alerts[-1][0]
+    assert sheet.grid == before and excel.app.answers == []
+    assert excel.calls.largest("read formulas") <= ribbon.CELLS_PER_CALL
+    assert excel.calls.count("read formulas") == reads
+
+    sheet.grid[3, 6] = 3.0
+    sheet.grid[4, 10] = "WIDG-100"
+    excel.calls.clear()
+    ribbon.export_csv(str(target), book)
+    assert excel.app.alerts[-1][0].startswith(f"Wrote out.csv: {documents:,} documents")
+    assert target.read_bytes().count(b"\r\n") == 2 * documents
+    assert excel.calls.count("write") == 0 and no_formulas(excel)
+
+
 def test_validate_clears_marks_that_no_longer_apply(run, excel, tmp_path):
     book = imported(run, excel, tmp_path, [header(period="14"), detail()])
     sheet = data(book)
