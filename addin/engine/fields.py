@@ -465,7 +465,7 @@ class FieldCheck:
                 severity="error",
                 code="not-allowed",
                 message=(
-                    f"{f.label} must be one of {_choice_words(choices)}; {text!r} is not. {f.help}"
+                    f"{f.label} must be one of {choice_words(choices)}; {text!r} is not. {f.help}"
                 ),
             )
         ]
@@ -478,8 +478,14 @@ def _safe_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _choice_words(choices: tuple[str, ...]) -> str:
+def choice_words(choices: tuple[str, ...]) -> str:
+    """A list of allowed values in words: a run of number codes as its range, in the
+    longest spelling it allows ("00 to 30"); a short list in full."""
     shown = [c for c in choices if c]
+    if len(shown) > 8 and all(c.isdigit() for c in shown):
+        numbers = [int(c) for c in shown]
+        width = max(len(c) for c in shown)
+        return f"{min(numbers):0{width}d} to {max(numbers):0{width}d}"
     if len(shown) > 8:
         return f"{shown[0]} to {shown[-1]}" if len(shown) < 40 else f"{shown[0]} … {shown[-1]}"
     return ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else shown[0]

@@ -11,7 +11,11 @@ from typing import Any
 
 from ..engine.layouts import layout_of
 from ..specs.model import Spec
-from .layout import MARK_HEADINGS, Layout
+from .layout import MARK_HEADINGS, Layout, caption
+
+# How far down the caption rows are looked for: rows a user inserted above them (a title,
+# a date) push them down.
+CAPTION_SEARCH_ROWS = 20
 
 Rows = list[tuple[int, tuple[Any, ...]]]
 
@@ -33,11 +37,26 @@ def data_width(spec: Spec, values: Sequence[Sequence[Any]]) -> int:
     return Layout(spec).data_width
 
 
+def data_start(spec: Spec, values: Sequence[Sequence[Any]]) -> int:
+    """The first data row of a records sheet: below its caption rows, wherever rows inserted
+    above them have moved them."""
+    first = Layout(spec).first_data_row
+    if not layout_of(spec).keywords:
+        return first
+    captions = {caption(r.keyword) for r in spec.records}
+    found = [
+        n
+        for n, row in enumerate(values[:CAPTION_SEARCH_ROWS], start=1)
+        if row and isinstance(row[0], str) and row[0].strip() in captions
+    ]
+    return max(found[-1] + 1, first) if found else first
+
+
 def grid_rows(spec: Spec, values: Sequence[Sequence[Any]]) -> Rows:
     """Numbered rows for the engine: a header-row sheet from its header row, a record sheet
     from its first data row; cells right of the data are left out."""
     width = data_width(spec, values)
-    first = 1 if layout_of(spec).header_row else Layout(spec).first_data_row
+    first = 1 if layout_of(spec).header_row else data_start(spec, values)
     return [
         (number, tuple(row[:width]) + (None,) * (width - len(row)))
         for number, row in enumerate(values[first - 1 :], start=first)

@@ -6,7 +6,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..engine.fields import canonical_number
+from ..engine.fields import canonical_number, choice_words
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..specs.model import FieldSpec, Spec
@@ -60,8 +60,7 @@ def allowed_values(f: FieldSpec) -> str:
     if f.kind == "keyword":
         return f.label
     if f.choices and f.kind == "code" and len(f.choices) > 10:
-        shown = [c for c in f.choices if len(c) == 2] or list(f.choices)
-        return f"{shown[0]} to {shown[-1]}"
+        return choice_words(f.choices)
     if f.choices:
         return ", ".join(c or "(blank)" for c in f.choices)
     if f.minimum is not None and f.maximum is not None:

@@ -66,6 +66,11 @@ class Layout:
         ]
 
 
+def caption(keyword: str | None) -> str:
+    """Column A of a record kind's caption row: "Header rows →"."""
+    return f"{keyword} rows →"
+
+
 def sheet_spec(spec: Spec, columns: RecordSpec | None = None) -> Spec:
     """The spec as one sheet holds it: a header-row format with the sheet's own columns.
 

@@ -29,7 +29,7 @@ from ..transfer import import_csv as import_csv_file
 from .batch_rows import live_values
 from .book_fixes import audit_rows
 from .fixes import CellFix, plan_fixes
-from .grid import data_width, grid_rows, table_width
+from .grid import data_start, data_width, grid_rows, table_width
 from .layout import (
     AUDIT_HEADINGS,
     AUDIT_SHEET,
@@ -243,7 +243,7 @@ def _validate(book: Any, *, writing: bool = False) -> tuple[Any, Batch, list[lis
 
 def _write_marks(sheet: Any, batch: Batch, values: list[list[Any]]) -> None:
     """Every marking cell of the data area in one block: new marks, and blanks over old ones."""
-    first = Layout(batch.spec).first_data_row
+    first = data_start(batch.spec, values)
     last = max(len(values), first)
     block = marks_block(batch.report.findings, first, last)
     target = sheet.range((first, data_width(batch.spec, values) + 1))

@@ -50,6 +50,7 @@ from .layout import (
     SETTINGS_SHEET,
     TABLE_NAME,
     Layout,
+    caption,
     column_format,
     number_format,
     sheet_spec,
@@ -266,7 +267,7 @@ def _data_sheet(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
             cell = WriteOnlyCell(ws)
             if c <= len(record.fields):
                 f = record.fields[c - 1]
-                cell.value = f"{record.keyword} rows →" if c == 1 and keywords else f.label
+                cell.value = caption(record.keyword) if c == 1 and keywords else f.label
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)

@@ -1,0 +1,89 @@
+"""Files the way real generators and real people make them, and what Batchsheet says.
+
+The generators' formatting is written here from what their output looks like (every field
+quoted; CRLF or no final line ending; Tax Type as a rate; Cost Price 0 on customer lines),
+not from anyone's code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from addin.engine.csv_batch import read_csv_batch
+from addin.engine.csv_write import csv_text
+from addin.excel.layout import INSTRUCTIONS_SHEET
+from addin.excel.template import write_templates
+from addin.specs import get_spec
+from tests.pastel_rows import csv_bytes, detail, header
+
+PASTEL = "pastel-customer"
+
+
+def quoted_all(rows: list[list[str]], *, final_newline: bool = True) -> bytes:
+    """Every field in double quotes, numbers too, as PowerShell's Export-Csv writes."""
+    lines = [",".join('"' + v.replace('"', '""') + '"' for v in row) for row in rows]
+    text = "\r\n".join(lines) + ("\r\n" if final_newline else "")
+    return text.encode("cp1252")
+
+
+def findings(run, tmp_path: Path, data: bytes, fmt: str = PASTEL, *extra: str) -> dict:
+    source = tmp_path / "in.csv"
+    source.write_bytes(data)
+    done = run("check", source, "--format", fmt, "--json", *extra)
+    assert done.code in (0, 1), done.err
+    return json.loads(done.out)
+
+
+def codes(result: dict) -> list[tuple[str, int, str]]:
+    return [(f["code"], f["row"], f["column"]) for f in result["findings"]]
+
+
+# -- the three defects ------------------------------------------------------------------------
+
+
+def test_tax_type_is_00_to_30_in_the_instructions_and_the_finding(run, tmp_path):
+    result = findings(run, tmp_path, csv_bytes([header(), detail(tax_type="99")]))
+    (bad,) = [f for f in result["findings"] if f["field"] == "Tax Type"]
+    assert "must be one of 00 to 30; '99' is not." in bad["message"]
+    for template in write_templates(tmp_path / "templates"):
+        if "pastel" not in template.name:
+            continue
+        ws = load_workbook(template)[INSTRUCTIONS_SHEET]
+        text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+        assert "00 to 30" in text and "10 to 09" not in text
+
+
+def test_a_utf8_file_windows_1252_can_hold_reads_as_utf8_without_a_word():
+    """As the README says: `Café` saved as CSV UTF-8 is Café, not CafÃ©, and needs no warning."""
+    data = csv_text([header(order_number="Café"), detail()]).encode("utf-8")
+    batch = read_csv_batch(get_spec(PASTEL), data, "f.csv")
+    assert batch.records[0].get("order_number") == "Café"
+    assert not [f for f in batch.report.findings if "encoding" in f.code]
+
+
+def test_a_title_typed_above_the_captions_is_not_read_as_data(run, excel, tmp_path):
+    from openpyxl import load_workbook as load
+
+    from addin.excel import ribbon
+    from tests.memory_excel import data
+
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes([header(period="14"), detail()]))
+    book = tmp_path / "in.xlsx"
+    run("import", source, "--format", PASTEL, "-o", book)
+    wb = load(book)
+    wb["Batch"].insert_rows(1)
+    wb["Batch"]["A1"] = "March invoices"
+    wb.save(book)
+    done = run("validate", book, "--json")
+    found = json.loads(done.out)["findings"]
+    assert [(f["code"], f["row"], f["column"]) for f in found if f["severity"] == "error"] == [
+        ("out-of-range", 4, "F")
+    ]
+    opened = excel.open(book)
+    ribbon.validate(opened)
+    assert data(opened).get(4, 30) == "F" and data(opened).get(3, 30) is None
+    assert excel.app.alerts[-1][0].startswith("1 error")
