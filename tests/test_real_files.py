@@ -87,3 +87,26 @@ def test_a_title_typed_above_the_captions_is_not_read_as_data(run, excel, tmp_pa
     ribbon.validate(opened)
     assert data(opened).get(4, 30) == "F" and data(opened).get(3, 30) is None
     assert excel.app.alerts[-1][0].startswith("1 error")
+
+
+# -- quoting ---------------------------------------------------------------------------------
+
+
+def test_a_fully_quoted_file_reads_and_the_comma_warning_says_what_is_known(run, tmp_path):
+    rows = [header(address_1="Unit 4, Rivonia"), detail()]
+    result = findings(run, tmp_path, quoted_all(rows, final_newline=False))
+    assert codes(result) == [("delimiter-in-text", 1, "N")]
+    (warning,) = result["findings"]
+    assert "Pastel reads quoted fields" in warning["message"]
+    assert "not confirmed" in warning["message"] and "may not read" not in warning["message"]
+    assert result["documents"] == 1
+
+
+def test_infusion_text_with_a_comma_or_a_quote_cites_infusions_guidance(run, tmp_path):
+    from tests.infusion.conftest import HEADER, ROW
+    from tests.infusion.conftest import csv_bytes as infusion_csv
+
+    rows = [HEADER, [*ROW[:3], 'Write-off, "bad debt"', *ROW[4:]]]
+    result = findings(run, tmp_path, infusion_csv(rows), "infusion-customer-adjustments")
+    assert codes(result) == [("delimiter-in-text", 2, "D")]
+    assert "Infusion's import guidance asks for no , or \"" in result["findings"][0]["message"]

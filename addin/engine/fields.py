@@ -117,7 +117,8 @@ class FieldCheck:
 
     field: FieldSpec
     encoding: str
-    warn_delimiters: bool
+    # What the warning about a comma or a quote in text says; None: no warning.
+    delimiter_note: str | None
     # What a clean, canonical value looks like; None sends every value to diagnosis.
     screen: re.Pattern[str] | None
     # Which of the non-blank values the screen passed still need diagnosis (real dates,
@@ -262,15 +263,12 @@ class FieldCheck:
                     f"accounting system keep only {f.warn_longer_than}.",
                 )
             )
-        if self.warn_delimiters and ("," in value or '"' in value):
+        if self.delimiter_note and ("," in value or '"' in value):
             problems.append(
                 Problem(
                     severity="warning",
                     code="delimiter-in-text",
-                    message=(
-                        f"{f.label} contains a comma or a double quote; the file quotes it, but "
-                        "the import may not read quoted fields. Use another character if you can."
-                    ),
+                    message=f"{f.label} contains a comma or a double quote; {self.delimiter_note}",
                 )
             )
         return value, problems
@@ -502,9 +500,11 @@ _UTF8_NOT_CLEAN = "\x00-\x1f\x7f-\x9f" + "".join(PASTED) + "\ud800-\udfff"
 
 
 def _screen_text(f: FieldSpec, warn_delimiters: bool, encoding: str = "") -> str:
-    if encoding == "utf-8" and not warn_delimiters:
-        edge = f"[^{_WHITESPACE}{_UTF8_NOT_CLEAN}]"
-        inner = f"[^{_UTF8_NOT_CLEAN}]"
+    if encoding == "utf-8":
+        # Any clean character; without `"` and `,` where those draw a warning.
+        marks = ',"' if warn_delimiters else ""
+        edge = f"[^{_WHITESPACE}{_UTF8_NOT_CLEAN}{marks}]"
+        inner = f"[^{_UTF8_NOT_CLEAN}{marks}]"
     else:
         # Printable ASCII; without `"` and `,` where those draw a warning.
         edge = r"[!#-+\--~]" if warn_delimiters else r"[!-~]"
@@ -581,7 +581,7 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
     screen: str | None
     fast_failing: Callable[[Iterable[str]], set[str]] | None = None
     if f.kind == "text":
-        screen = _screen_text(f, spec.warn_delimiters_in_text, spec.encoding)
+        screen = _screen_text(f, spec.delimiter_note is not None, spec.encoding)
     elif f.kind in ("integer", "number"):
         screen = _screen_number(f)
         fast_failing = _fast_range(f)
@@ -599,7 +599,7 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
         screen = None
     # Multi-line, so that `$` in a screen ends a value where the values are joined by lines.
     compiled = re.compile(f"(?:{screen})", re.M | re.ASCII) if screen is not None else None
-    return FieldCheck(f, spec.encoding, spec.warn_delimiters_in_text, compiled, fast_failing)
+    return FieldCheck(f, spec.encoding, spec.delimiter_note, compiled, fast_failing)
 
 
 _CACHE: dict[tuple[str, str | None, str], FieldCheck] = {}

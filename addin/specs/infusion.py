@@ -61,6 +61,10 @@ def _spec(columns: ColumnSet) -> Spec:
         encoding="utf-8",
         # Infusion's own export quotes fields holding `;` (a list separator in some regions).
         quote_also=";",
+        delimiter_note=(
+            "the file quotes it correctly, but Infusion's import guidance asks for no , or \" "
+            "characters in any column. Use another character if you can."
+        ),
         rules=(
             UniqueTogether(
                 field="amount",

@@ -413,8 +413,9 @@ class Spec(_Frozen):
     encoding: str
     document_types: tuple[DocumentType, ...] = ()
     rules: tuple[Rule, ...] = ()
-    # Text fields containing a delimiter or a quote get a warning (the importer may choke).
-    warn_delimiters_in_text: bool = False
+    # Text fields containing a comma or a double quote get a warning saying this (what is
+    # known of how the system's import reads them); None: no warning.
+    delimiter_note: str | None = None
     # Characters that get a field quoted besides `,`, `"` and line breaks.
     quote_also: str = ""
     # UTF-8 formats: whether the file starts with a byte-order mark unless asked otherwise.
