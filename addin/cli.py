@@ -122,6 +122,12 @@ def _parser() -> _Parser:
     e.add_argument("--force", action="store_true", help="replace an existing CSV")
     e.add_argument("--bom", action="store_true", help="start a UTF-8 file with a byte-order mark")
     e.add_argument(
+        "--quote",
+        choices=("minimal", "all"),
+        help="all: every field in double quotes; minimal: only where needed (default: the "
+        "workbook's Settings sheet, else minimal)",
+    )
+    e.add_argument(
         "--all",
         action="store_true",
         dest="every_finding",
@@ -442,6 +448,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             target,
             replace=args.force,
             bom=True if args.bom else None,
+            quote=args.quote,
             columns=_column_set(args.columns),
             settings=_settings_file(args),
         )

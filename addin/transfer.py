@@ -203,18 +203,20 @@ def export_book(
     *,
     replace: bool = False,
     bom: bool | None = None,
+    quote: str | None = None,
     columns: ColumnSet | None = None,
     settings: SettingsFile | None = None,
 ) -> Transferred:
     """Write the canonical CSV of the workbook at `book`; refuse while it has errors.
 
-    `bom` asks for a UTF-8 byte-order mark (None: the format's default); `columns` replaces
-    the workbook's column set, `settings` its Settings sheet.
+    `bom` asks for a UTF-8 byte-order mark (None: the format's default); `quote` for every
+    field quoted ("all") or only where needed (None: the Settings sheet says); `columns`
+    replaces the workbook's column set, `settings` its Settings sheet.
     """
     book, target = Path(book), Path(target)
     check_target(target, replace=replace, inputs=(book,))
     batch = validate_book(book, writing=True, columns=columns, settings=settings)
-    return export_batch(batch, target, replace=replace, bom=bom, inputs=(book,))
+    return export_batch(batch, target, replace=replace, bom=bom, quote=quote, inputs=(book,))
 
 
 def export_batch(
@@ -223,6 +225,7 @@ def export_batch(
     *,
     replace: bool = False,
     bom: bool | None = None,
+    quote: str | None = None,
     inputs: tuple[Path, ...] = (),
 ) -> Transferred:
     """Write a validated batch's import file; refuse while it has errors.
@@ -234,7 +237,7 @@ def export_batch(
     if not batch.exportable:
         raise ExportRefused(batch)
     stage(f"writing {target.name}")
-    data = batch_csv_bytes(batch, bom=bom)
+    data = batch_csv_bytes(batch, bom=bom, quote=quote)
     expected = written_rows(batch)
 
     def verify(temp: Path) -> None:

@@ -110,3 +110,47 @@ def test_infusion_text_with_a_comma_or_a_quote_cites_infusions_guidance(run, tmp
     result = findings(run, tmp_path, infusion_csv(rows), "infusion-customer-adjustments")
     assert codes(result) == [("delimiter-in-text", 2, "D")]
     assert "Infusion's import guidance asks for no , or \"" in result["findings"][0]["message"]
+
+
+def test_export_quote_all_writes_every_field_quoted_and_reads_back(run, tmp_path):
+    from tests.conftest import EXAMPLES
+
+    sample = EXAMPLES / "pastel_customer_invoices_sample.csv"
+    book = tmp_path / "b.xlsx"
+    assert run("import", sample, "--format", PASTEL, "-o", book).code == 0
+    out = tmp_path / "all.csv"
+    assert run("export", book, "-o", out, "--quote", "all").code == 0
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(sample.read_bytes().decode("cp1252"), newline="")))
+    assert out.read_bytes() == quoted_all(rows)
+    # Read back (by Batchsheet, as by Pastel): the same records; exported minimal, the sample.
+    again = tmp_path / "again.xlsx"
+    assert run("import", out, "--format", PASTEL, "-o", again).code == 0
+    minimal = tmp_path / "minimal.csv"
+    assert run("export", again, "-o", minimal).code == 0
+    assert minimal.read_bytes() == sample.read_bytes()
+
+
+def test_the_settings_sheet_can_ask_for_every_field_quoted(run, excel, tmp_path):
+    from addin.excel import ribbon
+    from tests.conftest import EXAMPLES
+
+    sample = EXAMPLES / "pastel_customer_invoices_sample.csv"
+    settings = tmp_path / "company.json"
+    settings.write_text(json.dumps({"settings": {"quote_fields": "all"}}))
+    book = tmp_path / "b.xlsx"
+    assert run("import", sample, "--format", PASTEL, "-o", book, "--settings", settings).code == 0
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(sample.read_bytes().decode("cp1252"), newline="")))
+    out = tmp_path / "cli.csv"
+    assert run("export", book, "-o", out).code == 0
+    assert out.read_bytes() == quoted_all(rows)
+    assert run("export", book, "-o", out, "--force", "--quote", "minimal").code == 0
+    assert out.read_bytes() == sample.read_bytes()
+    button = tmp_path / "button.csv"
+    ribbon.export_csv(str(button), excel.open(book))
+    assert button.read_bytes() == quoted_all(rows)

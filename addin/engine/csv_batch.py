@@ -72,13 +72,25 @@ def written_rows(batch: Batch) -> list[list[str]]:
     return layout_of(batch.spec).written_rows(batch)
 
 
-def batch_csv_bytes(batch: Batch, *, bom: bool | None = None) -> bytes:
+def quoting(batch: Batch, asked: str | None = None) -> str:
+    """How the export quotes: as asked, else as the company settings say, else minimal."""
+    if asked is not None:
+        return asked
+    settings = batch.context.settings
+    chosen = settings.values.get("quote_fields") if settings is not None else None
+    return chosen or "minimal"
+
+
+def batch_csv_bytes(batch: Batch, *, bom: bool | None = None, quote: str | None = None) -> bytes:
     """The canonical file of a batch (the caller has made sure it has no errors).
 
-    `bom` asks for a UTF-8 byte-order mark; None leaves it to the spec.
+    `bom` asks for a UTF-8 byte-order mark; None leaves it to the spec. `quote` is "all"
+    (every field quoted) or "minimal"; None: the batch's settings say, else minimal.
     """
     spec = batch.spec
-    text = csv_text(written_rows(batch), quote_also=spec.quote_also)
+    text = csv_text(
+        written_rows(batch), quote_also=spec.quote_also, quote_all=quoting(batch, quote) == "all"
+    )
     data = text.encode(spec.encoding)
     wants_bom = spec.bom if bom is None else bom
     return UTF8_BOM + data if wants_bom and spec.encoding == "utf-8" else data

@@ -15,14 +15,20 @@ def _quote(value: str, also: str = "") -> str:
     return value
 
 
-def csv_text(rows: Iterable[Sequence[str]], *, quote_also: str = "") -> str:
-    """Rows as canonical CSV: `,` delimited, quoted only where needed, CRLF after every row.
+def csv_text(
+    rows: Iterable[Sequence[str]], *, quote_also: str = "", quote_all: bool = False
+) -> str:
+    """Rows as canonical CSV: `,` delimited, quoted only where needed (`quote_all`: every
+    field), CRLF after every row.
 
     "Where needed" is a `,`, a `"`, a line break, a space at either edge of the field, or
     one of the characters in `quote_also`. Python's C writer quotes only the first three,
     so it writes every row without the others, and `_quote` the few rows that have them.
     """
     out = io.StringIO()
+    if quote_all:
+        csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
+        return out.getvalue()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     pending: list[Sequence[str]] = []
     for fields in rows:

@@ -154,6 +154,11 @@ def read_value(spec: SettingValue, raw: Any) -> tuple[Any, str | None]:
         ):
             return None, f"{spec.label}: {n} is not from {spec.minimum} to {spec.maximum}"
         return n, None
+    if spec.kind == "choice":
+        chosen = text.casefold()
+        if chosen not in spec.choices:
+            return None, f"{spec.label}: {text!r} is not one of {', '.join(spec.choices)}"
+        return chosen, None
     if spec.kind == "date":
         day = parse_date(text)
         if day is None:

@@ -37,6 +37,15 @@ CONVERSION_DATE = SettingValue(
     help="The date the company started in Infusion, DD/MM/YYYY: nothing is posted before it.",
 )
 
+QUOTE_FIELDS = SettingValue(
+    key="quote_fields",
+    label="Quote fields",
+    kind="choice",
+    choices=("minimal", "all"),
+    help="all: every field of the export in double quotes, as some generators write them; "
+    "minimal (blank): only the fields that need it.",
+)
+
 CODE = "code"
 
 
@@ -103,7 +112,7 @@ PASTEL_SALES_ANALYSIS = _codes(
     "sales_analysis", "Sales analysis", "Sales analysis code", "Sales analysis codes."
 )
 
-PASTEL_VALUES = (FIRST_MONTH, PERIODS, HOME_CURRENCY)
+PASTEL_VALUES = (FIRST_MONTH, PERIODS, HOME_CURRENCY, QUOTE_FIELDS)
 PASTEL_LISTS = (
     PASTEL_TAX_TYPES,
     PASTEL_CUSTOMERS,

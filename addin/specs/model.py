@@ -182,7 +182,7 @@ class UniqueTogether(_Frozen):
 # Company settings: what a workbook's Settings sheet (or a settings file) may hold. A rule that
 # needs a setting or a master list runs only when the user has filled it in.
 
-SettingKind = Literal["month", "integer", "date", "text"]
+SettingKind = Literal["month", "integer", "date", "text", "choice"]
 
 
 class SettingValue(_Frozen):
@@ -194,6 +194,8 @@ class SettingValue(_Frozen):
     help: str = ""
     minimum: int | None = None
     maximum: int | None = None
+    # A choice setting's words, the first being what a blank cell means.
+    choices: tuple[str, ...] = ()
 
 
 class ListColumn(_Frozen):
