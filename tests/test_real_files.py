@@ -154,3 +154,79 @@ def test_the_settings_sheet_can_ask_for_every_field_quoted(run, excel, tmp_path)
     button = tmp_path / "button.csv"
     ribbon.export_csv(str(button), excel.open(book))
     assert button.read_bytes() == quoted_all(rows)
+
+
+# -- batch-wide habits -------------------------------------------------------------------------
+
+
+def test_cost_price_0_on_every_customer_line_is_said_once(run, tmp_path):
+    rows = []
+    for n in range(30):
+        rows += [header(order_number=f"PO-{n}"), detail(cost_price="0.00"), detail(cost_price="0")]
+    result = findings(run, tmp_path, quoted_all(rows))
+    habit = [f for f in result["findings"] if f["code"] == "zero-cost-price"]
+    assert len(habit) == 1
+    (note,) = habit
+    assert (note["row"], note["column"], note["severity"]) == (2, "", "warning")
+    assert note["message"].startswith("Cost Price is 0 on 60 of the 60 inventory lines")
+    assert "(lines 2, 3, 5, 6, 8, …)" in note["message"]
+
+
+def test_a_few_zero_cost_prices_are_marked_one_by_one(run, tmp_path):
+    rows = [header()] + [detail() for _ in range(40)] + [detail(cost_price="0.00")] * 3
+    result = findings(run, tmp_path, csv_bytes(rows))
+    marked = [(f["row"], f["column"]) for f in result["findings"] if f["code"] == "zero-cost-price"]
+    assert marked == [(42, "B"), (43, "B"), (44, "B")]
+
+
+def test_a_habit_is_one_note_on_the_sheet_not_a_mark_per_cell(run, tmp_path):
+    rows = []
+    for n in range(30):
+        rows += [header(order_number=f"PO-{n}"), detail(cost_price="0.00")]
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes(rows))
+    book = tmp_path / "b.xlsx"
+    assert run("import", source, "--format", PASTEL, "-o", book).code == 0
+    ws = load_workbook(book)["Batch"]
+    warned = [r for r in range(3, 63) if ws.cell(r, 31).value]
+    assert warned == [], "no cell is marked amber for the habit"
+    assert "Cost Price is 0 on 30 of the 30" in ws.cell(4, 32).value
+
+
+# -- Tax Type written as a rate -------------------------------------------------------------
+
+
+def rate_lines(tax_type: str, count: int) -> list[list[str]]:
+    """Lines whose prices carry 15 % tax, with Tax Type written as the generator's VAT rate."""
+    rows = [header()]
+    for n in range(count):
+        rows.append(
+            detail(tax_type=tax_type, unit_price="100.00", inclusive_price="115.00", code=f"C{n}")
+        )
+    return rows
+
+
+def test_tax_type_15_priced_at_15_percent_is_said_once_softly(run, tmp_path):
+    result = findings(run, tmp_path, quoted_all(rate_lines("15", 12)))
+    said = [f for f in result["findings"] if f["code"] == "tax-type-as-rate"]
+    assert [(f["row"], f["column"], f["severity"]) for f in said] == [(2, "G", "warning")]
+    assert said[0]["message"].startswith(
+        "Tax Type 15 is line 15 of your tax table, not 15 %: 12 lines"
+    )
+    assert not [f for f in result["findings"] if f["severity"] == "error"]
+
+
+def test_tax_type_15_is_left_to_the_tax_table_when_one_is_loaded(run, tmp_path):
+    settings = tmp_path / "company.json"
+    table = [{"code": str(n), "rate": "15" if n == 15 else "0"} for n in range(31)]
+    settings.write_text(json.dumps({"lists": {"tax_types": table}}))
+    result = findings(
+        run, tmp_path, quoted_all(rate_lines("15", 3)), PASTEL, "--settings", str(settings)
+    )
+    assert "tax-type-as-rate" not in {f["code"] for f in result["findings"]}
+
+
+def test_a_tax_code_that_is_no_common_rate_or_not_priced_so_is_not_questioned(run, tmp_path):
+    for rows in (rate_lines("01", 3), rate_lines("14", 3)):
+        result = findings(run, tmp_path, csv_bytes(rows))
+        assert "tax-type-as-rate" not in {f["code"] for f in result["findings"]}

@@ -132,6 +132,7 @@ KINDS: dict[str, Kind] = {
     "duplicate-order-number": Kind("an order number used twice"),
     "posting-to-control-account": Kind("a posting to a control, bank or tax account"),
     "zero-cost-price": Kind("a cost price of 0"),
+    "tax-type-as-rate": Kind("a tax type that may be a rate written as a code"),
     "not-in-list": Kind(
         "a code not in the company's list",
         "code as the master list has it",

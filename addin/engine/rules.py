@@ -7,6 +7,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import compress
 from operator import itemgetter
 from typing import Any
@@ -19,6 +20,7 @@ from ..specs.model import (
     PatternWhen,
     Rule,
     Spec,
+    TaxTypeAsRate,
     UniqueInBatch,
     UniqueTogether,
     ZeroWhen,
@@ -127,12 +129,79 @@ def _not_before(on: _On) -> None:
             on.add(record, on.rule.message)
 
 
+# A finding is a batch-wide habit, said once, when at least this many lines and this share
+# of the lines it could be on have it: fewer are slips worth marking one by one.
+HABIT_LINES = 20
+HABIT_SHARE = 0.5
+HABIT_ROWS_SHOWN = 5
+
+
 def _zero_when(on: _On) -> None:
     candidates = on.table.where(on.rule.when)
     values = candidates.column(on.index)
     zero = _zeros(values)
-    for record in compress(candidates.records, map(zero.__contains__, values)):
+    found = list(compress(candidates.records, map(zero.__contains__, values)))
+    if on.rule.habit_message and _habit(len(found), len(candidates.records)):
+        _say_habit(on, found, len(candidates.records))
+        return
+    for record in found:
         on.add(record, on.rule.message)
+
+
+def _habit(found: int, candidates: int) -> bool:
+    return found >= HABIT_LINES and found >= HABIT_SHARE * candidates
+
+
+def _say_habit(on: _On, found: list, candidates: int) -> None:
+    """One finding for the batch, on its first such row and no cell."""
+    rows = [r.row for r in found[:HABIT_ROWS_SHOWN]]
+    word = getattr(on.context, "row_word", "row") if on.context is not None else "row"
+    shown = f"{word}s " + ", ".join(map(str, rows)) + (", …" if len(found) > len(rows) else "")
+    field = on.field
+    on.report.findings.append(
+        Finding(
+            severity=on.rule.severity,
+            row=found[0].row,
+            column="",
+            field=field.label,
+            code=on.rule.code,
+            message=on.rule.habit_message.format(
+                count=f"{len(found):,}", lines=f"{candidates:,}", rows=shown
+            ),
+        )
+    )
+
+
+def _tax_type_as_rate(on: _On) -> None:
+    rule, table = on.rule, on.table
+    settings = getattr(on.context, "settings", None)
+    if settings is not None and settings.list(rule.list) is not None:
+        return  # the tax table decides what each code is
+    kind = table.records[0].kind
+    exclusive, inclusive = kind.index(rule.exclusive), kind.index(rule.inclusive)
+    candidates = table.where(rule.when) if rule.when else table
+    carrying: dict[str, list] = {}
+    for record, code in zip(candidates.records, candidates.column(on.index)):
+        if code not in rule.rates:
+            continue
+        unit = decimal_or_none(record.values[exclusive])
+        total = decimal_or_none(record.values[inclusive])
+        if not unit or total is None:
+            continue
+        # The price with tax, less the price, is the rate: to within a cent's rounding.
+        if abs(total - unit * (1 + Decimal(code) / 100)) <= Decimal("0.01"):
+            carrying.setdefault(code, []).append(record)
+    for code, records in carrying.items():
+        rows = ", ".join(str(r.row) for r in records[:HABIT_ROWS_SHOWN])
+        more = ", …" if len(records) > HABIT_ROWS_SHOWN else ""
+        word = getattr(on.context, "row_word", "row")
+        on.add(
+            records[0],
+            f"Tax Type {code} is line {code} of your tax table, not {code} %: "
+            f"{len(records):,} lines ({word}s {rows}{more}) are priced with {code} % tax. "
+            f"Check that line {code} of the tax table is the rate you mean, or load the tax "
+            "table on the Settings sheet to have every line checked.",
+        )
 
 
 def _zeros(values: Sequence[str]) -> set[str]:
@@ -176,6 +245,7 @@ CHECKS: dict[type, Callable[[_On], None]] = {
     PatternWhen: _pattern_when,
     NotBefore: _not_before,
     ZeroWhen: _zero_when,
+    TaxTypeAsRate: _tax_type_as_rate,
     OnlyForDocumentTypes: _only_for_document_types,
     UniqueTogether: _unique_together,
     UniqueInBatch: _unique_in_batch,

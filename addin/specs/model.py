@@ -138,6 +138,28 @@ class ZeroWhen(_Frozen):
     severity: Severity = "warning"
     code: str
     message: str
+    # A batch-wide habit when most lines do it (a generator that never fills the field):
+    # said once for the batch, with `{count}`, `{lines}` and `{rows}` ("rows 4, 5, …")
+    # filled in, instead of a mark on every cell. None: always cell by cell.
+    habit_message: str | None = None
+
+
+class TaxTypeAsRate(_Frozen):
+    """A tax code that may have been written as the rate it stands for (15 for 15 %): with
+    no tax table to look it up, said once per batch when the lines' prices carry that rate."""
+
+    rule: Literal["tax-type-as-rate"] = "tax-type-as-rate"
+    record: str
+    field: str
+    exclusive: str
+    inclusive: str
+    # The tax table whose loading makes this rule unnecessary (the table's own check decides).
+    list: str
+    # Codes that are also common VAT/GST rates, in percent.
+    rates: tuple[str, ...] = ("14", "15")
+    when: dict[str, tuple[str, ...]] | None = None
+    severity: Severity = "warning"
+    code: str = "tax-type-as-rate"
 
 
 class OnlyForDocumentTypes(_Frozen):
@@ -336,6 +358,7 @@ Rule = Annotated[
     PatternWhen
     | NotBefore
     | ZeroWhen
+    | TaxTypeAsRate
     | OnlyForDocumentTypes
     | UniqueInBatch
     | UniqueTogether

@@ -25,6 +25,7 @@ from .model import (
     RecordSpec,
     SettingsSpec,
     Spec,
+    TaxTypeAsRate,
     UniqueInBatch,
     ZeroWhen,
 )
@@ -407,6 +408,14 @@ def _rules(party: str) -> tuple:
         RateOnForeignAccount(
             record="Header", field="exchange_rate", account="account", list=accounts
         ),
+        TaxTypeAsRate(
+            record="Detail",
+            field="tax_type",
+            exclusive="unit_price",
+            inclusive="inclusive_price",
+            list="tax_types",
+            when=GOODS_LINES,
+        ),
     ]
     if party == "customer":
         rules.append(
@@ -417,6 +426,10 @@ def _rules(party: str) -> tuple:
                 code="zero-cost-price",
                 message="Cost Price is 0 on an inventory line: Pastel will post the sale "
                 "with no cost of sales. Fill in the item's cost.",
+                habit_message="Cost Price is 0 on {count} of the {lines} inventory lines "
+                "({rows}): the batch leaves cost prices to Pastel, as some generators "
+                "do. If Pastel does not fill them in for you, it posts these sales with no "
+                "cost of sales.",
             )
         )
     return tuple(rules)
