@@ -81,7 +81,10 @@ def place_csv(spec: Spec, source: Path, settings: CompanySettings | None = None)
     stage(f"reading {source.name}")
     parsed = parse_csv(read_bytes(source), str(source), spec.encoding)
     stage(f"checking {counted(len(parsed.rows), 'record')}")
-    batch = batch_from_rows(spec, parsed, Context(row_word="line", settings=settings))
+    # Records joined on one line go on rows of their own, so each is numbered as its row.
+    batch = batch_from_rows(
+        spec, parsed, Context(row_word="line", settings=settings), renumber=True
+    )
     rows = parsed.rows
     _refuse_unplaceable(spec, source, batch.report, rows)
     columns = None

@@ -31,8 +31,8 @@ MALFORMED = [
         "never closes",
     ),
     (
-        "header and detail on one line",
-        b"Header,,,,A,3,14/05/2025,,N,,,,,,,,,,,,,,,,,,,,,Detail,1,1,1.00,1.00\r\n",
+        "a detail one field late on a header's line",
+        b"Header,,,,A,3,14/05/2025,,N,,,,,,,,,,,,,,,,,,,,,,Detail,1,1,1.00,1.00\r\n",
         1,
         "line 1",
         "joined",
@@ -61,7 +61,7 @@ def test_malformed_csv_is_refused_with_the_line_named(run, tmp_path, name, data,
     assert imported.code in (1, 2)
     if name in (
         "unbalanced quote",
-        "header and detail on one line",
+        "a detail one field late on a header's line",
         "empty file",
         "binary garbage",
     ):

@@ -219,9 +219,9 @@ CASES = [
         [H(), [*D(), "", ""]],
     ),
     (
-        "Header and Detail joined on one line",
-        [[*H(), *D()]],
-        ("records-joined", 1, "AD"),
+        "a Detail joined on a Header's line one field late (not read apart)",
+        [[*H(), "", *D()]],
+        ("records-joined", 1, "AE"),
         [H(), D()],
     ),
     # warnings

@@ -230,3 +230,53 @@ def test_a_tax_code_that_is_no_common_rate_or_not_priced_so_is_not_questioned(ru
     for rows in (rate_lines("01", 3), rate_lines("14", 3)):
         result = findings(run, tmp_path, csv_bytes(rows))
         assert "tax-type-as-rate" not in {f["code"] for f in result["findings"]}
+
+
+# -- Header and Details joined on one line --------------------------------------------------
+
+
+def joined_lines(documents: int, details: int = 1) -> tuple[list[list[str]], list[list[str]]]:
+    """A generator's lines (a Header and its Details on one line, every field quoted) and
+    the records they hold, one per line."""
+    lines, records = [], []
+    for n in range(documents):
+        head = header(order_number=f"PO-{n}")
+        lines_of = [detail(code=f"C{n}-{d}") for d in range(details)]
+        lines.append(head + [v for d in lines_of for v in d])
+        records += [head, *lines_of]
+    return lines, records
+
+
+def test_joined_records_are_read_as_records_with_one_warning(run, tmp_path):
+    lines, _ = joined_lines(3, details=2)
+    assert len(lines[0]) == 29 + 14 + 14
+    result = findings(run, tmp_path, quoted_all(lines, final_newline=False))
+    assert codes(result) == [("records-joined-read", 1, "")]
+    assert "on 3 lines (1, 2, 3): read as separate records" in result["findings"][0]["message"]
+    assert len(result["documents"]) == 3
+
+
+def test_a_joined_file_imports_one_record_a_row_and_exports_the_canonical_form(run, tmp_path):
+    lines, records = joined_lines(4)
+    source = tmp_path / "joined.csv"
+    source.write_bytes(quoted_all(lines))
+    book = tmp_path / "b.xlsx"
+    done = run("import", source, "--format", PASTEL, "-o", book)
+    assert done.code == 0 and "8 records (4 documents)" in done.out
+    ws = load_workbook(book)["Batch"]
+    assert [ws.cell(r, 1).value for r in range(3, 11)] == ["Header", "Detail"] * 4
+    assert ws.cell(4, 10).value == "C0-0" and ws.cell(3, 32).value.startswith(
+        "Header and Detail records joined"
+    )
+    out = tmp_path / "out.csv"
+    assert run("export", book, "-o", out).code == 0
+    assert out.read_bytes() == csv_text(records).encode("cp1252")
+
+
+def test_a_line_that_does_not_split_exactly_stays_an_error_naming_it(run, tmp_path):
+    lines, _ = joined_lines(2)
+    lines[1] = [*lines[1][:29], "Note", *lines[1][30:]]  # no Detail keyword where one starts
+    result = findings(run, tmp_path, quoted_all(lines))
+    errors = [(f["code"], f["row"]) for f in result["findings"] if f["severity"] == "error"]
+    assert ("extra-field", 2) in errors
+    assert ("records-joined-read", 1, "") in codes(result)

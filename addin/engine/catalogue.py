@@ -42,6 +42,7 @@ KINDS: dict[str, Kind] = {
         severity="error",
     ),
     "records-joined": Kind("two records joined on one line", severity="error"),
+    "records-joined-read": Kind("records joined on one line, read apart", severity="warning"),
     "extra-field": Kind("a value past the record's last field", severity="error"),
     "first-not-header": Kind("the batch does not start with a Header"),
     "detail-before-header": Kind("a Detail before any Header"),

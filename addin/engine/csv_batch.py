@@ -24,8 +24,19 @@ def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
     return parsed
 
 
-def batch_from_rows(spec: Spec, parsed: Parsed, context: Context | None = None) -> Batch:
-    batch = validate_rows(spec, parsed.rows, context=context or Context(row_word="line"))
+def batch_from_rows(
+    spec: Spec, parsed: Parsed, context: Context | None = None, *, renumber: bool = False
+) -> Batch:
+    """The batch of a parsed file. Records joined on one line are read apart (one warning
+    names the lines); `renumber` then numbers every record in turn, as a sheet's rows are,
+    and `parsed.rows` becomes the records read."""
+    rows, joined = layout_of(spec).unjoined(spec, parsed.rows)
+    if joined and renumber:
+        rows = [(n, cells) for n, (_, cells) in enumerate(rows, start=1)]
+    parsed.rows = rows
+    batch = validate_rows(spec, rows, context=context or Context(row_word="line"))
+    if joined:
+        batch.report.findings.append(_joined_note(joined, 1 if renumber else joined[0]))
     if parsed.stop is not None:
         batch.report.findings.append(parsed.stop)
     if spec.encoding == "utf-8" and parsed.encoding != "utf-8":
@@ -59,6 +70,22 @@ def batch_from_rows(spec: Spec, parsed: Parsed, context: Context | None = None) 
         )
     batch.report.sort()
     return batch
+
+
+def _joined_note(lines: list[int], row: int) -> Finding:
+    shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+    where = f"line {shown}" if len(lines) == 1 else f"{len(lines):,} lines ({shown})"
+    return Finding(
+        severity="warning",
+        row=row,
+        column="",
+        field="Record type",
+        code="records-joined-read",
+        message=(
+            f"Header and Detail records joined on one line, on {where}: read as separate "
+            "records; the export writes one record per line."
+        ),
+    )
 
 
 @without_cycle_collection

@@ -10,6 +10,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+# A file's row: the line it starts on, and its fields.
+FileRow = tuple[int, list[str]]
+
 if TYPE_CHECKING:
     from ...specs.model import Spec
     from ..batch import Batch, Context, Row
@@ -32,6 +35,11 @@ class BatchLayout(ABC):
     @abstractmethod
     def recognises(self, spec: Spec, first_row: Sequence[str]) -> bool:
         """Whether a file starting with `first_row` looks like one of `spec`'s."""
+
+    def unjoined(self, spec: Spec, rows: list[FileRow]) -> tuple[list[FileRow], list[int]]:
+        """A file's rows with records that were joined on one line read apart, and the
+        lines that held them; none are, by default."""
+        return rows, []
 
     def written_rows(self, batch: Batch) -> list[list[str]]:
         """The rows of the batch's import file, as texts: each record's, by default."""
