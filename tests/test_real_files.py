@@ -280,3 +280,43 @@ def test_a_line_that_does_not_split_exactly_stays_an_error_naming_it(run, tmp_pa
     errors = [(f["code"], f["row"]) for f in result["findings"] if f["severity"] == "error"]
     assert ("extra-field", 2) in errors
     assert ("records-joined-read", 1, "") in codes(result)
+
+
+# -- layouts real files are in ----------------------------------------------------------------
+
+
+def test_the_older_27_field_header_is_named_once_instead_of_a_cascade(run, tmp_path):
+    def older(n: int) -> list[str]:
+        current = header(order_number=f"PO-{n}")
+        # A through T as today, then Cost Code where Document Date is now, and 6 more fields.
+        return [*current[:20], "CC01", "14-05-2025", "011 555 0101", "", "T. Nkosi", "1", "Y"]
+
+    rows = [older(1), detail(), older(2), detail()]
+    assert len(rows[0]) == 27
+    result = findings(run, tmp_path, quoted_all(rows))
+    errors = [f for f in result["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["row"], f["column"]) for f in errors] == [("older-layout", 1, "U")]
+    message = errors[0]["message"]
+    assert "on 2 lines (1, 3)" in message and "older 27-field Header" in message
+    assert "Document Date" in message
+
+
+def test_a_28_field_header_and_29_field_details_read_as_they_are(run, tmp_path):
+    """The Java exporter: no Email Status on the Header, Details padded to 29 fields, no line
+    ending after the last record."""
+    rows = [
+        header()[:28],
+        detail() + [""] * 15,
+        header(order_number="PO-2")[:28],
+        detail() + [""] * 15,
+    ]
+    result = findings(run, tmp_path, quoted_all(rows, final_newline=False))
+    assert [f for f in result["findings"] if f["severity"] == "error"] == []
+    assert len(result["documents"]) == 2
+
+
+def test_crlf_after_every_record_and_none_after_the_last_read_the_same(run, tmp_path):
+    rows = [header(), detail(), detail(code="B")]
+    with_end = findings(run, tmp_path, quoted_all(rows))
+    without = findings(run, tmp_path, quoted_all(rows, final_newline=False))
+    assert with_end["documents"] == without["documents"] and codes(with_end) == codes(without)

@@ -43,6 +43,7 @@ KINDS: dict[str, Kind] = {
     ),
     "records-joined": Kind("two records joined on one line", severity="error"),
     "records-joined-read": Kind("records joined on one line, read apart", severity="warning"),
+    "older-layout": Kind("a record in an older version's layout", severity="error"),
     "extra-field": Kind("a value past the record's last field", severity="error"),
     "first-not-header": Kind("the batch does not start with a Header"),
     "detail-before-header": Kind("a Detail before any Header"),

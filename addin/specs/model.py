@@ -425,6 +425,17 @@ class DocumentType(_Frozen):
     label: str
 
 
+class OlderLayout(_Frozen):
+    """A record kind's layout in an older version of the system: `fields` wide, with a value
+    that is not a date in `column`, where the current layout has one."""
+
+    record: str
+    fields: int
+    column: str
+    name: str
+    change: str
+
+
 class Spec(_Frozen):
     """A whole import format."""
 
@@ -452,6 +463,9 @@ class Spec(_Frozen):
     # Among formats whose files look alike (Pastel's customer and supplier batches), a file
     # with this field filled in on any record of its kind is this format's: (record, field).
     told_by: tuple[str, str] | None = None
+    # Layouts of the system's older versions that a file may still be in: recognised and
+    # named, rather than read field by field into the wrong columns.
+    older_layouts: tuple[OlderLayout, ...] = ()
 
     def record(self, keyword: str | None) -> RecordSpec:
         for r in self.records:

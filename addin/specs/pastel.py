@@ -17,6 +17,7 @@ from .model import (
     InList,
     LineTotals,
     NotBefore,
+    OlderLayout,
     OnlyForDocumentTypes,
     PatternWhen,
     PeriodMatchesDate,
@@ -447,6 +448,19 @@ PASTEL_TOTALS = LineTotals(
 PASTEL_DOCUMENT = DocumentKey(fields=(("account",), ("date",), ("order_number",)))
 
 
+PASTEL_OLDER_LAYOUTS = (
+    OlderLayout(
+        record="Header",
+        fields=27,
+        column="U",
+        name="the older 27-field Header (Cost Code in column U; no Freight, Ship/Deliver or "
+        "Email Status)",
+        change="Batchsheet reads the current 29-field Header, with Document Date in U: "
+        "export the batch again from a current Pastel, or move each field to its "
+        "column (the Instructions sheet lists them) and import again.",
+    ),
+)
+
 PASTEL_CUSTOMER = Spec(
     name="pastel-customer",
     title="Sage Pastel Partner customer document batch",
@@ -465,6 +479,7 @@ PASTEL_CUSTOMER = Spec(
     settings=PASTEL_SETTINGS,
     totals=PASTEL_TOTALS,
     document=PASTEL_DOCUMENT,
+    older_layouts=PASTEL_OLDER_LAYOUTS,
     delimiter_note=PASTEL_DELIMITER_NOTE,
     summary="Process → Customers → batch → Import. One Header record per document followed by "
     "its Detail lines; no title row. The document type is the batch you import into.",
@@ -490,6 +505,7 @@ PASTEL_SUPPLIER = Spec(
     document=PASTEL_DOCUMENT,
     # Only supplier invoices carry Additional Costs.
     told_by=("Header", "additional_costs"),
+    older_layouts=PASTEL_OLDER_LAYOUTS,
     delimiter_note=PASTEL_DELIMITER_NOTE,
     summary="Process → Suppliers → batch → Import. One Header record per document followed by "
     "its Detail lines; no title row. The document type is the batch you import into.",

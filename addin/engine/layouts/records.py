@@ -3,10 +3,13 @@ a document is its first kind's record and the records after it, and no header ro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from ...specs.model import Spec
-from ..batch import Batch, Context, Row, validate_records
+from ...specs.model import OlderLayout, Spec
+from ..batch import Batch, Context, Row, is_blank, validate_records
+from ..fields import parse_date
+from ..findings import Finding, column_index
 from .base import BatchLayout, FileRow
 
 
@@ -17,7 +20,15 @@ class KeywordRecords(BatchLayout):
     keywords = True
 
     def validate(self, spec: Spec, rows: Iterable[Row], *, typed: bool, context: Context) -> Batch:
-        return validate_records(spec, rows, typed=typed, context=context)
+        if not spec.older_layouts:
+            return validate_records(spec, rows, typed=typed, context=context)
+        rows = rows if isinstance(rows, list) else list(rows)
+        older = [(layout, _in_layout(layout, rows)) for layout in spec.older_layouts]
+        batch = validate_records(spec, rows, typed=typed, context=context)
+        for layout, numbers in older:
+            if numbers:
+                _name_older_layout(batch, layout, numbers, context)
+        return batch
 
     def unjoined(self, spec: Spec, rows: list[FileRow]) -> tuple[list[FileRow], list[int]]:
         """Some generators write a Header and its Details on one line (29 + 14 + 14 … fields):
@@ -50,6 +61,44 @@ class KeywordRecords(BatchLayout):
     def caption_rows(self, spec: Spec) -> int:
         # One caption row per record kind: what each column means on that kind's rows.
         return len(spec.records)
+
+
+def _in_layout(layout: OlderLayout, rows: list[Row]) -> list[int]:
+    """The rows of `layout`'s kind that are exactly its width and hold something other than
+    a date where the current layout has one."""
+    at = column_index(layout.column) - 1
+    return [
+        number
+        for number, cells in rows
+        if len(cells) == layout.fields
+        and cells[0] == layout.record
+        and not is_blank(cells[at])
+        and not isinstance(cells[at], dt.date)
+        and parse_date(str(cells[at]).strip()) is None
+    ]
+
+
+def _name_older_layout(
+    batch: Batch, layout: OlderLayout, numbers: list[int], context: Context
+) -> None:
+    """One finding for the rows in the older layout, in place of each field's complaint."""
+    rows = set(numbers)
+    report = batch.report
+    report.findings = [f for f in report.findings if f.row not in rows]
+    shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+    word = context.row_word
+    where = f"this {word}" if len(numbers) == 1 else f"{len(numbers):,} {word}s ({shown})"
+    report.findings.append(
+        Finding(
+            severity="error",
+            row=numbers[0],
+            column=layout.column,
+            field=f"{layout.record} layout",
+            code="older-layout",
+            message=f"{layout.record} records on {where} are in {layout.name}. {layout.change}",
+        )
+    )
+    report.sort()
 
 
 def _records_in(cells: list[str], kinds: dict[str | None, int]) -> list[list[str]]:
