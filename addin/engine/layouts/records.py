@@ -4,7 +4,10 @@ a document is its first kind's record and the records after it, and no header ro
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
+from operator import itemgetter
 
 from ...specs.model import OlderLayout, Spec
 from ..batch import Batch, Context, Row, is_blank, validate_records
@@ -36,19 +39,23 @@ class KeywordRecords(BatchLayout):
         start exactly where the previous kind's fields end is left whole (its extra fields
         stay an error)."""
         kinds = {r.keyword: len(r.fields) for r in spec.records}
-        narrowest = min(kinds.values())
+        keywords = set(kinds)
+        # Nearly every line is one record: only a line with a keyword just past its kind's
+        # fields is looked at, found in bulk.
+        split: dict[int, list[list[str]]] = {}
+        lengths = list(map(len, map(itemgetter(1), rows)))
+        for width in set(kinds.values()):
+            for i in compress(range(len(rows)), map(operator.gt, lengths, repeat(width))):
+                cells = rows[i][1]
+                if kinds.get(cells[0]) == width and cells[width].strip() in keywords:
+                    split[i] = _records_in(cells, kinds)
+        if not split:
+            return rows, []
         out: list[FileRow] = []
-        joined: list[int] = []
-        for number, cells in rows:
-            # Nearly every line is one record: only a line longer than its kind is looked at.
-            if len(cells) <= narrowest or len(cells) <= kinds.get(cells[0], len(cells)):
-                out.append((number, cells))
-                continue
-            parts = _records_in(cells, kinds)
-            if len(parts) > 1:
-                joined.append(number)
-            out.extend((number, part) for part in parts)
-        return (out, joined) if joined else (rows, [])
+        for i, (number, cells) in enumerate(rows):
+            parts = split.get(i)
+            out.extend((number, part) for part in parts) if parts else out.append((number, cells))
+        return out, [rows[i][0] for i in sorted(split)]
 
     def recognises(self, spec: Spec, first_row: Sequence[str]) -> bool:
         keyword = first_row[0].strip() if first_row else ""
@@ -67,11 +74,12 @@ def _in_layout(layout: OlderLayout, rows: list[Row]) -> list[int]:
     """The rows of `layout`'s kind that are exactly its width and hold something other than
     a date where the current layout has one."""
     at = column_index(layout.column) - 1
+    lengths = map(len, map(itemgetter(1), rows))
+    exact = compress(rows, map(operator.eq, lengths, repeat(layout.fields)))
     return [
         number
-        for number, cells in rows
-        if len(cells) == layout.fields
-        and cells[0] == layout.record
+        for number, cells in exact
+        if cells[0] == layout.record
         and not is_blank(cells[at])
         and not isinstance(cells[at], dt.date)
         and parse_date(str(cells[at]).strip()) is None
