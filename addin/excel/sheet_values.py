@@ -8,6 +8,7 @@ openpyxl builder and the live-Excel import both use these decisions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -23,26 +24,27 @@ FORMULA_LIKE = re.compile(r"^[ \t\r\n\u00a0\u180e\u200b-\u200d\u2060\ufeff]*[=+\
 NOT_IN_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-# Number text in its canonical spelling (see `plain_number`): at most 15 significant
-# digits, which a double holds exactly, so Excel holds and shows this very number.
-_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.([0-9]{1,15}))?", re.ASCII)
+@functools.cache
+def _plain_pattern(min_decimals: int) -> re.Pattern[str]:
+    """Number text as `canonical_number` spells it with `min_decimals`: no leading zeros, a
+    fraction of at least `min_decimals` digits that ends in a non-zero digit when longer,
+    never minus zero."""
+    fraction = (
+        r"(?:\.[0-9]*[1-9])?" if not min_decimals else rf"\.[0-9]{{{min_decimals}}}(?:[0-9]*[1-9])?"
+    )
+    return re.compile(rf"(?!-0(?:\.0*)?$)-?(?:0|[1-9][0-9]*){fraction}", re.ASCII)
 
 
 def plain_number(text: str, min_decimals: int) -> int | float | None:
-    """The number of a text already spelled as `canonical_number` spells it (no leading or
-    extra trailing zeros, no minus zero), found without Decimal; None: ask the long way."""
-    m = _PLAIN_NUMBER.fullmatch(text)
-    if m is None or len(text.lstrip("-0").replace(".", "")) > 15:
+    """The number of a text already spelled canonically with at most 15 digits (which a
+    double holds exactly, so Excel holds and shows this very number), found without
+    Decimal; None: ask the long way."""
+    if not _plain_pattern(min_decimals).fullmatch(text):
         return None
-    fraction = m.group(1)
-    if fraction is None:
-        return int(text) if not min_decimals and text != "-0" else None
-    if len(fraction) < min_decimals or (len(fraction) > min_decimals and fraction[-1] == "0"):
+    if len(text) - text.count(".") - text.startswith("-") > 15:
         return None
-    if fraction.strip("0") == "":
-        whole = int(text.partition(".")[0])
-        return whole if whole or not text.startswith("-") else None
-    return float(text)
+    whole, _, fraction = text.partition(".")
+    return int(whole) if not fraction.strip("0") else float(text)
 
 
 def field_value(f: FieldSpec, text: str) -> object:
