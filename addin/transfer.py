@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from .engine.batch import Batch, Context
@@ -22,7 +24,7 @@ from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
 from .excel.batch_rows import BatchRow
 from .excel.layout import LAST_ROW, Layout, sheet_spec
-from .excel.marks import marks_by_row
+from .excel.marks import Marks, marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
 from .excel.workbook import read_book, validate_book
@@ -93,8 +95,8 @@ def place_csv(spec: Spec, source: Path, settings: CompanySettings | None = None)
         rows = rows[1:]
         columns = sheet_columns(spec, batch.columns or RecordSpec(keyword=None, fields=()))
     layout = Layout(sheet_spec(spec, columns))
-    records = {r.row: r for r in batch.records}
-    sheet_row = {line: layout.first_data_row + i for i, (line, _) in enumerate(rows)}
+    first = layout.first_data_row
+    sheet_row = {line: first + i for i, (line, _) in enumerate(rows)}
     marks = marks_by_row(
         [
             dataclasses.replace(f, row=sheet_row[f.row])
@@ -102,14 +104,23 @@ def place_csv(spec: Spec, source: Path, settings: CompanySettings | None = None)
             if f.row in sheet_row
         ]
     )
-    sheet_rows: list[BatchRow] = []
-    for line, fields in rows:
-        record = records.get(line)
-        mark = marks.get(sheet_row[line])
-        if record is not None:
-            sheet_rows.append((record.kind, record.values, mark))
-        else:
-            sheet_rows.append((None, fields[: layout.data_width], mark))
+    row_marks: list[Marks | None] = [None] * len(rows)
+    for number, marked in marks.items():
+        row_marks[number - first] = marked
+    sheet_rows: list[BatchRow]
+    if len(batch.records) == len(rows):
+        # Every line became a record, in file order (the usual file): taken over in bulk.
+        kinds = map(attrgetter("kind"), batch.records)
+        sheet_rows = list(zip(kinds, map(attrgetter("values"), batch.records), row_marks))
+    else:
+        records = {r.row: r for r in batch.records}
+        sheet_rows = []
+        for (line, fields), mark in zip(rows, row_marks):
+            record = records.get(line)
+            if record is not None:
+                sheet_rows.append((record.kind, record.values, mark))
+            else:
+                sheet_rows.append((None, fields[: layout.data_width], mark))
     unplaced = [f for f in batch.report.findings if f.row not in sheet_row]
     return Placed(batch, layout, columns, sheet_rows, unplaced)
 
@@ -156,9 +167,14 @@ def _refuse_unplaceable(
     layout = Layout(spec)
     if len(rows) > LAST_ROW - layout.first_data_row + 1:
         raise ReadError(str(source), f"{len(rows)} records do not fit on one Excel sheet")
+    cells = list(map(itemgetter(1), rows))
+    # The whole file is searched at once; only when it holds something a cell cannot is
+    # each row looked at.
+    whole = "\n".join(map("\n".join, cells))
+    longest = max(map(len, chain.from_iterable(cells)), default=0)
+    if longest <= CELL_LIMIT and "\r" not in whole and not NOT_IN_WORKBOOK.search(whole):
+        return
     for line, fields in rows:
-        # A row is looked at cell by cell only when the row as a whole holds something
-        # a cell cannot: most rows need one join and two searches.
         joined = "\n".join(fields)
         if len(joined) > CELL_LIMIT or "\r" in joined or NOT_IN_WORKBOOK.search(joined):
             _refuse_cells(source, line, fields)

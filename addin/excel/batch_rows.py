@@ -25,7 +25,7 @@ from ..engine.findings import column_letter
 from ..specs.model import FieldSpec, RecordSpec
 from .layout import Layout, number_format
 from .marks import Marks
-from .sheet_values import FORMULA_LIKE, as_typed_text, field_value, plain_number
+from .sheet_values import FORMULA_LIKE, as_typed_text, field_value, plain_number_text
 from .sheet_xml import date_serial, number_body, text_body
 
 # One record kind (None: text kept as it stands), its texts, and its marks if any.
@@ -70,14 +70,12 @@ def _field_speller(f: FieldSpec, styles: CellStyles) -> Callable[[str], str]:
     if style == styles.text:
         return as_text
 
-    number = f.kind in ("integer", "number")
-    least = f.min_decimals
+    plain = plain_number_text(f.min_decimals) if f.kind in ("integer", "number") else None
     s = f' s="{style}"' if style else ""
 
     def spell(text: str) -> str:
-        if number and (quick := plain_number(text, least)) is not None:
-            # Canonical text of at most 15 digits: a value's own spelling, as is.
-            return f"{s}><v>{text if isinstance(quick, float) else quick}</v></c>"
+        if plain is not None and (number := plain(text)) is not None:
+            return f"{s}><v>{number}</v></c>"
         value = field_value(f, text)
         if isinstance(value, str):
             return as_text(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..engine.cells import number_text
@@ -35,16 +36,29 @@ def _plain_pattern(min_decimals: int) -> re.Pattern[str]:
     return re.compile(rf"(?!-0(?:\.0*)?$)-?(?:0|[1-9][0-9]*){fraction}", re.ASCII)
 
 
+@functools.cache
+def plain_number_text(min_decimals: int) -> Callable[[str], str | None]:
+    """For a field with `min_decimals`: a text already spelled canonically with at most 15
+    digits (which a double holds exactly, so Excel holds and shows this very number) as a
+    cell's number, found without Decimal: the text itself, or its whole part when its
+    fraction is all zeros; None: ask the long way (`field_value`)."""
+    match = _plain_pattern(min_decimals).fullmatch
+
+    def plain(text: str) -> str | None:
+        if not match(text) or len(text) - text.count(".") - text.startswith("-") > 15:
+            return None
+        whole, _, fraction = text.partition(".")
+        return whole if not fraction.strip("0") else text
+
+    return plain
+
+
 def plain_number(text: str, min_decimals: int) -> int | float | None:
-    """The number of a text already spelled canonically with at most 15 digits (which a
-    double holds exactly, so Excel holds and shows this very number), found without
-    Decimal; None: ask the long way."""
-    if not _plain_pattern(min_decimals).fullmatch(text):
+    """The number of a canonical number text (`plain_number_text`); None: ask the long way."""
+    spelled = plain_number_text(min_decimals)(text)
+    if spelled is None:
         return None
-    if len(text) - text.count(".") - text.startswith("-") > 15:
-        return None
-    whole, _, fraction = text.partition(".")
-    return int(whole) if not fraction.strip("0") else float(text)
+    return float(spelled) if "." in spelled else int(spelled)
 
 
 def field_value(f: FieldSpec, text: str) -> object:
