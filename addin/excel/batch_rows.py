@@ -2,9 +2,9 @@
 
 `import` puts every record of a CSV on the data sheet: the bench's 120,388-record Pastel
 batch is about 3.5 million cells. Spreadsheet libraries spend several Python calls and an
-object per cell: writing those cells alone takes openpyxl's write-only mode 20.8 s and
-XlsxWriter's constant-memory mode 10.0 s, where the whole `import` through this module takes
-2.4 s (CPU, whole processes, one run; `bench/WRITERS.md`). The one library near that speed, a Rust
+object per cell: writing those cells alone takes openpyxl's write-only mode 24 s and
+XlsxWriter's constant-memory mode 11 s, where the whole `import` through this module takes
+3.0 s (CPU, whole processes, one run; `bench/WRITERS.md`). The one library near that speed, a Rust
 binding, cannot build the template around the rows. So the rows are written here, into the
 data sheet of the workbook openpyxl builds (`template`):
 
