@@ -32,7 +32,7 @@ def _sheet_values(path: Path) -> list[list[Any]]:
 
 
 def _excel_book(values: list[list[Any]]):
-    from tests.memory_excel import Excel, _as_stored
+    from tests.memory_excel import Excel, as_stored
 
     excel = Excel()
     book = excel.blank()
@@ -41,7 +41,7 @@ def _excel_book(values: list[list[Any]]):
     for r, row in enumerate(values, start=1):
         for c, v in enumerate(row, start=1):
             if v not in (None, ""):
-                sheet.grid[r, c] = _as_stored(v)
+                sheet.grid[r, c] = as_stored(v)
     book.impl.names.add(FORMAT_NAME, f'="{PASTEL}"')
     return excel, book
 

@@ -245,7 +245,7 @@ class Books:
                     if cell.number_format != "General":
                         sheet.formats[cell.row, cell.column] = cell.number_format
                     if cell.value is not None:
-                        sheet.grid[cell.row, cell.column] = _as_stored(cell.value)
+                        sheet.grid[cell.row, cell.column] = as_stored(cell.value)
             for letter, dim in ws.column_dimensions.items():
                 if dim.number_format and dim.number_format != "General":
                     low, high = dim.min or column_index_from_string(letter), dim.max
@@ -415,7 +415,7 @@ class Sheet:
                 value = float(value)
             elif not text_format and (m := _DATE.fullmatch(value)):
                 value = dt.datetime(int(m[3]), int(m[1]), int(m[2]))  # an en-US Excel
-        self.grid[r, c] = _as_stored(value)
+        self.grid[r, c] = as_stored(value)
 
     def get(self, r: int, c: int) -> Any:
         """For tests: a cell's value, without a call into Excel."""
@@ -654,7 +654,7 @@ def _corner(arg: Any, *, last: bool = False) -> tuple[int, int]:
     raise TypeError(f"not a cell: {arg!r}")
 
 
-def _as_stored(value: Any) -> Any:
+def as_stored(value: Any) -> Any:
     """A value as Excel holds it: every number a float, every date a datetime."""
     if isinstance(value, bool):
         return value

@@ -20,6 +20,7 @@ from tests.conftest import libreoffice_convert
 from tests.infusion.conftest import HEADER as INFUSION_HEADER
 from tests.infusion.conftest import ROW as INFUSION_ROW
 from tests.infusion.conftest import csv_bytes as infusion_csv
+from tests.memory_excel import as_stored
 from tests.pastel_rows import csv_bytes, detail, header
 
 PASTEL = "pastel-customer"
@@ -65,15 +66,8 @@ def expected(fmt: str, text: str, field) -> object:
 
 
 def normal(value: object) -> object:
-    if value == "" or value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
+    """A cell's value as Excel holds it, an empty one as None, whichever reader read it."""
+    return None if value == "" or value is None else as_stored(value)
 
 
 @pytest.mark.parametrize("fmt", [PASTEL, INFUSION])
