@@ -21,7 +21,11 @@ def plural(word: str) -> str:
     return f"{head} {many}".lstrip()
 
 
-def numbered(numbers: list[int], first: int) -> str:
+# How many of many rows a sentence about them names.
+ROWS_NAMED = 5
+
+
+def numbered(numbers: list[int], first: int = ROWS_NAMED) -> str:
     """The first few of `numbers` and how many more: "3, 9, 15 and 4,997 more"."""
     shown = ", ".join(f"{n:,}" for n in numbers[:first])
     rest = len(numbers) - first

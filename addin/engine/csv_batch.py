@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..specs.model import Spec
+from ..wording import numbered
 from .batch import Batch, Context
 from .bulk import without_cycle_collection
 from .csv_read import UTF8_BOM, Parsed, decode, parse, sniff_semicolons
@@ -73,7 +74,7 @@ def batch_from_rows(
 
 
 def _joined_note(lines: list[int], row: int) -> Finding:
-    shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+    shown = numbered(lines)
     where = f"line {shown}" if len(lines) == 1 else f"{len(lines):,} lines ({shown})"
     return Finding(
         severity="warning",

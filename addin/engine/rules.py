@@ -25,6 +25,7 @@ from ..specs.model import (
     UniqueTogether,
     ZeroWhen,
 )
+from ..wording import numbered
 from . import company_rules
 from .fields import decimal_or_none, parse_date
 from .findings import Finding, Report
@@ -133,7 +134,6 @@ def _not_before(on: _On) -> None:
 # of the lines it could be on have it: fewer are slips worth marking one by one.
 HABIT_LINES = 20
 HABIT_SHARE = 0.5
-HABIT_ROWS_SHOWN = 5
 
 
 def _zero_when(on: _On) -> None:
@@ -154,9 +154,7 @@ def _habit(found: int, candidates: int) -> bool:
 
 def _say_habit(on: _On, found: list, candidates: int) -> None:
     """One finding for the batch, on its first such row and no cell."""
-    rows = [r.row for r in found[:HABIT_ROWS_SHOWN]]
-    word = getattr(on.context, "row_word", "row") if on.context is not None else "row"
-    shown = f"{word}s " + ", ".join(map(str, rows)) + (", …" if len(found) > len(rows) else "")
+    shown = f"{on.context.row_word}s {numbered([r.row for r in found])}"
     field = on.field
     on.report.findings.append(
         Finding(
@@ -174,7 +172,7 @@ def _say_habit(on: _On, found: list, candidates: int) -> None:
 
 def _tax_type_as_rate(on: _On) -> None:
     rule, table = on.rule, on.table
-    settings = getattr(on.context, "settings", None)
+    settings = on.context.settings
     if settings is not None and settings.list(rule.list) is not None:
         return  # the tax table decides what each code is
     kind = table.records[0].kind
@@ -192,13 +190,11 @@ def _tax_type_as_rate(on: _On) -> None:
         if abs(total - unit * (1 + Decimal(code) / 100)) <= Decimal("0.01"):
             carrying.setdefault(code, []).append(record)
     for code, records in carrying.items():
-        rows = ", ".join(str(r.row) for r in records[:HABIT_ROWS_SHOWN])
-        more = ", …" if len(records) > HABIT_ROWS_SHOWN else ""
-        word = getattr(on.context, "row_word", "row")
+        rows = numbered([r.row for r in records])
         on.add(
             records[0],
             f"Tax Type {code} is line {code} of your tax table, not {code} %: "
-            f"{len(records):,} lines ({word}s {rows}{more}) are priced with {code} % tax. "
+            f"{len(records):,} lines ({on.context.row_word}s {rows}) are priced with {code} % tax. "
             f"Check that line {code} of the tax table is the rate you mean, or load the tax "
             "table on the Settings sheet to have every line checked.",
         )

@@ -139,8 +139,8 @@ class ZeroWhen(_Frozen):
     code: str
     message: str
     # A batch-wide habit when most lines do it (a generator that never fills the field):
-    # said once for the batch, with `{count}`, `{lines}` and `{rows}` ("rows 4, 5, …")
-    # filled in, instead of a mark on every cell. None: always cell by cell.
+    # said once for the batch, with `{count}`, `{lines}` and `{rows}` ("rows 4, 5, 7, 8, 10
+    # and 52 more") filled in, instead of a mark on every cell. None: always cell by cell.
     habit_message: str | None = None
 
 

@@ -10,6 +10,7 @@ from itertools import compress, repeat
 from operator import itemgetter
 
 from ...specs.model import OlderLayout, Spec
+from ...wording import numbered
 from ..batch import Batch, Context, Row, is_blank, validate_records
 from ..fields import parse_date
 from ..findings import Finding, column_index
@@ -93,9 +94,10 @@ def _name_older_layout(
     rows = set(numbers)
     report = batch.report
     report.findings = [f for f in report.findings if f.row not in rows]
-    shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
     word = context.row_word
-    where = f"this {word}" if len(numbers) == 1 else f"{len(numbers):,} {word}s ({shown})"
+    where = (
+        f"this {word}" if len(numbers) == 1 else f"{len(numbers):,} {word}s ({numbered(numbers)})"
+    )
     report.findings.append(
         Finding(
             severity="error",
