@@ -11,16 +11,18 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from addin.engine import totals as totals_module
 from addin.engine.batch import _texts, finding
 from addin.engine.cells import cell_text
 from addin.engine.csv_batch import read_csv_batch
 from addin.engine.csv_read import parse
-from addin.engine.fields import canonical_number, check_column, field_check
+from addin.engine.fields import canonical_number, check_column, decimal_or_none, field_check
 from addin.engine.findings import Report
 from addin.specs import SPECS
 from addin.specs.model import FieldSpec, Spec
@@ -225,3 +227,27 @@ def test_money_is_the_canonical_number_to_the_cent(d):
     from addin.engine.totals import CENT, money
 
     assert money(d) == canonical_number(d.quantize(CENT, ROUND_HALF_UP), 2)
+
+
+_AMOUNT_TEXTS = st.one_of(
+    st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False).map(str),
+    st.sampled_from(["", " 12", "1e5", "NaN", "Infinity", "1_000", "12,50", "-0", "007.10"]),
+)
+
+
+@given(st.lists(_AMOUNT_TEXTS, max_size=60))
+@example(["1.5", "NaN", "", "2"])
+def test_a_column_of_amounts_is_read_as_each_amount_is(texts):
+    # The same number spelled the same way (1.50 is not 1.5 to a fingerprint), or None.
+    assert list(map(repr, totals_module._read(texts))) == [repr(decimal_or_none(t)) for t in texts]
+
+
+@given(
+    st.lists(st.decimals(min_value=-(10**9), max_value=10**9, places=2), max_size=40),
+    st.data(),
+)
+def test_each_document_sums_its_own_run_of_lines(amounts, data):
+    ends = sorted(data.draw(st.lists(st.integers(0, len(amounts)), max_size=12)))
+    ends = [0, *ends, len(amounts)]
+    sums = totals_module._run_sums(amounts, ends)
+    assert sums == [sum(amounts[a:b], Decimal(0)) for a, b in pairwise(ends)]

@@ -67,6 +67,9 @@ class Batch:
     context: Context = field(default_factory=Context)
     # Table layouts: the columns as the header row names them, lettered as they stand.
     columns: RecordSpec | None = None
+    # The records of each kind with the columns their checks built, as validated: what
+    # reads a whole column (the totals) reads it here rather than off every record.
+    kinds: dict[str | None, Records] = field(default_factory=dict)
 
     @property
     def exportable(self) -> bool:
@@ -127,7 +130,7 @@ def checked_records(
     for rule in spec.rules:
         rules.apply(rule, spec, by_kind.get(rule.record, Records([])), report, context)
     report.sort()
-    return Batch(spec, records, report, context)
+    return Batch(spec, records, report, context, kinds=by_kind)
 
 
 def _split_records(

@@ -262,7 +262,7 @@ def _check_records(
     for rule in spec.rules:
         rules.apply(rule, spec, table, report, context)
     report.sort()
-    return Batch(spec, records, report, context, kind)
+    return Batch(spec, records, report, context, kind, {kind.keyword: table})
 
 
 def _extra_cells(number: int, cells: Sequence[Any], width: int, context: Context) -> list[Finding]:

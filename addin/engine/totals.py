@@ -28,6 +28,7 @@ from .batch import Batch, Record
 from .bulk import without_cycle_collection
 from .company_rules import tax_rates
 from .fields import canonical_number, decimal_or_none, repetitive
+from .records import Records
 from .settings import CompanySettings
 
 CENT = Decimal("0.01")
@@ -108,36 +109,41 @@ def document_totals(batch: Batch, settings: CompanySettings | None = None) -> li
     return _amount_documents(batch, spec.totals, settings)
 
 
-def _keys(spec: Spec, records: Sequence[Record]) -> tuple[list[tuple[str, ...]], list[str]]:
-    """The document key of each of `records` (first records of documents, all of one kind),
-    and the column its first key field stands in."""
+def _keys(spec: Spec, table: Records) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The document key of each of `table`'s records (first records of documents, all of
+    one kind), and the column its first key field stands in."""
+    records = table.records
     if not records:
         return [], []
     kind = records[0].kind
+    n = len(records)
     present = {f.key: i for i, f in enumerate(kind.fields)}
-    values = list(map(attrgetter("values"), records))
     parts: list[Sequence[str]] = []
     letters: list[Sequence[str]] = []
     groups = spec.document.fields if spec.document else ()
     for group in groups:
         held = [k for k in group if k in present]
         if not held:
-            parts.append([""] * len(records))
-            letters.append([""] * len(records))
+            parts.append([""] * n)
+            letters.append([""] * n)
             continue
-        texts = [list(map(itemgetter(present[k]), values)) for k in held]
+        texts = [table.column(present[k]) for k in held]
         names = [kind.fields[present[k]].column for k in held]
         if len(texts) == 1:
-            parts.append(texts[0])
-            letters.append([names[0] if v else "" for v in texts[0]])
+            column, name = texts[0], names[0]
+            parts.append(column)
+            letters.append([name] * n if all(column) else [name if v else "" for v in column])
         else:
             # The first key filled in counts.
             parts.append([next(filter(None, t), "") for t in zip(*texts)])
             letters.append([next((c for c, v in zip(names, t) if v), "") for t in zip(*texts)])
-    # The column is that of the first key field filled in, whichever part of the key it is.
-    columns = [next(filter(None, t), "") for t in zip(*letters)] if letters else []
     if not parts:
-        return [()] * len(records), [""] * len(records)
+        return [()] * n, [""] * n
+    # The column is that of the first key field filled in, whichever part of the key it is.
+    if all(letters[0]):
+        columns = list(letters[0])
+    else:
+        columns = [next(filter(None, t), "") for t in zip(*letters)]
     return list(zip(*parts)), columns
 
 
@@ -159,57 +165,95 @@ def _by_kind(records: Sequence[Record]) -> Iterable[tuple[RecordSpec, list[int]]
 def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
     spec = batch.spec
     records = batch.records
-    starts_with = spec.records[0].keyword
-    keywords = list(map(attrgetter("kind.keyword"), records))
-    starts = list(compress(count(), map(operator.eq, keywords, repeat(starts_with))))
+    first = spec.records[0]
+    lines_kind = spec.record(totals.record)
+    # By identity: comparing spec models compares every field.
+    kinds = list(map(_KIND, records))
+    opens = list(map(operator.is_, kinds, repeat(first)))
+    starts = list(compress(count(), opens))
     if not starts:
         return []
-    # Each record's document: the number of document starts up to it (0: before the first).
-    document = list(accumulate(map(operator.eq, keywords, repeat(starts_with))))
-    is_line = list(map(operator.eq, keywords, repeat(totals.record)))
-    lines_kind = spec.record(totals.record)
-    values = list(compress(map(attrgetter("values"), records), is_line))
-    owner = list(compress(document, is_line))
+    # Each line's document: the number of document starts up to it (0: before the first).
+    documents_so_far = cast(Iterable[int], accumulate(opens))
+    owner = list(compress(documents_so_far, map(operator.is_, kinds, repeat(lines_kind))))
+    lines = _lines(batch, lines_kind)
     index = lines_kind.index
-    for key, allowed in (totals.when or {}).items():
-        chosen = set(allowed)
-        keep = list(map(chosen.__contains__, map(itemgetter(index(key)), values)))
-        values, owner = list(compress(values, keep)), list(compress(owner, keep))
-    quantity = list(map(itemgetter(index(totals.quantity)), values))
-    price = list(map(itemgetter(index(totals.exclusive)), values))
-    gross = list(map(itemgetter(index(totals.inclusive)), values))
-    q, p, g = map(_numbers, (quantity, price, gross))
+    wanted = [lines.column(index(k)) for k in (totals.quantity, totals.exclusive, totals.inclusive)]
     if totals.discount:
-        discount = list(map(itemgetter(index(totals.discount)), values))
+        wanted.append(lines.column(index(totals.discount)))
+    for key, allowed in (totals.when or {}).items():
+        keep = list(map(set(allowed).__contains__, lines.column(index(key))))
+        owner = list(compress(owner, keep))
+        wanted = [list(compress(c, keep)) for c in wanted]
+    q, p, g = map(_numbers, wanted[:3])
+    if totals.discount:
         # Percent × 100: 1250 is 12.5 %.
+        discount = wanted[3]
         distinct = list(set(discount))
         shares = {t: 1 - (d or ZERO) / 10000 for t, d in zip(distinct, _read(distinct))}
         share = list(map(shares.__getitem__, discount))
     else:
-        share = [Decimal(1)] * len(values)
+        share = [Decimal(1)] * len(owner)
+    del wanted
     # A line missing a quantity or a price counts for nothing, and belongs to no document.
     if None in q or None in p or None in g:
         known = [a is not None and b is not None and c is not None for a, b, c in zip(q, p, g)]
-        q, p, g, share, owner = (list(compress(c, known)) for c in (q, p, g, share, owner))
-    # Every line left holds its three numbers.
-    exclusive = _line_amounts(cast(list[Decimal], q), cast(list[Decimal], p), share)
-    inclusive = _line_amounts(cast(list[Decimal], q), cast(list[Decimal], g), share)
+        q, p, g = (list(compress(c, known)) for c in (q, p, g))
+        share, owner = list(compress(share, known)), list(compress(owner, known))
     # Lines come in document order: each document's lines are one run of `owner`.
-    ends = [bisect_right(owner, n) for n in range(len(starts) + 1)]
-    firsts = [records[i] for i in starts]
-    keys, columns = _keys(spec, firsts)
-    out = []
-    for n, record in enumerate(firsts):
-        begin, end = ends[n], ends[n + 1]
-        ex = sum(exclusive[begin:end], ZERO)
-        inc = sum(inclusive[begin:end], ZERO)
-        out.append(
-            _new_total((record.row, keys[n], ex, inc - ex, inc, columns[n], spec.name, None))
+    ends = list(map(bisect_right, repeat(owner), range(len(starts) + 1)))
+    # Every line left holds its three numbers. Each price column is let go once its line
+    # amounts are summed: a batch's amounts are a third of what this holds at its peak.
+    ex = _run_sums(_line_amounts(cast(list[Decimal], q), cast(list[Decimal], p), share), ends)
+    del p
+    inc = _run_sums(_line_amounts(cast(list[Decimal], q), cast(list[Decimal], g), share), ends)
+    del g
+    documents = _lines(batch, first)
+    keys, columns = _keys(spec, documents)
+    return list(
+        map(
+            _new_total,
+            zip(
+                map(_ROW, documents.records),
+                keys,
+                ex,
+                map(operator.sub, inc, ex),
+                inc,
+                columns,
+                repeat(spec.name),
+                repeat(None),
+            ),
         )
-    return out
+    )
 
 
-def _numbers(texts: list[str]) -> list[Decimal | None]:
+_KIND, _ROW = itemgetter(0), itemgetter(1)  # Record.kind, Record.row
+
+
+def _lines(batch: Batch, kind: RecordSpec) -> Records:
+    """The batch's records of `kind` with their columns: as validated, or read off them."""
+    found = batch.kinds.get(kind.keyword)
+    if found is not None:
+        return found
+    return Records(
+        list(compress(batch.records, map(operator.is_, map(_KIND, batch.records), repeat(kind))))
+    )
+
+
+def _run_sums(amounts: list[Decimal], ends: list[int]) -> list[Decimal]:
+    """The sum of each run of `amounts` between consecutive `ends` (ascending): running
+    sums taken only where a run ends, so no list as long as `amounts` is made. Exact:
+    amounts to the cent, far from the context's 28 digits."""
+    places = sorted(set(ends))
+    marks = [False] * (len(amounts) + 1)
+    for end in places:
+        marks[end] = True
+    at = dict(zip(places, compress(accumulate(amounts, initial=ZERO), marks)))
+    sums = list(map(at.__getitem__, ends))
+    return list(map(operator.sub, sums[1:], sums[:-1]))
+
+
+def _numbers(texts: Sequence[str]) -> list[Decimal | None]:
     """The number each text of a checked column holds (None where it holds none).
 
     A column that repeats its values (quantities, discounts) is read one distinct value at
@@ -223,11 +267,32 @@ def _numbers(texts: list[str]) -> list[Decimal | None]:
     return _read(texts)
 
 
-def _read(texts: list[str]) -> list[Decimal | None]:
-    plain = list(map(PLAIN_NUMBER.fullmatch, texts))
-    if all(plain):
+# Plain numbers one per line, as many as follow each other: one pass in C tells whether a
+# whole column is plain (see `fields.FieldCheck.run`).
+_PLAIN_RUN = re.compile(rf"(?:{PLAIN_NUMBER.pattern}\n)*+")
+
+
+def _read(texts: Sequence[str]) -> list[Decimal | None]:
+    joined = "\n".join(texts) + "\n"
+    if joined.count("\n") != len(texts):
+        return list(map(decimal_or_none, texts))
+    # The run stops only at a text that is not a plain number: those few are read the
+    # careful way, the rest in one pass.
+    failing: set[str] = set()
+    match, end, pos = _PLAIN_RUN.match, len(joined), 0
+    while (stop := cast(re.Match[str], match(joined, pos)).end()) != end:
+        pos = joined.index("\n", stop) + 1
+        failing.add(joined[stop : pos - 1])
+    if not failing:
         return list(map(Decimal, texts))
-    return [Decimal(t) if ok else decimal_or_none(t) for t, ok in zip(texts, plain)]
+    places = list(compress(count(), map(failing.__contains__, texts)))
+    plain = list(texts)
+    for i in places:
+        plain[i] = "0"
+    out: list[Decimal | None] = list(map(Decimal, plain))
+    for i in places:
+        out[i] = decimal_or_none(texts[i])
+    return out
 
 
 def _line_amounts(
@@ -263,7 +328,7 @@ def _amount_documents(
             )
         words = _column(values, present.get(totals.amount_is or ""))
         codes = _column(values, present.get(totals.rate or ""))
-        keys, columns = _keys(spec, records)
+        keys, columns = _keys(spec, Records(records))
         inclusive_word = totals.inclusive_word.casefold()
         said = {w: w.casefold() == inclusive_word for w in set(words)}
         inclusive_amount = list(map(said.__getitem__, words))
