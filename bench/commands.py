@@ -354,13 +354,14 @@ def _has_frictionless() -> bool:
 
 def command_figures(data: Data, repeats: int, only: Sequence[str] | None = None) -> list[Figure]:
     """Every command of `groups`, at the large and the small size, in turns with its
-    floors; `only` picks groups by title."""
+    floors; `only` picks the groups whose title or commands hold one of its words."""
     work = data.out / "commands"
     work.mkdir(parents=True, exist_ok=True)
     installed_as_pip_does()
     figures = []
     for group in groups(data):
-        if only and group.title not in only:
+        names = [group.title, *(c.name for c in group.commands)]
+        if only and not any(w.casefold() in n.casefold() for w in only for n in names):
             continue
         figures += _group_figures(group, repeats, work)
     return figures

@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     p.add_argument("--out", type=Path, default=generate.OUT, help="generated data (bench/out)")
     p.add_argument("--only", nargs="+", metavar="FIGURE", choices=FIGURES, help=", ".join(FIGURES))
+    p.add_argument(
+        "--group",
+        nargs="+",
+        metavar="TITLE",
+        help="of the command figures, only the groups whose title or commands hold one of "
+        "these words (help, check, validate, fix, export, import, Pastel, Infusion)",
+    )
     p.add_argument("--write-results", action="store_true", help="rewrite bench/RESULTS.md")
     return p
 
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "workbook": lambda: workbook_figures(data, repeats),
         "button": lambda: button_figures(data, repeats),
         # Each transfer repeat is a fresh process; in a smoke run two are plenty.
-        "commands": lambda: command_figures(data, repeats),
+        "commands": lambda: command_figures(data, repeats, args.group),
         "transfer": lambda: transfer_figures(
             data, repeats if args.size == "full" or args.records else 2, ROOT
         ),
