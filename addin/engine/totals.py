@@ -132,7 +132,7 @@ def _keys(spec: Spec, table: Records) -> tuple[list[tuple[str, ...]], list[str]]
         if len(texts) == 1:
             column, name = texts[0], names[0]
             parts.append(column)
-            letters.append([name] * n if all(column) else [name if v else "" for v in column])
+            letters.append([name] * n if all(column) else _where_filled(column, name))
         else:
             # The first key filled in counts.
             parts.append([next(filter(None, t), "") for t in zip(*texts)])
@@ -140,11 +140,23 @@ def _keys(spec: Spec, table: Records) -> tuple[list[tuple[str, ...]], list[str]]
     if not parts:
         return [()] * n, [""] * n
     # The column is that of the first key field filled in, whichever part of the key it is.
-    if all(letters[0]):
-        columns = list(letters[0])
-    else:
-        columns = [next(filter(None, t), "") for t in zip(*letters)]
-    return list(zip(*parts)), columns
+    columns = letters[-1]
+    for earlier in reversed(letters[:-1]):
+        columns = _first_filled(earlier, columns)
+    return list(zip(*parts)), list(columns)
+
+
+def _where_filled(texts: Sequence[str], name: str) -> list[str]:
+    """`name` where a text is filled in, blank where it is not (a pass in C: each truth,
+    0 or 1, picks from the pair)."""
+    return list(map(operator.getitem, repeat(("", name)), map(bool, texts)))
+
+
+def _first_filled(first: Sequence[str], then: Sequence[str]) -> Sequence[str]:
+    """Each of `first` where it is filled in, else the same place of `then`."""
+    if all(first):
+        return first
+    return list(map(operator.getitem, zip(then, first), map(bool, first)))
 
 
 def _by_kind(records: Sequence[Record]) -> Iterable[tuple[RecordSpec, list[int]]]:
@@ -313,52 +325,52 @@ def _amount_documents(
         if found is not None:
             rates = tax_rates(found, totals.rate_column)
     out: list[DocumentTotal] = []
-    for kind, positions in _by_kind(batch.records):
+    for table in _tables(batch):
+        kind = table.records[0].kind
         present = {f.key: i for i, f in enumerate(kind.fields)}
         if totals.amount not in present:
             continue
-        records = [batch.records[i] for i in positions]
-        values = list(map(attrgetter("values"), records))
-        texts = list(map(itemgetter(present[totals.amount]), values))
+        texts = table.column(present[totals.amount])
         amounts = _numbers(texts)
-        keep = [a is not None for a in amounts]
-        if not all(keep):
-            records, values, texts, amounts = (
-                list(compress(c, keep)) for c in (records, values, texts, amounts)
-            )
-        words = _column(values, present.get(totals.amount_is or ""))
-        codes = _column(values, present.get(totals.rate or ""))
-        keys, columns = _keys(spec, Records(records))
+        if None in amounts:
+            keep = list(map(operator.is_not, amounts, repeat(None)))
+            table, texts = table.kept(keep), list(compress(texts, keep))
+            amounts = list(compress(amounts, keep))
+        n = len(amounts)
+        words = _field(table, present.get(totals.amount_is or ""))
+        codes = _field(table, present.get(totals.rate or ""))
+        keys, columns = _keys(spec, table)
         inclusive_word = totals.inclusive_word.casefold()
         said = {w: w.casefold() == inclusive_word for w in set(words)}
         inclusive_amount = list(map(said.__getitem__, words))
-        # Without a rate an amount is what its word says it is; only the amounts with a
-        # known rate are split, one by one.
-        # Amounts that hold no number were left out above.
+        # Without a rate an amount is what its word says it is: the exclusive part of an
+        # amount said to be exclusive, the inclusive of one said to be inclusive (each
+        # picked by the word's truth, 0 or 1, from a pair). Only the amounts with a known
+        # rate are split, one by one.
         known = cast(list[Decimal], amounts)
-        exclusive: list[Decimal | None] = [
-            None if inc else a for a, inc in zip(known, inclusive_amount)
-        ]
-        inclusive: list[Decimal | None] = [
-            a if inc else None for a, inc in zip(known, inclusive_amount)
-        ]
-        tax: list[Decimal | None] = [None] * len(known)
+        exclusive: list[Decimal | None] = list(
+            map(operator.getitem, zip(known, repeat(None)), inclusive_amount)
+        )
+        inclusive: list[Decimal | None] = list(
+            map(operator.getitem, zip(repeat(None), known), inclusive_amount)
+        )
+        tax: list[Decimal | None] = [None] * n
         if rates:
-            for n, code in enumerate(codes):
+            for i, code in enumerate(codes):
                 rate = rates.get(code)
-                if rate is None or not words[n]:
+                if rate is None or not words[i]:
                     continue
-                amount = known[n]
-                if inclusive_amount[n]:
+                amount = known[i]
+                if inclusive_amount[i]:
                     ex = (amount / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
-                    exclusive[n], tax[n] = ex, amount - ex
+                    exclusive[i], tax[i] = ex, amount - ex
                 else:
                     inc = amount + (amount * rate / 100).quantize(CENT, ROUND_HALF_UP)
-                    inclusive[n], tax[n] = inc, inc - amount
+                    inclusive[i], tax[i] = inc, inc - amount
         out += map(
             _new_total,
             zip(
-                map(attrgetter("row"), records),
+                map(_ROW, table.records),
                 keys,
                 exclusive,
                 tax,
@@ -373,11 +385,22 @@ def _amount_documents(
     return out
 
 
-def _column(values: list[list[str]], position: int | None) -> list:
+def _tables(batch: Batch) -> list[Records]:
+    """The batch's records by kind, each with its columns: as validated when the kinds the
+    checks kept hold every record, else read off the records (nearly always one kind)."""
+    kept = [t for t in batch.kinds.values() if t.records]
+    if sum(len(t.records) for t in kept) == len(batch.records):
+        return kept
+    return [
+        Records([batch.records[i] for i in positions]) for _, positions in _by_kind(batch.records)
+    ]
+
+
+def _field(table: Records, position: int | None) -> Sequence[str]:
     """One field of every record; blank text (or no code) where the kind lacks the field."""
     if position is None:
-        return [""] * len(values)
-    return list(map(itemgetter(position), values))
+        return [""] * len(table.records)
+    return table.column(position)
 
 
 def batch_totals(documents: list[DocumentTotal]) -> dict[str, object]:
