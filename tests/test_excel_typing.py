@@ -234,6 +234,24 @@ def test_number_texts_of_a_column_are_each_number_text(values):
     assert number_texts(values) == [number_text(v) for v in values]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(10**14), 10**14).map(lambda c: c / 100),
+            st.integers(-(10**15), 10**15).map(float),
+            st.sampled_from([123456789012345.6, 99999999999999.99, 1e15, 1e14, -0.0, 0.0]),
+        ),
+        max_size=40,
+    )
+)
+def test_number_texts_of_amounts_as_sheets_hold_them(values):
+    # Mostly short reprs, which take the quick way, with the longest that do not.
+    from addin.engine.cells import number_texts
+
+    assert number_texts(values) == [number_text(v) for v in values]
+
+
 def test_number_texts_of_awkward_floats():
     from addin.engine.cells import number_texts
 

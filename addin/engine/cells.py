@@ -52,6 +52,11 @@ def number_texts(values: list[float]) -> list[str]:
         return []
     joined = "\n".join(map(float.__repr__, values))
     texts = _MINUS_ZERO.sub("0", _POINT_ZERO.sub("", joined)).split("\n")
+    # Nothing odd can be there when no repr has an exponent, inf or nan, and none is long
+    # enough to hold more digits than Excel keeps (sheets' amounts nearly always): the
+    # search for them would look along every line.
+    if "e" not in joined and "n" not in joined and max(map(len, texts)) <= _EXCEL_DIGITS:
+        return texts
     line, seen = 0, 0
     for m in _ODD.finditer(joined):
         line += joined.count("\n", seen, m.start())
