@@ -6,7 +6,10 @@ where the data starts and where the marking columns begin.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from itertools import count, repeat
+from operator import itemgetter
 from typing import Any
 
 from ..engine.layouts import layout_of
@@ -57,7 +60,12 @@ def grid_rows(spec: Spec, values: Sequence[Sequence[Any]]) -> Rows:
     from its first data row; cells right of the data are left out."""
     width = data_width(spec, values)
     first = 1 if layout_of(spec).header_row else data_start(spec, values)
+    below = values[first - 1 :]
+    # A sheet's rows are all as wide as it is: cut in one pass, padded only when short.
+    if all(map(operator.ge, map(len, below), repeat(width))):
+        cut = map(tuple, map(itemgetter(slice(0, width)), below))
+        return list(zip(count(first), cut))
     return [
         (number, tuple(row[:width]) + (None,) * (width - len(row)))
-        for number, row in enumerate(values[first - 1 :], start=first)
+        for number, row in enumerate(below, start=first)
     ]
