@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +194,7 @@ class Ledger:
         return gone
 
 
-def check_batch(batch: Batch, ledger: Ledger, documents: list[DocumentTotal]) -> None:
+def check_batch(batch: Batch, ledger: Ledger, documents: Sequence[DocumentTotal]) -> None:
     """Warn on every document of `batch` that an earlier export already holds."""
     report = batch.report
     if not documents:

@@ -6,6 +6,7 @@ Validate, so all of them say the same things about a batch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ SETTINGS_CHECK = "Company settings"
 @dataclass
 class Review:
     batch: Batch
-    documents: list[DocumentTotal] = field(default_factory=list)
+    documents: Sequence[DocumentTotal] = field(default_factory=list)
 
     @property
     def totals(self) -> dict[str, Any]:

@@ -251,3 +251,21 @@ def test_each_document_sums_its_own_run_of_lines(amounts, data):
     ends = [0, *ends, len(amounts)]
     sums = totals_module._run_sums(amounts, ends)
     assert sums == [sum(amounts[a:b], Decimal(0)) for a, b in pairwise(ends)]
+
+
+def test_batch_totals_from_the_columns_are_the_documents_added_up():
+    rows = []
+    for n in range(30):
+        rows.append(header(order_number=f"SO{n}"))
+        rows += [detail(quantity=str(q), unit_price=f"{n}.{q}5") for q in range(1, n % 4 + 2)]
+    rows.append(header(order_number="SO-bad"))
+    rows.append(detail(quantity="x", unit_price="12,50"))
+    batch = read_csv_batch(PASTEL, csv_bytes(rows), "totals.csv")
+    documents = totals_module.document_totals(batch)
+    assert isinstance(documents, totals_module.Documents)
+    from_columns = totals_module.batch_totals(documents)
+    # The same sums, added up document by document as a plain list of them would be.
+    one_by_one = totals_module.batch_totals(list(documents))
+    assert from_columns == one_by_one
+    assert from_columns["documents"] == len(documents) == 31
+    assert [d.key[-1] for d in documents][-1] == "SO-bad"

@@ -16,12 +16,12 @@ import hashlib
 import operator
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, itemgetter
-from typing import NamedTuple, cast
+from typing import NamedTuple, cast, overload
 
 from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
 from .batch import Batch, Record
@@ -81,6 +81,78 @@ class DocumentTotal(NamedTuple):
 _new_total = partial(tuple.__new__, DocumentTotal)
 
 
+class Documents(Sequence[DocumentTotal]):
+    """The documents of a batch with their totals, held column by column.
+
+    A document's `DocumentTotal` (and its key) is made only when the documents are gone
+    through: the report of a large batch shows a count and the batch's totals, which the
+    columns give in a pass each, while a ledger check, the JSON and `--totals` go through
+    every document.
+    """
+
+    def __init__(
+        self,
+        format_name: str,
+        rows: list[int],
+        parts: tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]],
+        keys: Callable[[], tuple[list[tuple[str, ...]], list[str]]],
+        amounts: list[tuple[str, ...]] | None = None,
+    ) -> None:
+        self.format = format_name
+        self.rows = rows
+        self.exclusive, self.tax, self.inclusive = parts
+        self._keys = keys
+        self._amounts = amounts
+        self._made: list[DocumentTotal] | None = None
+
+    def _all(self) -> list[DocumentTotal]:
+        if self._made is None:
+            keys, columns = self._keys()
+            amounts = self._amounts if self._amounts is not None else repeat(None)
+            self._made = list(
+                map(
+                    _new_total,
+                    zip(
+                        self.rows,
+                        keys,
+                        self.exclusive,
+                        self.tax,
+                        self.inclusive,
+                        columns,
+                        repeat(self.format),
+                        amounts,
+                    ),
+                )
+            )
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> DocumentTotal: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DocumentTotal]: ...
+    def __getitem__(self, index: int | slice) -> DocumentTotal | list[DocumentTotal]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[DocumentTotal]:
+        return iter(self._all())
+
+    def totals(self) -> dict[str, object]:
+        """`batch_totals` of these documents, from their columns."""
+        out: dict[str, object] = {"documents": len(self.rows)}
+        for part, values in (
+            ("exclusive", self.exclusive),
+            ("tax", self.tax),
+            ("inclusive", self.inclusive),
+        ):
+            out[part] = (
+                money(sum(cast(list[Decimal], values), ZERO)) if None not in values else None
+            )
+        return out
+
+
 def money(d: Decimal | None) -> str | None:
     """An amount to the cent, as the report and the JSON show it: `1234.50`, `0.00`.
 
@@ -99,7 +171,9 @@ def fingerprint(format_name: str, key: tuple[str, ...], amounts: tuple[str, ...]
 
 
 @without_cycle_collection
-def document_totals(batch: Batch, settings: CompanySettings | None = None) -> list[DocumentTotal]:
+def document_totals(
+    batch: Batch, settings: CompanySettings | None = None
+) -> Sequence[DocumentTotal]:
     """Every document of the batch with its totals, in batch order."""
     spec = batch.spec
     if spec.totals is None or spec.document is None:
@@ -174,7 +248,7 @@ def _by_kind(records: Sequence[Record]) -> Iterable[tuple[RecordSpec, list[int]]
     yield from seen.values()
 
 
-def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
+def _line_documents(batch: Batch, totals: LineTotals) -> Sequence[DocumentTotal]:
     spec = batch.spec
     records = batch.records
     first = spec.records[0]
@@ -221,21 +295,14 @@ def _line_documents(batch: Batch, totals: LineTotals) -> list[DocumentTotal]:
     inc = _run_sums(_line_amounts(cast(list[Decimal], q), cast(list[Decimal], g), share), ends)
     del g
     documents = _lines(batch, first)
-    keys, columns = _keys(spec, documents)
-    return list(
-        map(
-            _new_total,
-            zip(
-                map(_ROW, documents.records),
-                keys,
-                ex,
-                map(operator.sub, inc, ex),
-                inc,
-                columns,
-                repeat(spec.name),
-                repeat(None),
-            ),
-        )
+    exclusive: list[Decimal | None] = list(ex)
+    inclusive: list[Decimal | None] = list(inc)
+    tax: list[Decimal | None] = list(map(operator.sub, inc, ex))
+    return Documents(
+        spec.name,
+        list(map(_ROW, documents.records)),
+        (exclusive, tax, inclusive),
+        partial(_keys, spec, documents),
     )
 
 
@@ -317,14 +384,14 @@ def _line_amounts(
 
 def _amount_documents(
     batch: Batch, totals: AmountTotals, settings: CompanySettings | None
-) -> list[DocumentTotal]:
+) -> Sequence[DocumentTotal]:
     spec = batch.spec
     rates: dict[str, Decimal] = {}
     if settings is not None and totals.list is not None:
         found = settings.list(totals.list)
         if found is not None:
             rates = tax_rates(found, totals.rate_column)
-    out: list[DocumentTotal] = []
+    out: list[Documents] = []
     for table in _tables(batch):
         kind = table.records[0].kind
         present = {f.key: i for i, f in enumerate(kind.fields)}
@@ -339,7 +406,6 @@ def _amount_documents(
         n = len(amounts)
         words = _field(table, present.get(totals.amount_is or ""))
         codes = _field(table, present.get(totals.rate or ""))
-        keys, columns = _keys(spec, table)
         inclusive_word = totals.inclusive_word.casefold()
         said = {w: w.casefold() == inclusive_word for w in set(words)}
         inclusive_amount = list(map(said.__getitem__, words))
@@ -367,22 +433,24 @@ def _amount_documents(
                 else:
                     inc = amount + (amount * rate / 100).quantize(CENT, ROUND_HALF_UP)
                     inclusive[i], tax[i] = inc, inc - amount
-        out += map(
-            _new_total,
-            zip(
-                map(_ROW, table.records),
-                keys,
-                exclusive,
-                tax,
-                inclusive,
-                columns,
-                repeat(spec.name),
-                zip(texts),
-            ),
+        out.append(
+            Documents(
+                spec.name,
+                list(map(_ROW, table.records)),
+                (exclusive, tax, inclusive),
+                partial(_keys, spec, table),
+                list(zip(texts)),
+            )
         )
-    if len(out) > 1 and any(map(operator.gt, map(itemgetter(0), out), map(itemgetter(0), out[1:]))):
-        out.sort(key=itemgetter(0))
-    return out
+    if len(out) == 1 and _ascending(out[0].rows):
+        return out[0]
+    every = [d for documents in out for d in documents]
+    every.sort(key=itemgetter(0))
+    return every
+
+
+def _ascending(rows: list[int]) -> bool:
+    return not any(map(operator.gt, rows, rows[1:]))
 
 
 def _tables(batch: Batch) -> list[Records]:
@@ -403,8 +471,10 @@ def _field(table: Records, position: int | None) -> Sequence[str]:
     return table.column(position)
 
 
-def batch_totals(documents: list[DocumentTotal]) -> dict[str, object]:
+def batch_totals(documents: Sequence[DocumentTotal]) -> dict[str, object]:
     """The sums of the known parts; a part unknown on any document is left out (None)."""
+    if isinstance(documents, Documents):
+        return documents.totals()
     out: dict[str, object] = {"documents": len(documents)}
     for part in ("exclusive", "tax", "inclusive"):
         values = list(map(attrgetter(part), documents))
