@@ -175,13 +175,19 @@ def _split_records(
     else:
         if sum(map(len, grouped.values())) == len(rows):
             return grouped, firsts
-    grouped = {k: [] for k in keywords}
-    order: list[str | None] = []
-    for number, cells in rows:
+    # Nearly every row starts with its keyword exactly and is its kind's width (a file's
+    # with a few damaged rows): those are taken as they are, and only the rest are looked
+    # at one by one, each put back in its place.
+    exact = {k: k for k in keywords if isinstance(k, str)}
+    order: list[str | None] = [exact.get(first) if type(first) is str else None for first in firsts]
+    regular = map(operator.eq, lengths, map(widths.get, order))
+    placed: list[Row | None] = list(rows)
+    for i in compress(count(), map(operator.not_, regular)):
+        number, cells = rows[i]
         raw = cells[0] if cells else None
-        # Nearly every row starts with its keyword exactly; only the rest need a closer look.
         kind = keywords.get(raw) if type(raw) is str else None
         if kind is None:
+            order[i] = None
             if is_blank(raw) and all(map(is_blank, cells)):
                 continue
             keyword = raw.strip() if isinstance(raw, str) else raw
@@ -192,9 +198,14 @@ def _split_records(
         fit, past = fitted(cells, widths[kind.keyword], empty)
         if past:
             report.findings.extend(extra_cells(kind, number, cells, keywords, context))
-        order.append(kind.keyword)
-        grouped[kind.keyword].append((number, fit))
-    return grouped, order
+        order[i] = kind.keyword
+        placed[i] = (number, fit)
+    kept = list(map(operator.is_not, order, repeat(None)))
+    grouped = {
+        k: cast(list[Row], list(compress(placed, map(operator.eq, order, repeat(k)))))
+        for k in keywords
+    }
+    return grouped, list(compress(order, kept))
 
 
 def fitted(cells: Sequence[Any], width: int, empty: Any) -> tuple[Sequence[Any], bool]:
