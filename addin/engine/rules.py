@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -226,15 +226,19 @@ def _unique_together(on: _On) -> None:
     where = [present[k] for k in rule.fields if k in present]
     blank = ("",) * len(where)
     combinations = list(zip(*(table.column(i) for i in where)))
-    for record, combination, first in _repeats(table.records, combinations):
-        if combination != blank:
-            on.add(record, f"{rule.message} (also on {on.context.row_word} {first})")
+    # Blank combinations repeat each other and are never said to: left out first, in C.
+    filled = list(map(operator.ne, combinations, repeat(blank)))
+    records = list(compress(table.records, filled))
+    for record, _, first in _repeats(records, list(compress(combinations, filled))):
+        on.add(record, f"{rule.message} (also on {on.context.row_word} {first})")
 
 
 def _unique_in_batch(on: _On) -> None:
-    for record, value, first in _repeats(on.table.records, on.table.column(on.index)):
-        if value:
-            on.add(record, f"{on.rule.message} (also on {on.context.row_word} {first})")
+    values = on.table.column(on.index)
+    filled = list(map(bool, values))
+    records = list(compress(on.table.records, filled))
+    for record, _, first in _repeats(records, list(compress(values, filled))):
+        on.add(record, f"{on.rule.message} (also on {on.context.row_word} {first})")
 
 
 CHECKS: dict[type, Callable[[_On], None]] = {
