@@ -62,4 +62,4 @@ class Records:
         for key, allowed in when.items():
             held = map(set(allowed).__contains__, self.column(kind.index(key)))
             keep = list(map(operator.and_, keep, held))
-        return Records(list(compress(self.records, keep)))
+        return self.kept(keep)
