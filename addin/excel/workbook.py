@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from .book_edit import SheetEdit
 
 DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
+# Endings by which python-calamine reads a file as the Office Open XML workbook it is.
+CALAMINE_BY_NAME = (".xlsx", ".xlsm")
 NOT_CALCULATED = "formula-not-calculated"
 
 
@@ -125,8 +127,15 @@ class CalamineSheets:
     """
 
     def __init__(self, path: Path, package: Package) -> None:
-        with open(path, "rb") as handle:
-            self.book = CalamineWorkbook.from_filelike(handle)
+        if Path(path).suffix.lower() in CALAMINE_BY_NAME:
+            # Read where it lies: a copy of the file in memory would be 12 MB more at the
+            # read's peak for a 100,000-row sheet.
+            self.book = CalamineWorkbook.from_path(str(path))
+        else:
+            # calamine tells formats by the name's ending; the package inspection has
+            # already found this one to be a workbook, whatever it is called.
+            with open(path, "rb") as handle:
+                self.book = CalamineWorkbook.from_filelike(handle)
         self.sheetnames = list(self.book.sheet_names)
         self.package = package
 
