@@ -21,17 +21,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, itemgetter
-from typing import NamedTuple, cast, overload
+from typing import NamedTuple, TypeVar, cast, overload
 
 from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
 from .batch import Batch, Record
 from .bulk import without_cycle_collection
 from .company_rules import tax_rates
-from .fields import canonical_number, decimal_or_none, repetitive
+from .fields import canonical_number, decimal_or_none, repetitive, stopped_at
 from .records import Records
 from .settings import CompanySettings
 
 CENT = Decimal("0.01")
+T = TypeVar("T")
 # What a checked amount column holds: Decimal reads these exactly, and never fails on them.
 PLAIN_NUMBER = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
 ZERO = Decimal(0)
@@ -220,17 +221,22 @@ def _keys(spec: Spec, table: Records) -> tuple[list[tuple[str, ...]], list[str]]
     return list(zip(*parts)), list(columns)
 
 
+def _chosen(if_not: Iterable[T], if_so: Iterable[T], truths: Iterable[bool]) -> list[T]:
+    """Item by item, `if_so` where the truth holds, else `if_not`: one pass in C, each
+    truth (0 or 1) picking from the pair."""
+    return list(map(operator.getitem, zip(if_not, if_so), truths))
+
+
 def _where_filled(texts: Sequence[str], name: str) -> list[str]:
-    """`name` where a text is filled in, blank where it is not (a pass in C: each truth,
-    0 or 1, picks from the pair)."""
-    return list(map(operator.getitem, repeat(("", name)), map(bool, texts)))
+    """`name` where a text is filled in, blank where it is not."""
+    return _chosen(repeat(""), repeat(name), map(bool, texts))
 
 
 def _first_filled(first: Sequence[str], then: Sequence[str]) -> Sequence[str]:
     """Each of `first` where it is filled in, else the same place of `then`."""
     if all(first):
         return first
-    return list(map(operator.getitem, zip(then, first), map(bool, first)))
+    return _chosen(then, first, map(bool, first))
 
 
 def _by_kind(records: Sequence[Record]) -> Iterable[tuple[RecordSpec, list[int]]]:
@@ -357,11 +363,7 @@ def _read(texts: Sequence[str]) -> list[Decimal | None]:
         return list(map(decimal_or_none, texts))
     # The run stops only at a text that is not a plain number: those few are read the
     # careful way, the rest in one pass.
-    failing: set[str] = set()
-    match, end, pos = _PLAIN_RUN.match, len(joined), 0
-    while (stop := cast(re.Match[str], match(joined, pos)).end()) != end:
-        pos = joined.index("\n", stop) + 1
-        failing.add(joined[stop : pos - 1])
+    failing = stopped_at(_PLAIN_RUN, joined)
     if not failing:
         return list(map(Decimal, texts))
     places = list(compress(count(), map(failing.__contains__, texts)))
@@ -410,16 +412,11 @@ def _amount_documents(
         said = {w: w.casefold() == inclusive_word for w in set(words)}
         inclusive_amount = list(map(said.__getitem__, words))
         # Without a rate an amount is what its word says it is: the exclusive part of an
-        # amount said to be exclusive, the inclusive of one said to be inclusive (each
-        # picked by the word's truth, 0 or 1, from a pair). Only the amounts with a known
-        # rate are split, one by one.
+        # amount said to be exclusive, the inclusive of one said to be inclusive. Only the
+        # amounts with a known rate are split, one by one.
         known = cast(list[Decimal], amounts)
-        exclusive: list[Decimal | None] = list(
-            map(operator.getitem, zip(known, repeat(None)), inclusive_amount)
-        )
-        inclusive: list[Decimal | None] = list(
-            map(operator.getitem, zip(repeat(None), known), inclusive_amount)
-        )
+        exclusive: list[Decimal | None] = _chosen(known, repeat(None), inclusive_amount)
+        inclusive: list[Decimal | None] = _chosen(repeat(None), known, inclusive_amount)
         tax: list[Decimal | None] = [None] * n
         if rates:
             for i, code in enumerate(codes):
