@@ -181,7 +181,7 @@ def _split_records(
     exact = {k: k for k in keywords if isinstance(k, str)}
     order: list[str | None] = [exact.get(first) if type(first) is str else None for first in firsts]
     regular = map(operator.eq, lengths, map(widths.get, order))
-    placed: list[Row | None] = list(rows)
+    placed: list[Row] = list(rows)
     for i in compress(count(), map(operator.not_, regular)):
         number, cells = rows[i]
         raw = cells[0] if cells else None
@@ -201,10 +201,7 @@ def _split_records(
         order[i] = kind.keyword
         placed[i] = (number, fit)
     kept = list(map(operator.is_not, order, repeat(None)))
-    grouped = {
-        k: cast(list[Row], list(compress(placed, map(operator.eq, order, repeat(k)))))
-        for k in keywords
-    }
+    grouped = {k: list(compress(placed, map(operator.eq, order, repeat(k)))) for k in keywords}
     return grouped, list(compress(order, kept))
 
 

@@ -36,13 +36,17 @@ _NONZERO = re.compile(r"[+-]?(?=[\d.]*[1-9])(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 _ROW = itemgetter(1)  # Record.row
 
 
-def _repeats(records: list, keys: Sequence) -> list[tuple[Any, Any, int]]:
-    """Each record whose key an earlier record has: the record, its key, the earlier row."""
+def _repeats(records: list, keys: Sequence, blank: Any) -> list[tuple[Any, int]]:
+    """Each record whose key an earlier record has, and the earlier row. Blank keys repeat
+    each other and are never said to: they are left out first, in one pass."""
+    filled = list(map(operator.ne, keys, repeat(blank)))
+    records = list(compress(records, filled))
+    keys = list(compress(keys, filled))
     rows = list(map(_ROW, records))
     # Built from the end, so each key keeps the row where it first appears.
     first = dict(zip(reversed(keys), reversed(rows)))
     again = map(operator.ne, map(first.__getitem__, keys), rows)
-    return [(r, k, first[k]) for r, k in compress(zip(records, keys), again)]
+    return [(r, first[k]) for r, k in compress(zip(records, keys), again)]
 
 
 def apply(rule: Rule, spec: Spec, table: Records, report: Report, context) -> None:
@@ -224,20 +228,13 @@ def _unique_together(on: _On) -> None:
     rule, table = on.rule, on.table
     present = {f.key: i for i, f in enumerate(table.records[0].kind.fields)}
     where = [present[k] for k in rule.fields if k in present]
-    blank = ("",) * len(where)
     combinations = list(zip(*(table.column(i) for i in where)))
-    # Blank combinations repeat each other and are never said to: left out first, in C.
-    filled = list(map(operator.ne, combinations, repeat(blank)))
-    records = list(compress(table.records, filled))
-    for record, _, first in _repeats(records, list(compress(combinations, filled))):
+    for record, first in _repeats(table.records, combinations, ("",) * len(where)):
         on.add(record, f"{rule.message} (also on {on.context.row_word} {first})")
 
 
 def _unique_in_batch(on: _On) -> None:
-    values = on.table.column(on.index)
-    filled = list(map(bool, values))
-    records = list(compress(on.table.records, filled))
-    for record, _, first in _repeats(records, list(compress(values, filled))):
+    for record, first in _repeats(on.table.records, on.table.column(on.index), ""):
         on.add(record, f"{on.rule.message} (also on {on.context.row_word} {first})")
 
 
