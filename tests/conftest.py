@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import os
+
+# openpyxl picks its XML writer once, when it is first imported: lxml's when lxml is
+# installed, else its own. The add-in's environment has no lxml (none of Batchsheet's
+# dependencies brings it); the test environment has it for the OOXML checks. The suite runs
+# the writer users get, here and in every command it starts; tests/test_lxml_writer.py
+# runs the other one.
+os.environ["OPENPYXL_LXML"] = "False"
 import shutil
 import subprocess
 import sys

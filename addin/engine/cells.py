@@ -17,8 +17,35 @@ from .findings import Problem
 
 # Excel keeps 15 significant digits; a number past that lost its tail.
 _EXCEL_DIGITS = 15
-# Excel date serials for 1900-01-01 .. 9999-12-31.
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Excel's 1900 date system: serial 1 is 1 January 1900, and the phantom 29 February 1900
+# (serial 60, kept from Lotus 1-2-3) shifts every later day by one, so from 1 March 1900 on
+# a serial counts days from 30 December 1899. The last day is 9999-12-31 (2958465).
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+FIRST_EXCEL_DAY = dt.datetime(1900, 1, 1)
+PHANTOM_LEAP_SERIAL = 60
+LAST_SERIAL = 2958465
+
+
+class NotAnExcelDate(ValueError):
+    """A date before the first day Excel's date system counts."""
+
+
+def date_serial(value: dt.date) -> float:
+    """The serial Excel stores for `value`; Excel holds no date before 1900: NotAnExcelDate."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
+    if moment < FIRST_EXCEL_DAY:
+        raise NotAnExcelDate(f"{moment:%d/%m/%Y} is before 01/01/1900, the first date Excel holds")
+    serial = (moment - EXCEL_EPOCH) / dt.timedelta(days=1)
+    return serial if serial > PHANTOM_LEAP_SERIAL else serial - 1
+
+
+def serial_day(serial: int) -> dt.date | None:
+    """The day a whole serial stands for; None for Excel's phantom 29 February 1900 and for
+    serials outside 1 .. 9999-12-31."""
+    if not 1 <= serial <= LAST_SERIAL or serial == PHANTOM_LEAP_SERIAL:
+        return None
+    shift = 0 if serial > PHANTOM_LEAP_SERIAL else 1
+    return (EXCEL_EPOCH + dt.timedelta(days=serial + shift)).date()
 
 
 def number_text(value: int | float) -> str:
@@ -100,8 +127,9 @@ def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]
         return text, None
     if f.kind == "date":
         fix = None
-        if isinstance(value, (int, float)) and 1 <= value < 2958466 and value == int(value):
-            fix = format_date(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        day = serial_day(int(value)) if value == int(value) else None
+        if day is not None:
+            fix = format_date(day)
         return text, Problem(
             severity="error",
             code="number-in-date",

@@ -16,7 +16,11 @@ lists) and forgets every formula's saved value. So the edit is made on the packa
 - the Audit sheet, when asked for, gets its rows appended (or is added as a new part);
 - every other part is copied unchanged, in the same order.
 
-The new package goes to a temporary file, is read back (every part's checksum), and only
+- a cell whose formula the edit replaces is taken out of the calculation chain: the chain
+  part is dropped (with its relationship and content type), as Excel rebuilds it, rather
+  than left pointing at a cell with no formula (Excel's "Removed Records: Formula").
+
+The new package goes to a temporary file, is read back as a workbook (`readback`), and only
 then replaces the workbook (`files.write_atomically`).
 
 No library does this: openpyxl rewrites the whole package, XlsxWriter only creates new
@@ -29,6 +33,7 @@ sentence rather than guessed at.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -41,9 +46,17 @@ from xml.sax.saxutils import escape
 from ..engine.findings import column_index, column_letter
 from ..files import WriteRefused, shown, write_atomically
 from ..refusals import ReadError
-from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, prefixed
+from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, normal_part, prefixed
+from .readback import read_back
 from .sheet_values import FORMULA_LIKE
-from .sheet_xml import date_serial, number_body, sheet_entry, text_body
+from .sheet_xml import (
+    NotAnExcelDate,
+    date_serial,
+    number_body,
+    sheet_entry,
+    text_body,
+    with_zip64_if_needed,
+)
 
 # Cells: (row, 1-based column) -> the new value; None leaves the cell blank.
 Cells = Mapping[tuple[int, int], object]
@@ -61,6 +74,7 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CALC_CHAIN_TYPE = rb"http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 
 
 @dataclass
@@ -99,22 +113,17 @@ def edit_book(
                 f"{shown(path)}: the workbook changed since {since}; nothing was written. "
                 "Run the command again."
             )
-    part = package.sheets.get(sheet)
+    part = package.part_of(sheet)
     if part is None:
         raise ReadError(shown(path), f"the workbook has no sheet named {sheet!r}")
 
     def write(temp: Path) -> None:
-        with zipfile.ZipFile(path) as source:
-            _rewrite(source, temp, package, part, edit, append)
+        with zipfile.ZipFile(path) as source, _named(path):
+            with_zip64_if_needed(
+                lambda zip64: _rewrite(source, temp, package, part, edit, append, zip64)
+            )
 
-    write_atomically(path, write, replace=True, verify=_read_back)
-
-
-def _read_back(temp: Path) -> None:
-    with zipfile.ZipFile(temp) as z:
-        bad = z.testzip()
-    if bad is not None:
-        raise WriteRefused(f"{shown(temp)}: the part {bad} did not read back the same; not saved")
+    write_atomically(path, write, replace=True, verify=lambda temp: read_back(temp, path))
 
 
 def _rewrite(
@@ -124,18 +133,22 @@ def _rewrite(
     part: str,
     edit: SheetEdit,
     append: tuple[str, Sequence[Sequence[str]], Sequence[str]] | None,
+    zip64: bool,
 ) -> None:
     styles_part = _styles_part(source)
     styles = Styles(source.read(styles_part) if styles_part else None)
     changed: dict[str, bytes] = {}
     added: list[tuple[str, bytes]] = []
+    dropped: set[str] = set()
     if append is not None:
         name, rows, headings = append
-        target = package.sheets.get(name)
+        target = package.part_of(name)
         if target is not None:
             changed[target] = append_rows(source.read(target), rows, styles)
         else:
             added.append(_new_sheet(source, name, [list(headings), *rows], styles, changed))
+    if _replaces_formulas(package.formulas.get(part, ()), edit):
+        dropped |= _drop_calc_chain(source, changed)
     names = [info.filename for info in source.infolist()]
     # The styles part is final only once the sheet is written; one that comes before the
     # sheet in the package moves after it.
@@ -146,9 +159,11 @@ def _rewrite(
             if name == part:
                 copy = sheet_entry(name, source.getinfo(name).date_time)
                 copy.external_attr = info.external_attr
-                with source.open(info) as stream, out.open(copy, "w", force_zip64=True) as dst:
+                with source.open(info) as stream, out.open(copy, "w", force_zip64=zip64) as dst:
                     for piece in edit_sheet(_blocks(stream), edit, styles):
                         dst.write(piece)
+            elif name in dropped:
+                continue
             elif name == styles_part:
                 if not late_styles:
                     out.writestr(_info(source, name), styles.xml())
@@ -169,6 +184,51 @@ def _info(source: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     return info
+
+
+@contextlib.contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """A value the workbook cannot hold, refused in words that name the file."""
+    try:
+        yield
+    except NotAnExcelDate as e:
+        raise WriteRefused(f"{shown(path)}: {e}; nothing was written") from None
+
+
+def _replaces_formulas(formulas: Sequence[str], edit: SheetEdit) -> bool:
+    """Whether the edit writes over, or clears, a cell that holds a formula."""
+    for ref in formulas:
+        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+        if m is None:
+            continue
+        row, column = int(m.group(2)), column_index(m.group(1))
+        if (row, column) in edit.cells:
+            return True
+        if edit.clear and edit.clear[0] <= column <= edit.clear[1] and row >= edit.clear[2]:
+            return True
+    return False
+
+
+def _drop_calc_chain(source: zipfile.ZipFile, changed: dict[str, bytes]) -> set[str]:
+    """Take the calculation chain out of the package (its part, the workbook's link to it
+    and its content type), as Excel rebuilds a missing one; the parts dropped."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    names = set(source.namelist())
+    if rels_name not in names:
+        return set()
+    rels = changed.get(rels_name) or source.read(rels_name)
+    link = re.search(rb"<Relationship\b[^>]*?Type=\"" + CALC_CHAIN_TYPE + rb"\"[^>]*>", rels)
+    if link is None:
+        return set()
+    target = re.search(rb'Target="([^"]*)"', link.group(0))
+    written = target.group(1).decode() if target else "calcChain.xml"
+    part = normal_part(written.lstrip("/") if written.startswith("/") else "xl/" + written)
+    changed[rels_name] = rels[: link.start()] + rels[link.end() :]
+    types = changed.get("[Content_Types].xml") or source.read("[Content_Types].xml")
+    changed["[Content_Types].xml"] = re.sub(
+        rb'<Override\b[^>]*?PartName="/' + re.escape(part.encode()) + rb'"[^>]*>', b"", types
+    )
+    return {part} & names
 
 
 def _styles_part(source: zipfile.ZipFile) -> str | None:
@@ -291,7 +351,11 @@ def cell_xml(ref: str, value: object, style: int | None, styles: Styles) -> byte
     if isinstance(value, (int, float)):
         body = number_body(value, style or 0)
     elif isinstance(value, (dt.datetime, dt.date)):
-        body = number_body(date_serial(value), style or 0)
+        try:
+            serial = date_serial(value)
+        except NotAnExcelDate as e:
+            raise NotAnExcelDate(f"cell {ref}: {e}, so it cannot be written as a date") from None
+        body = number_body(serial, style or 0)
     else:
         body = text_body(str(value), style or 0)
     return f'<c r="{ref}"{body}'.encode()
@@ -580,12 +644,20 @@ def _new_sheet(
     )
     workbook = changed.get("xl/workbook.xml") or source.read("xl/workbook.xml")
     sheet_ids = [int(i) for i in re.findall(rb'<sheet\b[^>]*\bsheetId="(\d+)"', workbook)]
-    prefix = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', workbook)
+    # A prefix serves here only where the root declares it; other writers (openpyxl with
+    # lxml among them) declare it on each <sheet>, where it does not reach a new one.
+    root = re.search(rb"<(?:\w+:)?workbook\b[^>]*>", workbook)
+    prefix = root and re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', root[0])
     r = prefix.group(1).decode() if prefix else "r"
     declare = "" if prefix else f' xmlns:r="{REL_NS}"'
     sheet_id = max(sheet_ids, default=0) + 1
     entry = f'<sheet name="{escape(name)}" sheetId="{sheet_id}"{declare} {r}:id="{rid}"/>'
-    workbook = workbook.replace(b"</sheets>", entry.encode() + b"</sheets>", 1)
+    end = re.search(rb"</(\w+:)?sheets>", workbook)
+    if end is None:
+        raise ReadError("", "the workbook lists no sheets, which Batchsheet does not edit")
+    tag = (end.group(1) or b"").decode() + "sheet"
+    entry = entry.replace("<sheet ", f"<{tag} ", 1)
+    workbook = workbook[: end.start()] + entry.encode() + workbook[end.start() :]
     types = changed.get("[Content_Types].xml") or source.read("[Content_Types].xml")
     types = types.replace(
         b"</Types>",

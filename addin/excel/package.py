@@ -93,6 +93,14 @@ class Package:
     formulas: dict[str, list[str]] = field(default_factory=dict)
     uncalculated: dict[str, list[str]] = field(default_factory=dict)
 
+    def part_of(self, sheet: str) -> str | None:
+        """The part holding the sheet named `sheet`, compared as Excel compares sheet names:
+        without case (`AUDIT` and `Audit` are one sheet to Excel)."""
+        if sheet in self.sheets:
+            return self.sheets[sheet]
+        folded = sheet.casefold()
+        return next((p for s, p in self.sheets.items() if s.casefold() == folded), None)
+
     def formula_cells(self, sheet: str) -> list[str]:
         return self.formulas.get(self.sheets.get(sheet, ""), [])
 
@@ -121,14 +129,14 @@ def inspect_package(path: Path) -> Package:
         package = Package(path, *_sheet_parts(path, archive))
         try:
             for info in archive.infolist():
-                if _is_xml(info.filename):
+                if is_xml_part(info.filename):
                     _scan_part(path, archive, info, package)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as e:
             raise refused(path, f"the workbook is damaged: {e}") from None
     return package
 
 
-def _is_xml(name: str) -> bool:
+def is_xml_part(name: str) -> bool:
     return name.endswith((".xml", ".rels", ".vml"))
 
 
@@ -213,7 +221,7 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
     """Each sheet's name and the part that holds it, from the workbook part and its links;
     and the workbook's global defined names with their text."""
     names = set(archive.namelist())
-    workbook = _main_part(archive, names)
+    workbook = main_part(archive, names)
     if workbook is None:
         return {}, {}
     main = PurePosixPath(workbook)
@@ -237,7 +245,7 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
                 continue
             absolute = target.startswith("/")
             part = target.lstrip("/") if absolute else str(main.parent / target)
-            targets[rel.get("Id")] = _normal(part)
+            targets[rel.get("Id")] = normal_part(part)
     sheets = {}
     for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
         found = targets.get(sheet.get(f"{{{REL_NS}}}id"))
@@ -251,7 +259,7 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
     return sheets, defined
 
 
-def _normal(part: str) -> str:
+def normal_part(part: str) -> str:
     out: list[str] = []
     for piece in part.split("/"):
         if piece == "..":
@@ -262,7 +270,7 @@ def _normal(part: str) -> str:
     return "/".join(out)
 
 
-def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+def main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
     if "xl/workbook.xml" in names:
         return "xl/workbook.xml"
     return next((n for n in sorted(names) if n.endswith("workbook.xml")), None)

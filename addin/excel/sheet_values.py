@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..engine.cells import number_text
-from ..engine.fields import NUMBER_RE, canonical_number, parse_date
+from ..engine.fields import NUMBER_RE, canonical_number, format_date, parse_date
 from ..specs.model import FieldSpec
 from .layout import number_format
 
@@ -73,7 +73,8 @@ def field_value(f: FieldSpec, text: str) -> object:
         return quick if quick is not None else _exact_number(text, f.min_decimals)
     if f.kind == "date":
         day = parse_date(text)
-        if day is not None and f"{day.day:02d}/{day.month:02d}/{day.year:04d}" == text:
+        # Excel holds no date before 1900: such a date stays the text it was.
+        if day is not None and day.year >= 1900 and format_date(day) == text:
             return dt.datetime(day.year, day.month, day.day)
         return text
     return text

@@ -7,10 +7,14 @@ here, so a value reads back the same whichever of them wrote it.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 import zipfile
+from collections.abc import Callable
 
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+from ..engine.cells import EXCEL_EPOCH, NotAnExcelDate, date_serial
+
+__all__ = ["EXCEL_EPOCH", "NotAnExcelDate", "date_serial"]
+
 # Deflate level for a sheet part written here: the fastest, for a part about 30 % larger
 # than the default makes it (a 43 MB sheet: 0.17 s and 8.0 MB; level 3, 0.29 s and 7.0 MB;
 # the default, 0.59 s and 6.2 MB). Readers inflate all three equally fast.
@@ -24,23 +28,29 @@ _LEVEL_SLOT = (
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
+# Readers decode `_xHHHH_` in a cell's text into the character HHHH (ECMA-376 Part 1,
+# 22.9.2.19 ST_Xstring); a literal one is kept by escaping its underscore as `_x005F_`.
+_LITERAL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def ooxml_text(text: str) -> str:
+    """`text` as a cell's string must spell it, so that readers decode it back unchanged."""
+    return _LITERAL_ESCAPE.sub("_x005F_", text) if "_x" in text else text
+
+
 def text_body(text: str, style: int) -> str:
     """What follows `<c r="…"` for a cell holding `text` as an inline string."""
     s = f' s="{style}"' if style else ""
     # Readers drop surrounding white space unless it is declared significant.
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'{s} t="inlineStr"><is><t{space}>{text.translate(_TEXT_ESCAPES)}</t></is></c>'
+    spelled = ooxml_text(text).translate(_TEXT_ESCAPES)
+    return f'{s} t="inlineStr"><is><t{space}>{spelled}</t></is></c>'
 
 
 def number_body(value: float, style: int) -> str:
     """What follows `<c r="…"` for a cell holding a number (a date is its serial)."""
     s = f' s="{style}"' if style else ""
     return f"{s}><v>{number_text(value)}</v></c>"
-
-
-def date_serial(value: dt.date) -> float:
-    moment = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
-    return (moment - EXCEL_EPOCH) / dt.timedelta(days=1)
 
 
 def number_text(value: float) -> str:
@@ -55,3 +65,19 @@ def sheet_entry(name: str, date_time: tuple[int, int, int, int, int, int]) -> zi
     info.compress_type = zipfile.ZIP_DEFLATED
     setattr(info, _LEVEL_SLOT, SHEET_LEVEL)
     return info
+
+
+def with_zip64_if_needed(write: Callable[[bool], None]) -> None:
+    """Run `write(zip64)`, a whole package written from the start, without ZIP64 records,
+    and again with them only when a part turned out to need them (past 2 GiB).
+
+    A part written in pieces has no size known in advance, and zipfile would otherwise
+    need telling to add ZIP64 records to every one, tiny ones too; Excel 2007, older
+    LibreOffice and some zip libraries reject those.
+    """
+    try:
+        write(False)
+    except RuntimeError as e:  # zipfile's "File size too large, try using force_zip64"
+        if "force_zip64" not in str(e):
+            raise
+        write(True)

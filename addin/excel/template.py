@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
+import os
 import re
 import warnings
 import zipfile
@@ -26,12 +28,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import XLSM, XLSX, XLTM, XLTX
 from openpyxl.xml.functions import XML_NS  # type: ignore[attr-defined]  # not in the stubs
 
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..engine.settings import CompanySettings
-from ..files import write_atomically
+from ..files import WriteRefused, shown, write_atomically
 from ..specs import SPECS
 from ..specs.columns import ColumnSet, header_key
 from ..specs.model import FieldSpec, RecordSpec, Spec
@@ -56,7 +59,7 @@ from .layout import (
     sheet_spec,
 )
 from .settings_sheet import write_settings_sheet
-from .sheet_xml import sheet_entry
+from .sheet_xml import sheet_entry, with_zip64_if_needed
 from .text_cells import text_cell
 
 
@@ -72,6 +75,8 @@ openpyxl_cell_writer.whitespace = _keep_spaces  # type: ignore[attr-defined]
 
 # A fixed timestamp keeps regenerated templates identical to the committed ones.
 BUILD_TIME = dt.datetime(2025, 1, 1)
+# The packages a batch can be written as, by extension. An add-in (.xlam) holds no batch.
+WORKBOOK_KINDS = {".xlsx": XLSX, ".xlsm": XLSM, ".xltx": XLTX, ".xltm": XLTM}
 
 ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
@@ -124,41 +129,46 @@ class BatchWorkbookWriter:
         path: Path,
         rows: SheetRows | None = None,
         *,
-        template: bool = False,
         replace: bool = False,
         inputs: tuple[Path, ...] = (),
     ) -> Path:
-        """Write the workbook to `path`; with `rows`, the data sheet holds them and declares
-        its size, which spares every reader a pass over the whole sheet to find it."""
+        """Write the workbook to `path`, as the kind of package its extension names; with
+        `rows`, the data sheet holds them and declares its size, which spares every reader
+        a pass over the whole sheet to find it."""
+        kind = workbook_kind(path)
         write_atomically(
             path,
-            lambda temp: self.write(temp, rows, template=template),
+            lambda temp: self.write(temp, rows, kind=kind),
             replace=replace,
             inputs=inputs,
         )
         return path
 
-    def write(self, target: Path, rows: SheetRows | None, *, template: bool = False) -> None:
-        frame, part, styles = self._frame(None if rows is None else len(rows), template)
-        pieces = rows.xml(styles) if rows is not None else iter(())
-        with (
-            zipfile.ZipFile(io.BytesIO(frame)) as source,
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
-        ):
-            for info in source.infolist():
-                data = source.read(info)
-                if info.filename != part:
-                    out.writestr(info, data)
-                    continue
-                head, tail = _around_rows(data)
-                entry = sheet_entry(part, info.date_time)
-                with out.open(entry, "w", force_zip64=True) as sheet:
-                    sheet.write(head)
-                    for piece in pieces:
-                        sheet.write(piece)
-                    sheet.write(tail)
+    def write(self, target: Path, rows: SheetRows | None, *, kind: str = XLSX) -> None:
+        frame, part, styles = self._frame(None if rows is None else len(rows), kind)
 
-    def _frame(self, rows: int | None, template: bool) -> tuple[bytes, str, CellStyles]:
+        def package(zip64: bool) -> None:
+            pieces = rows.xml(styles) if rows is not None else iter(())
+            with (
+                zipfile.ZipFile(io.BytesIO(frame)) as source,
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+            ):
+                for info in source.infolist():
+                    data = source.read(info)
+                    if info.filename != part:
+                        out.writestr(info, data)
+                        continue
+                    head, tail = _around_rows(data)
+                    entry = sheet_entry(part, info.date_time)
+                    with out.open(entry, "w", force_zip64=zip64) as sheet:
+                        sheet.write(head)
+                        for piece in pieces:
+                            sheet.write(piece)
+                        sheet.write(tail)
+
+        with_zip64_if_needed(package)
+
+    def _frame(self, rows: int | None, kind: str) -> tuple[bytes, str, CellStyles]:
         """The workbook without its data rows, its data sheet's part, and the rows' styles."""
         spec, layout = self.spec, self.layout
         wb = Workbook(write_only=True)
@@ -188,13 +198,16 @@ class BatchWorkbookWriter:
                 LAYOUT_NAME, attr_text=f'"{LAYOUT_VERSION}"'
             )
             styles = _cell_styles(sheet, layout)
-            wb.template = template
+            wb.template = kind in (XLTX, XLTM)
             buffer = io.BytesIO()
             wb.save(buffer)
-        except BaseException:
+        except BaseException as e:
             _discard(wb)
-            raise
-        return buffer.getvalue(), sheet.path.lstrip("/"), styles
+            raise _as_os_error(e) from None
+        frame = buffer.getvalue()
+        if kind != wb.mime_type:
+            frame = _with_workbook_type(frame, wb.mime_type, kind)
+        return frame, sheet.path.lstrip("/"), styles
 
 
 class SheetRows(Protocol):
@@ -224,6 +237,32 @@ def _cell_styles(ws: Worksheet, layout: Layout) -> CellStyles:
     )
 
 
+def workbook_kind(path: Path) -> str:
+    """The workbook content type the file name's extension stands for; Excel refuses to
+    open a package whose content type its extension does not match."""
+    kind = WORKBOOK_KINDS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise WriteRefused(
+            f"{shown(path)}: a workbook's name ends in {', '.join(WORKBOOK_KINDS)}; "
+            f"name it {shown(Path(path).with_suffix('.xlsx').name)}, for example"
+        )
+    return kind
+
+
+def _with_workbook_type(frame: bytes, written: str, kind: str) -> bytes:
+    """The package with its workbook part declared as `kind` (a workbook without macros is
+    a valid macro-enabled one; openpyxl declares one only when it copies a VBA project)."""
+    source = zipfile.ZipFile(io.BytesIO(frame))
+    out_buffer = io.BytesIO()
+    with source, zipfile.ZipFile(out_buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(written.encode(), kind.encode(), 1)
+            out.writestr(info, data)
+    return out_buffer.getvalue()
+
+
 def _around_rows(sheet: bytes) -> tuple[bytes, bytes]:
     """A sheet's XML cut where rows after its last one go."""
     at = sheet.rfind(b"</sheetData>")
@@ -233,6 +272,15 @@ def _around_rows(sheet: bytes) -> tuple[bytes, bytes]:
     if empty is None:
         raise ValueError("the data sheet has no <sheetData>")
     return sheet[: empty.start()] + b"<sheetData>", b"</sheetData>" + sheet[empty.end() :]
+
+
+def _as_os_error(e: BaseException) -> BaseException:
+    """The error as the operating system's, where lxml (openpyxl's writer when it is
+    installed) reported one as `SerialisationError: IO_EFBIG` (a full disk, a size limit)."""
+    code = getattr(errno, str(e).removeprefix("IO_"), None) if str(e).startswith("IO_") else None
+    if type(e).__name__ != "SerialisationError" or not isinstance(code, int):
+        return e
+    return OSError(code, os.strerror(code))
 
 
 def _discard(wb: Workbook) -> None:
@@ -483,7 +531,7 @@ def template_name(spec: Spec) -> str:
 
 
 def save_template(spec: Spec, path: Path, *, replace: bool = True) -> Path:
-    return BatchWorkbookWriter(spec).save(path, template=True, replace=replace)
+    return BatchWorkbookWriter(spec).save(path, replace=replace)
 
 
 def write_templates(out_dir: Path) -> list[Path]:

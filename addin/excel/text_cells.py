@@ -8,6 +8,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 
 from .sheet_values import FORMULA_LIKE
+from .sheet_xml import ooxml_text
 
 
 def text_cell(ws: Any, value: str | None) -> Cell:
@@ -16,8 +17,9 @@ def text_cell(ws: Any, value: str | None) -> Cell:
     text. Every text openpyxl writes for Batchsheet goes through here."""
     cell = WriteOnlyCell(ws)
     cell.number_format = "@"
-    if value is not None:
-        cell.value = value
+    # An empty text is no value: a string cell with no text is one Excel warns about.
+    if value:
+        cell.value = ooxml_text(value)
         cell.data_type = "s"
         if FORMULA_LIKE.match(value):
             cell.quotePrefix = True

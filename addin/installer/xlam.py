@@ -31,6 +31,7 @@ from .ribbon_xml import ribbon_xml
 from .vba_project import rename_project
 
 ADDIN_FILE_NAME = "Batchsheet.xlam"
+IMAGE_DPI = 'defaultImageDpi="32767"'
 PROJECT_NAME = "batchsheet"
 VBA_PROJECT_NAME = "Batchsheet"
 RIBBON_MODULE = "BatchsheetRibbon"
@@ -120,9 +121,16 @@ def _repackage(edited: Path) -> bytes:
         replaced = {
             VBA_ENTRY: rename_project(package.read(VBA_ENTRY), VBA_PROJECT_NAME),
             WORKBOOK_ENTRY: _swap_once(
-                package.read(WORKBOOK_ENTRY),
-                f'name="{QUICKSTART_CONFIG_SHEET}"',
-                f'name="{CONFIG_SHEET}"',
+                _swap_once(
+                    package.read(WORKBOOK_ENTRY),
+                    f'name="{QUICKSTART_CONFIG_SHEET}"',
+                    f'name="{CONFIG_SHEET}"',
+                ),
+                # Image compression for an add-in that holds no image: Excel's "high
+                # fidelity" value, outside the enumeration of Microsoft's Open XML SDK
+                # schema (96, 150, 220, 330), which the SDK's validator reports.
+                f" {IMAGE_DPI}",
+                "",
             ),
             ROOT_RELS_ENTRY: _swap_once(
                 package.read(ROOT_RELS_ENTRY),
