@@ -47,7 +47,7 @@ from ..engine.findings import column_index, column_letter
 from ..files import WriteRefused, shown, write_atomically
 from ..refusals import ReadError
 from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, normal_part, prefixed
-from .readback import read_back
+from .readback import SHEET_CONTENT, SHEET_TYPE, read_back
 from .sheet_values import FORMULA_LIKE
 from .sheet_xml import (
     NotAnExcelDate,
@@ -72,8 +72,6 @@ _COL = re.compile(rb"<col\b([^>]*)/?>")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CALC_CHAIN_TYPE = rb"http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 
 

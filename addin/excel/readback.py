@@ -28,6 +28,8 @@ from .package import BLOCK, MAIN_NS, PACKAGE_REL_NS, REL_NS, is_xml_part, main_p
 
 CONTENT_TYPES = "[Content_Types].xml"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 def read_back(path: Path, meant_for: Path | None = None) -> None:
@@ -40,8 +42,8 @@ def read_back(path: Path, meant_for: Path | None = None) -> None:
             if bad is not None:
                 _refuse(named, f"the part {bad} did not read back the same")
             trees = _parse_parts(named, archive)
-            _check_content_types(named, archive, trees.get(CONTENT_TYPES, []))
-            _check_workbook(named, archive, trees)
+            types = _content_types(named, archive, trees.get(CONTENT_TYPES, []))
+            _check_workbook(named, archive, trees, types)
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         _refuse(named, f"it is not a readable package ({e})")
 
@@ -77,24 +79,37 @@ def _parse_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, Elements]:
     return kept
 
 
-def _check_content_types(path: Path, archive: zipfile.ZipFile, types: Elements) -> None:
+def _content_types(path: Path, archive: zipfile.ZipFile, types: Elements) -> dict[str, str]:
+    """Each part's content type (names in lower case); refuses a part without one and an
+    override naming no part."""
     if not types:
         _refuse(path, f"it has no {CONTENT_TYPES}")
-    defaults = {a.get("Extension", "").lower() for n, a in types if n == f"{_TYPES_NS}}}Default"}
+    defaults = {
+        a.get("Extension", "").lower(): a.get("ContentType", "")
+        for n, a in types
+        if n == f"{_TYPES_NS}}}Default"
+    }
     overrides = {
-        a.get("PartName", "").lstrip("/").lower() for n, a in types if n == f"{_TYPES_NS}}}Override"
+        a.get("PartName", "").lstrip("/").lower(): a.get("ContentType", "")
+        for n, a in types
+        if n == f"{_TYPES_NS}}}Override"
     }
     parts = {name.lower() for name in archive.namelist() if not name.endswith("/")}
-    for name in sorted(overrides - parts):
+    for name in sorted(overrides.keys() - parts):
         _refuse(path, f"its content types name the part /{name}, which is not in it")
-    for name in sorted(parts):
-        if name == CONTENT_TYPES.lower() or name in overrides:
-            continue
-        if "." not in name or name.rsplit(".", 1)[1] not in defaults:
+    found = {}
+    for name in sorted(parts - {CONTENT_TYPES.lower()}):
+        extension = name.rsplit(".", 1)[1] if "." in name else ""
+        kind = overrides.get(name) or defaults.get(extension)
+        if not kind:
             _refuse(path, f"its part {name} has no content type")
+        found[name] = kind or ""
+    return found
 
 
-def _check_workbook(path: Path, archive: zipfile.ZipFile, trees: dict[str, Elements]) -> None:
+def _check_workbook(
+    path: Path, archive: zipfile.ZipFile, trees: dict[str, Elements], types: dict[str, str]
+) -> None:
     names = set(archive.namelist())
     workbook = main_part(archive, names)
     if workbook is None:
@@ -111,6 +126,8 @@ def _check_workbook(path: Path, archive: zipfile.ZipFile, trees: dict[str, Eleme
         part = normal_part(part)
         if part not in names:
             _refuse(path, f"its workbook links to the part {part}, which is not in it")
+        if attrs.get("Type") == SHEET_TYPE and types.get(part.lower()) != SHEET_CONTENT:
+            _refuse(path, f"its sheet part {part} is not declared a worksheet")
         targets[attrs.get("Id", "")] = part
     seen: set[str] = set()
     for name, attrs in trees.get(workbook, []):
