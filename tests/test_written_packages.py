@@ -440,3 +440,63 @@ def test_a_part_too_large_for_plain_zip_is_written_with_zip64(run, tmp_path, mon
     assert "xl/worksheets/sheet1.xml" in _zip64_parts(book)
     monkeypatch.undo()
     assert run("validate", book).code == 0
+
+
+def _in_1904_system(book: Path) -> None:
+    """The workbook as Excel for Mac saved it in the 1904 date system: the flag, and every
+    date serial of the data sheet counted from 1904."""
+    with zipfile.ZipFile(book) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+    parts["xl/workbook.xml"] = re.sub(
+        rb"<workbookPr\s*/>", b'<workbookPr date1904="1"/>', parts["xl/workbook.xml"]
+    )
+    assert b'date1904="1"' in parts["xl/workbook.xml"]
+
+    def shifted(m: re.Match[bytes]) -> bytes:
+        return m.group(1) + b"%d" % (int(m.group(2)) - 1462) + b"</v>"
+
+    # The sample's dates are in column G (Header) as whole serials.
+    parts["xl/worksheets/sheet1.xml"] = re.sub(
+        rb'(<c r="G\d+" s="\d+"><v>)(\d{5})</v>', shifted, parts["xl/worksheets/sheet1.xml"]
+    )
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_a_fix_in_a_1904_workbook_writes_the_date_it_shows(run, tmp_path):
+    """A date typed `2025-02-05` fixed in a 1904-system workbook exported as 06/02/2029."""
+    source = _fixable_csv(tmp_path, (",14/05/2025,", ",2025-02-05,"))
+    book = tmp_path / "b.xlsx"
+    run("import", source, "--format", PASTEL, "-o", book)
+    _in_1904_system(book)
+    done = run("fix", book, "--apply")
+    assert "G3  '2025-02-05' → '05/02/2025'" in done.out
+    # 45,693 - 1,462: the serial of 5 February 2025 counted from 1 January 1904.
+    assert "<v>44231</v>" in _date_cell(book, "G3")
+    assert run("export", book, "-o", tmp_path / "out.csv").code == 0
+    lines = (tmp_path / "out.csv").read_bytes().decode("cp1252").splitlines()
+    original = SAMPLE.read_bytes().decode("cp1252").splitlines()
+    assert lines[0].split(",")[6] == "05/02/2025"
+    # Every other date reads as it did: the read follows the workbook's system too.
+    assert [x.split(",")[6] for x in lines[1:] if x.startswith("Header")] == [
+        x.split(",")[6] for x in original[1:] if x.startswith("Header")
+    ]
+
+
+def test_a_date_before_1904_cannot_be_written_into_a_1904_workbook(run, tmp_path):
+    book = tmp_path / "b.xlsx"
+    run("import", SAMPLE, "--format", PASTEL, "-o", book)
+    _in_1904_system(book)
+    before = snapshot(tmp_path)
+    with pytest.raises(WriteRefused, match="cell G3: 31/12/1903 is before 01/01/1904"):
+        edit_book(book, "Batch", SheetEdit(cells={(3, 7): dt.datetime(1903, 12, 31)}))
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("serial", "day"), [(0, "1904-01-01"), (44231, "2025-02-05")])
+def test_serials_of_the_1904_system(serial, day):
+    from addin.engine.cells import date_serial, serial_day
+
+    assert serial_day(serial, date1904=True) == dt.date.fromisoformat(day)
+    assert date_serial(dt.date.fromisoformat(day), date1904=True) == serial

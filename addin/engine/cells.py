@@ -24,24 +24,38 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 FIRST_EXCEL_DAY = dt.datetime(1900, 1, 1)
 PHANTOM_LEAP_SERIAL = 60
 LAST_SERIAL = 2958465
+# The 1904 date system (Excel for Mac's old default, `<workbookPr date1904="1"/>`): serial
+# 0 is 1 January 1904, 1,462 days after the 1900 system's serial for that day.
+FIRST_1904_DAY = dt.datetime(1904, 1, 1)
+LAST_1904_SHIFT = 1462
 
 
 class NotAnExcelDate(ValueError):
     """A date before the first day Excel's date system counts."""
 
 
-def date_serial(value: dt.date) -> float:
-    """The serial Excel stores for `value`; Excel holds no date before 1900: NotAnExcelDate."""
+def date_serial(value: dt.date, *, date1904: bool = False) -> float:
+    """The serial Excel stores for `value` in the workbook's date system; Excel holds no
+    date before the system's first day: NotAnExcelDate."""
     moment = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
-    if moment < FIRST_EXCEL_DAY:
-        raise NotAnExcelDate(f"{moment:%d/%m/%Y} is before 01/01/1900, the first date Excel holds")
+    first = FIRST_1904_DAY if date1904 else FIRST_EXCEL_DAY
+    if moment < first:
+        raise NotAnExcelDate(
+            f"{moment:%d/%m/%Y} is before {first:%d/%m/%Y}, the first date "
+            + ("this workbook's 1904 date system holds" if date1904 else "Excel holds")
+        )
+    if date1904:
+        return (moment - FIRST_1904_DAY) / dt.timedelta(days=1)
     serial = (moment - EXCEL_EPOCH) / dt.timedelta(days=1)
     return serial if serial > PHANTOM_LEAP_SERIAL else serial - 1
 
 
-def serial_day(serial: int) -> dt.date | None:
+def serial_day(serial: int, *, date1904: bool = False) -> dt.date | None:
     """The day a whole serial stands for; None for Excel's phantom 29 February 1900 and for
-    serials outside 1 .. 9999-12-31."""
+    serials outside the date system."""
+    if date1904:
+        last = LAST_SERIAL - LAST_1904_SHIFT
+        return (FIRST_1904_DAY + dt.timedelta(days=serial)).date() if 0 <= serial <= last else None
     if not 1 <= serial <= LAST_SERIAL or serial == PHANTOM_LEAP_SERIAL:
         return None
     shift = 0 if serial > PHANTOM_LEAP_SERIAL else 1

@@ -134,7 +134,7 @@ def _rewrite(
     zip64: bool,
 ) -> None:
     styles_part = _styles_part(source)
-    styles = Styles(source.read(styles_part) if styles_part else None)
+    styles = Styles(source.read(styles_part) if styles_part else None, date1904=package.date1904)
     changed: dict[str, bytes] = {}
     added: list[tuple[str, bytes]] = []
     dropped: set[str] = set()
@@ -259,8 +259,10 @@ class Styles:
 
     DATE_FORMATS = frozenset({14, 15, 16, 17, 22})
 
-    def __init__(self, xml: bytes | None) -> None:
+    def __init__(self, xml: bytes | None, *, date1904: bool = False) -> None:
         self.original = xml
+        # The workbook's date system, which a date's serial counts in.
+        self.date1904 = date1904
         self.added: list[bytes] = []
         self.xfs: list[bytes] = []
         self.date_ids: set[int] = set(self.DATE_FORMATS)
@@ -350,7 +352,7 @@ def cell_xml(ref: str, value: object, style: int | None, styles: Styles) -> byte
         body = number_body(value, style or 0)
     elif isinstance(value, (dt.datetime, dt.date)):
         try:
-            serial = date_serial(value)
+            serial = date_serial(value, date1904=styles.date1904)
         except NotAnExcelDate as e:
             raise NotAnExcelDate(f"cell {ref}: {e}, so it cannot be written as a date") from None
         body = number_body(serial, style or 0)

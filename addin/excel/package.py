@@ -92,6 +92,8 @@ class Package:
     names: dict[str, str] = field(default_factory=dict)
     formulas: dict[str, list[str]] = field(default_factory=dict)
     uncalculated: dict[str, list[str]] = field(default_factory=dict)
+    # Dates count from 1904 (`<workbookPr date1904="1"/>`), not from 1900.
+    date1904: bool = False
 
     def part_of(self, sheet: str) -> str | None:
         """The part holding the sheet named `sheet`, compared as Excel compares sheet names:
@@ -127,6 +129,7 @@ def inspect_package(path: Path) -> Package:
     with archive:
         _check_directory(path, archive)
         package = Package(path, *_sheet_parts(path, archive))
+        package.date1904 = _counts_from_1904(path, archive)
         try:
             for info in archive.infolist():
                 if is_xml_part(info.filename):
@@ -257,6 +260,14 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
         if d.get("localSheetId") is None
     }
     return sheets, defined
+
+
+def _counts_from_1904(path: Path, archive: zipfile.ZipFile) -> bool:
+    workbook = main_part(archive, set(archive.namelist()))
+    if workbook is None:
+        return False
+    head = re.search(rb"<(?:[\w.-]+:)?workbookPr\b[^>]*>", _small_part(path, archive, workbook))
+    return head is not None and re.search(rb'\bdate1904="(?:1|true)"', head.group()) is not None
 
 
 def normal_part(part: str) -> str:
