@@ -4,6 +4,9 @@ pyopenvba edits modules but has no call for the project's own name, which [MS-OV
 two places: the PROJECTNAME record of the compressed `VBA/dir` stream (what the VBA editor
 shows and code compiles against) and the `Name="..."` line of the plain-text `PROJECT` stream.
 Both are rewritten here with pyopenvba's own container and compression code.
+
+The dir stream is also cut after its Terminator record: pyopenvba 6.5.0 leaves four bytes
+after it, which [MS-OVBA] 2.3.4.2 does not allow and an independent reader reports.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pyopenvba.cfb import CFB
 from pyopenvba.vba import compress, decompress
 
 PROJECTNAME = 0x0004
+PROJECTVERSION = 0x0009
+TERMINATOR = 0x0010
 # The PROJECTINFORMATION records that may come before PROJECTNAME ([MS-OVBA] 2.3.4.2.1): each
 # is a plain id/size/data record, so the walk to PROJECTNAME needs no special cases.
 _RECORDS_BEFORE_NAME = {0x0001, 0x004A, 0x0002, 0x0014, 0x0003}
@@ -42,7 +47,8 @@ def rename_project(vba_bin: bytes, name: str) -> bytes:
     start, end = _name_record(dir_raw)
     encoded = name.encode("ascii")
     record = struct.pack("<HI", PROJECTNAME, len(encoded)) + encoded
-    cfb.write_stream_in_storage("VBA", "dir", compress(dir_raw[:start] + record + dir_raw[end:]))
+    renamed_dir = _through_terminator(dir_raw[:start] + record + dir_raw[end:])
+    cfb.write_stream_in_storage("VBA", "dir", compress(renamed_dir))
 
     project = cfb.get_stream("PROJECT")
     renamed, count = _NAME_LINE.subn(lambda m: _name_line(m.group(0), encoded), project, count=1)
@@ -71,3 +77,18 @@ def _name_record(dir_raw: bytes) -> tuple[int, int]:
             break
         pos = end
     raise VBAProjectNameError("the VBA dir stream has no PROJECTNAME record where expected")
+
+
+def _through_terminator(dir_raw: bytes) -> bytes:
+    """The decompressed dir stream up to the end of its Terminator record.
+
+    Every record is an id, a size and that many bytes, except PROJECTVERSION, whose size
+    field is a reserved 4 followed by 6 bytes of version ([MS-OVBA] 2.3.4.2.1.11).
+    """
+    pos = 0
+    while pos + 6 <= len(dir_raw):
+        record_id, size = struct.unpack_from("<HI", dir_raw, pos)
+        pos += 6 + (6 if record_id == PROJECTVERSION else size)
+        if record_id == TERMINATOR:
+            return dir_raw[:pos]
+    raise VBAProjectNameError("the VBA dir stream has no Terminator record")
