@@ -175,20 +175,48 @@ Public Function WentRound(ByVal current As Long, ByVal found As Long, ByVal forw
     If forward Then WentRound = found <= current Else WentRound = found >= current
 End Function
 
+' The column whose heading (row 1) is `heading`, or 0. Application.Match, not Range.Find:
+' Find saves its LookIn/LookAt options into the user's Find dialog, and skips hidden cells.
 Private Function MarkingColumn(ByVal sheet As Worksheet, ByVal heading As String) As Long
-    Dim cell As Range
-    Set cell = sheet.Rows(1).Find(What:=heading, LookIn:=xlValues, LookAt:=xlWhole, _
-                                  MatchCase:=True)
-    If Not cell Is Nothing Then MarkingColumn = cell.Column
+    Dim at As Variant
+    at = Application.Match(heading, sheet.Rows(1), 0)
+    If Not IsError(at) Then MarkingColumn = CLng(at)
+End Function
+
+' The first (forward) or last row from `fromRow` to `toRow` whose Errors in or Warnings in cell
+' holds text, or 0. Excel answers in one call per column, hidden and filtered rows included:
+' Match finds the first text ("?*"), LOOKUP(2, 1/...) the last.
+Private Function MarkedRow(ByVal sheet As Worksheet, ByVal errorsColumn As Long, _
+                           ByVal fromRow As Long, ByVal toRow As Long, ByVal forward As Boolean) As Long
+    Dim side As Long, area As Range, at As Variant, best As Long
+    If fromRow > toRow Then Exit Function
+    For side = 0 To 1
+        Set area = sheet.Range(sheet.Cells(fromRow, errorsColumn + side), _
+                                sheet.Cells(toRow, errorsColumn + side))
+        If forward Then
+            at = Application.Match("?*", area, 0)
+            If Not IsError(at) Then at = fromRow + CLng(at) - 1
+        Else
+            at = sheet.Evaluate("LOOKUP(2,1/(LEN(" & area.Address & ")>0),ROW(" & area.Address & "))")
+        End If
+        If Not IsError(at) Then
+            If best = 0 Then
+                best = CLng(at)
+            ElseIf forward = (CLng(at) < best) Then
+                best = CLng(at)
+            End If
+        End If
+    Next side
+    MarkedRow = best
 End Function
 
 ' Selects the next (or previous) cell Validate marked and says in the status bar what is wrong
-' there. Excel's Find looks for the marked row, so a press takes a handful of calls however
-' long the sheet is.
+' there. Excel finds the marked row (MarkedRow), so a press takes a handful of calls however
+' long the sheet is, and the user's Find options are left as they were.
 Private Sub GoToProblem(ByVal book As Workbook, ByVal forward As Boolean)
-    Dim sheet As Worksheet, marks As Range, found As Range, after As Range
+    Dim sheet As Worksheet, found As Long
     Dim errorsColumn As Long, current As Long, lastRow As Long, row As Long
-    Dim values As Variant, column As String, direction As Long
+    Dim values As Variant, column As String
     On Error Resume Next
     Set sheet = book.Worksheets(DATA_SHEET)
     On Error GoTo 0
@@ -203,25 +231,23 @@ Private Sub GoToProblem(ByVal book As Workbook, ByVal forward As Boolean)
         Exit Sub
     End If
     lastRow = sheet.Rows.Count
-    Set marks = sheet.Range(sheet.Cells(2, errorsColumn), sheet.Cells(lastRow, errorsColumn + 1))
     current = 0
     If ActiveSheet Is sheet Then current = ActiveCell.row
     row = SearchAfterRow(current, 2, lastRow, forward)
+    ' Past the cursor first, then round from the other end.
     If forward Then
-        Set after = sheet.Cells(row, errorsColumn + 1)
-        direction = xlNext
+        found = MarkedRow(sheet, errorsColumn, row + 1, lastRow, True)
+        If found = 0 Then found = MarkedRow(sheet, errorsColumn, 2, row, True)
     Else
-        Set after = sheet.Cells(row, errorsColumn)
-        direction = xlPrevious
+        found = MarkedRow(sheet, errorsColumn, 2, row - 1, False)
+        If found = 0 Then found = MarkedRow(sheet, errorsColumn, row, lastRow, False)
     End If
-    Set found = marks.Find(What:="*", After:=after, LookIn:=xlValues, LookAt:=xlPart, _
-                           SearchOrder:=xlByRows, SearchDirection:=direction)
-    If found Is Nothing Then
+    If found = 0 Then
         Application.StatusBar = "Batchsheet: no problems are marked. Validate checks the batch."
         showingProblem = True
         Exit Sub
     End If
-    row = found.row
+    row = found
     values = sheet.Range(sheet.Cells(row, errorsColumn), sheet.Cells(row, errorsColumn + 2)).Value
     column = ProblemColumn(CStr(values(1, 1)), CStr(values(1, 2)))
     If sheet.Parent Is ActiveWorkbook Then sheet.Activate

@@ -154,7 +154,8 @@ def test_the_vba_reads_the_format_a_template_records(vba: Interpreter, tmp_path:
 
 def sub_body(source: str, header: str) -> str:
     start = source.index(header)
-    return source[start : source.index("End Sub", start)]
+    ends = "End Function" if " Function " in header else "End Sub"
+    return source[start : source.index(ends, start)]
 
 
 def test_the_button_callback_turns_every_failure_into_a_plain_alert() -> None:
@@ -223,10 +224,13 @@ def test_going_round_is_told(vba: Interpreter) -> None:
 
 
 def test_moving_to_a_problem_is_a_few_calls_whatever_the_sheet() -> None:
-    """Excel's Find looks for the marked row; the macro never reads the marking columns whole
-    nor loops over rows, and it starts no Python."""
+    """Excel finds the marked row (Match, LOOKUP); the macro never reads the marking columns
+    whole nor loops over rows, and it starts no Python."""
     body = sub_body(ribbon_module_source(), "Private Sub GoToProblem")
-    assert body.count(".Find(") == 1 and "For " not in body and "Do " not in body
+    assert body.count("MarkedRow(") == 4 and "For " not in body and "Do " not in body
+    marked = sub_body(ribbon_module_source(), "Private Function MarkedRow")
+    assert 'Application.Match("?*", area, 0)' in marked and "LOOKUP(2,1/(LEN(" in marked
+    assert "For side = 0 To 1" in marked and "Do " not in marked  # the two columns, not rows
     assert "RunPython" not in body
     shown = sub_body(ribbon_module_source(), "Public Sub ShowProblemAt")
     assert "RunPython" not in shown and "For " not in shown
@@ -235,3 +239,16 @@ def test_moving_to_a_problem_is_a_few_calls_whatever_the_sheet() -> None:
         Path(__file__).resolve().parents[2] / "addin" / "vba" / "ThisWorkbook.cls"
     ).read_text()
     assert "#If" not in workbook and "BatchsheetRibbon.ShowProblemAt Sh, Target" in workbook
+
+
+def test_the_user_s_find_options_are_left_as_they_were() -> None:
+    """Range.Find with LookIn/LookAt saves them into Excel's Find dialog (and with values it
+    skips hidden rows): the module finds headings with Application.Match and marked rows
+    without Find (https://learn.microsoft.com/en-us/office/vba/api/excel.range.find,
+    "The settings for LookIn, LookAt, SearchOrder, and MatchByte are saved each time you
+    use this method")."""
+    source = ribbon_module_source()
+    code = "\n".join(line.split("'")[0] for line in source.splitlines())
+    assert ".Find(" not in code and ".FindNext(" not in code and "Find(What" not in code
+    column = sub_body(source, "Private Function MarkingColumn")
+    assert "Application.Match(heading, sheet.Rows(1), 0)" in column
