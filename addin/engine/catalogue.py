@@ -35,6 +35,7 @@ KINDS: dict[str, Kind] = {
         severity="error",
     ),
     "formula-not-calculated": Kind("a formula with no saved value"),
+    "error-value": Kind("a cell showing an error (#N/A, #DIV/0! …)", severity="error"),
     # Records and columns
     "unknown-keyword": Kind(
         "a row that is neither a Header nor a Detail",

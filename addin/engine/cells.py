@@ -30,6 +30,31 @@ FIRST_1904_DAY = dt.datetime(1904, 1, 1)
 LAST_1904_SHIFT = 1462
 
 
+# The errors a cell can show, and what usually causes each, in a bookkeeper's words.
+EXCEL_ERRORS = {
+    "#N/A": "a lookup (VLOOKUP, XLOOKUP, MATCH) found nothing",
+    "#DIV/0!": "a division by zero or by an empty cell",
+    "#VALUE!": "a formula was given text where it needs a number",
+    "#REF!": "a formula refers to cells that were deleted",
+    "#NAME?": "a formula uses a name or function Excel does not know",
+    "#NUM!": "a number out of Excel's range",
+    "#NULL!": "a formula names two ranges that do not meet",
+    "#SPILL!": "a formula's results have no room to spill into",
+    "#CALC!": "a formula that could not be calculated",
+    "#GETTING_DATA": "data Excel was still fetching when the workbook was saved",
+}
+ERROR_VALUE = "error-value"
+
+
+def error_value_message(ref: str, error: str) -> str:
+    """What a cell showing `error` is told: never "is required", never read as empty."""
+    cause = EXCEL_ERRORS.get(error.upper(), "a formula that failed")
+    return (
+        f"{ref} shows the error {error} ({cause}), so it has no value to import; correct "
+        "the formula, or type the value"
+    )
+
+
 class NotAnExcelDate(ValueError):
     """A date before the first day Excel's date system counts."""
 

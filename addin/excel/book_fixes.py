@@ -21,7 +21,7 @@ from ..specs.columns import ColumnSet
 from .book_edit import SheetEdit, edit_book
 from .fixes import CellFix, Rows, plan_and_check, shown
 from .layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET
-from .workbook import BookRows, mark_uncalculated, marks_edit, read_book
+from .workbook import BookRows, mark_unknown, marks_edit, read_book
 
 
 @dataclass
@@ -80,8 +80,7 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
         after = validate_rows(
             book.spec, fixed_rows(book.rows, plan.fixes), typed=True, context=plan.context
         )
-    if book.uncalculated:
-        mark_uncalculated(after, book.uncalculated)
+    mark_unknown(after, book)
     edit = marks_edit(book, after)
     cells = dict(edit.cells)
     cells.update({(f.row, column_index(f.column)): f.new for f in plan.fixes})

@@ -79,6 +79,12 @@ _PREFIXED_ELEMENT = re.compile(rb"<[\w.-]+:(?:c|f|row|sheetData)[\s>/]")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?is[\s>]|<(?:[\w.-]+:)?v(?:\s[^>]*)?>(?!</)")
 _EMPTY_TEXT = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?></")
 _COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
+# A cell of type error (`t="e"`), and the cell it stands in, whatever its attributes' order.
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_ERROR_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?c\b([^>]*?\st\s*=\s*[\"']e[\"'][^>]*?)>(.*?)</(?:[\w.-]+:)?c>", re.S
+)
+_ERROR_VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)</")
 
 
 @dataclass
@@ -94,6 +100,9 @@ class Package:
     uncalculated: dict[str, list[str]] = field(default_factory=dict)
     # Dates count from 1904 (`<workbookPr date1904="1"/>`), not from 1900.
     date1904: bool = False
+    # Cells of each sheet holding an error value (`#N/A`, `#DIV/0!` ...), with the error:
+    # readers hand them over as empty.
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def part_of(self, sheet: str) -> str | None:
         """The part holding the sheet named `sheet`, compared as Excel compares sheet names:
@@ -108,6 +117,9 @@ class Package:
 
     def uncalculated_cells(self, sheet: str) -> list[str]:
         return self.uncalculated.get(self.sheets.get(sheet, ""), [])
+
+    def error_cells(self, sheet: str) -> dict[str, str]:
+        return self.errors.get(self.sheets.get(sheet, ""), {})
 
 
 def refused(path: Path, message: str) -> ReadError:
@@ -338,6 +350,8 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, pack
             raise refused(path, declaration_refusal(name))
         if sheet:
             extent.add(block)
+            if _ERROR_TYPE.search(block):
+                package.errors.setdefault(name, {}).update(_error_cells(block))
             formula = _PREFIXED_FORMULA if prefixed(block) else _FORMULA
             if formula.search(block):
                 every, uncalculated = _formula_cells(block)
@@ -502,3 +516,16 @@ def _formula_cells(block: bytes) -> tuple[list[str], list[str]]:
         if not (_VALUE.search(cell) or (b't="str"' in head and _EMPTY_TEXT.search(cell))):
             found.append(name)
     return every, found
+
+
+def _error_cells(block: bytes) -> dict[str, str]:
+    """The cells of `block` holding an error value, each with the error as Excel shows it."""
+    found = {}
+    for m in _ERROR_CELL.finditer(block):
+        ref = _REF.search(m.group(1))
+        value = _ERROR_VALUE.search(m.group(2))
+        if ref is None or not ref.group(1) or value is None:
+            continue
+        name = ref.group(1).decode().upper() + ref.group(2).decode()
+        found[name] = value.group(1).decode("utf-8", "replace").strip()
+    return found

@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from ..engine.batch import Batch, Context
 from ..engine.bulk import without_cycle_collection
+from ..engine.cells import ERROR_VALUE, error_value_message
 from ..engine.findings import Finding, cell_place, column_letter
 from ..engine.layouts import layout_of, validate_rows, with_columns
 from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
@@ -55,6 +56,8 @@ class BookRows:
     settings: CompanySettings | None = None
     # Cells of the data sheet holding a formula that was never calculated (no saved value).
     uncalculated: list[str] = dataclasses.field(default_factory=list)
+    # Cells of the data sheet showing an error value, with the error (readers give '').
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
     # Every cell of the data sheet holding a formula.
     formulas: list[str] = dataclasses.field(default_factory=list)
     # Columns of data; the marking columns follow.
@@ -233,6 +236,7 @@ def read_book(path: Path, columns: ColumnSet | None = None) -> BookRows:
         finally:
             sheets.close()
     book.uncalculated = package.uncalculated_cells(DATA_SHEET)
+    book.errors = package.error_cells(DATA_SHEET)
     book.formulas = package.formula_cells(DATA_SHEET)
     book.stamp = (before.st_size, before.st_mtime_ns) if before is not None else None
     book.package = package
@@ -303,21 +307,40 @@ def check_book(
         settings=settings.for_spec(book.spec.settings) if settings is not None else book.settings,
     )
     batch = validate_rows(book.spec, book.rows, typed=True, context=context)
-    if book.uncalculated:
-        mark_uncalculated(batch, book.uncalculated)
+    mark_unknown(batch, book)
     return book, batch
 
 
-def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
-    """A formula without a saved value has no value we can know: say so in its cell, in
-    place of what its emptiness would otherwise be called ("is required")."""
+def unknown_cells(book: BookRows) -> dict[str, tuple[str, str]]:
+    """The cells whose value cannot be known from the file, each with its finding's code and
+    message: formulas never calculated, and cells showing an error value."""
+    found = {
+        ref: (
+            NOT_CALCULATED,
+            f"{ref} holds a formula that was never calculated, so its value is unknown; "
+            "open the workbook in Excel or LibreOffice, let it calculate, and save it",
+        )
+        for ref in book.uncalculated
+    }
+    found.update(
+        {ref: (ERROR_VALUE, error_value_message(ref, e)) for ref, e in book.errors.items()}
+    )
+    return found
+
+
+def mark_unknown(batch: Batch, book: BookRows) -> None:
+    """Say in its cell that a value cannot be known (`unknown_cells`), in place of what its
+    emptiness would otherwise be called ("is required")."""
+    cells = unknown_cells(book)
+    if not cells:
+        return
     report = batch.report
     width = None if layout_of(batch.spec).header_row else Layout(batch.spec).data_width
-    places: dict[tuple[int, str], str] = {}
-    for ref in cells:
+    places: dict[tuple[int, str], tuple[str, str]] = {}
+    for ref, said in cells.items():
         row, index = cell_place(ref)
         if width is None or index <= width:
-            places[(row, column_letter(index))] = ref
+            places[(row, column_letter(index))] = said
     rows = {row for row, _ in places}
     fields = {
         (r.row, column_letter(i)): f.label
@@ -326,18 +349,15 @@ def mark_uncalculated(batch: Batch, cells: list[str]) -> None:
         for i, f in enumerate(r.kind.fields, 1)
     }
     report.findings = [f for f in report.findings if (f.row, f.column) not in places]
-    for (row, column), ref in places.items():
+    for (row, column), (code, message) in places.items():
         report.findings.append(
             Finding(
                 severity="error",
                 row=row,
                 column=column,
                 field=fields.get((row, column), ""),
-                code=NOT_CALCULATED,
-                message=(
-                    f"{ref} holds a formula that was never calculated, so its value is unknown; "
-                    "open the workbook in Excel or LibreOffice, let it calculate, and save it"
-                ),
+                code=code,
+                message=message,
             )
         )
     report.sort()
