@@ -33,7 +33,9 @@ import datetime as dt
 import functools
 import itertools
 import re
+import sys
 import time
+import types
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -152,6 +154,8 @@ class CommandError(Exception):
 
 
 APPLE_EVENT_TIMED_OUT = -1712
+# Seconds an appscript command waits for its reply unless told otherwise.
+APPLE_EVENT_TIMEOUT = 60
 
 
 class _TimedOut:
@@ -1386,6 +1390,22 @@ class Range:
         return self.sheet_impl
 
     @property
+    def row_hidden(self) -> bool | None:
+        """What `Range.rows.hidden` reads: True when every row is hidden, False when none,
+        None when some are. On Windows `_xlwindows.Range.row_hidden` asks COM row by row
+        (`EntireRow.Rows.Item(i).Hidden`), one call a row; on macOS `_xlmac.Range.row_hidden`
+        asks `entire_row.rows.hidden` once."""
+        sheet = self.sheet_impl
+        rows = range(self.first[0], self.last[0] + 1)
+        if sheet.platform == WINDOWS:
+            for _ in rows:
+                sheet.calls.add("row hidden")
+        else:
+            sheet.calls.add("row hidden")
+        states = {sheet.row_hidden(r) for r in rows}
+        return states.pop() if len(states) == 1 else None
+
+    @property
     def coords(self) -> tuple[Sheet, int, int, int, int]:
         (r1, c1), (r2, c2) = self.first, self.last
         return self.sheet_impl, r1, c1, r2 - r1 + 1, c2 - c1 + 1
@@ -1628,6 +1648,18 @@ class AppleScriptReference:
         raise NotImplementedError(f"the AppleScript {self.kind} is not modelled: {name!r}")
 
 
+# XlCellType.xlCellTypeVisible (https://learn.microsoft.com/en-us/office/vba/api/excel.xlcelltype)
+XL_CELL_TYPE_VISIBLE = 12
+
+
+class _Counted:
+    """A many-area range as far as the add-in asks it: its count of cells."""
+
+    def __init__(self, of: RangeApi, count: int) -> None:
+        self.of = of
+        self.Count = count
+
+
 class RangeApi:
     """A COM Range object (what `Range.api` is on Windows): the members the add-in could
     reach for hidden rows and columns, AutoFilter and Find."""
@@ -1733,6 +1765,22 @@ class RangeApi:
             sheet.set_columns_hidden(range(c1, c2 + 1), bool(hidden))
         else:
             raise ComError("Unable to set the Hidden property of the Range class")
+
+    def SpecialCells(self, Type: int, Value: Any = None) -> RangeApi:
+        """Range.SpecialCells (https://learn.microsoft.com/en-us/office/vba/api/
+        excel.range.specialcells) for xlCellTypeVisible (12), the only type modelled: the
+        cells not in a hidden row or column, as a range whose `Count` is theirs (a real
+        one may have many areas). None visible: Excel raises "No cells were found"."""
+        if Type != XL_CELL_TYPE_VISIBLE:
+            raise NotImplementedError(f"SpecialCells({Type}) is not modelled")
+        sheet = self.sheet_impl
+        sheet.calls.add("special cells")
+        (r1, c1), (r2, c2) = self.first, self.last
+        rows = sum(not sheet.row_hidden(r) for r in range(r1, r2 + 1))
+        columns = sum(c not in sheet.hidden_columns for c in range(c1, c2 + 1))
+        if rows * columns == 0:
+            raise ComError("No cells were found.")
+        return _Counted(self, rows * columns)
 
     @_excel_work
     def Find(
@@ -2075,6 +2123,51 @@ def put_error(sheet: Any, row: int, column: int | str, error: str = "#N/A") -> N
 # -- plugging it in ---------------------------------------------------------------------
 
 
+def _apple_modules(engine: Engine) -> dict[str, types.ModuleType]:
+    """Stand-ins for appscript's `k` and `osax.OSAX(pid=...).display_alert`, the
+    StandardAdditions command xlwings' macOS engine shows alerts with (`_xlmac.App.alert`).
+    Like appscript's, the command gives up after `timeout` seconds, 60 unless given
+    (py-appscript `reference.Command.__call__`), raising CommandError -1712; an alert
+    answered later (TIMED_OUT in `App.answers`, then the answer) is answered when the
+    command waits long enough."""
+
+    class Keywords:
+        def __getattr__(self, name: str) -> str:
+            return f"k.{name}"
+
+    k = Keywords()
+
+    class OSAX:
+        def __init__(self, pid: int | None = None, **_: Any) -> None:
+            self.app = engine.apps[pid] if pid is not None else next(iter(engine.apps))
+
+        def activate(self) -> None:
+            self.app.calls.add("activate")
+
+        def display_alert(
+            self, title: str, message: str = "", buttons: Any = "OK", as_: Any = None,
+            timeout: float | None = 60,
+        ) -> dict[str, str]:  # fmt: skip
+            app = self.app
+            app._event("alert")
+            app.calls.add("alert")
+            app.alerts.append((message, "critical" if as_ == k.critical else "info"))
+            answer = app.answers.pop(0) if app.answers and isinstance(buttons, list) else "OK"
+            if answer is TIMED_OUT:
+                if timeout is not None and timeout <= APPLE_EVENT_TIMEOUT:
+                    raise CommandError(
+                        APPLE_EVENT_TIMED_OUT, "Apple event timed out.", "display_alert"
+                    )
+                answer = app.answers.pop(0)  # the user answers, later
+            return {k.button_returned: str(answer).capitalize()}
+
+    appscript = types.ModuleType("appscript")
+    appscript.k = k  # type: ignore[attr-defined]
+    osax = types.ModuleType("osax")
+    osax.OSAX = OSAX  # type: ignore[attr-defined]
+    return {"appscript": appscript, "osax": osax}
+
+
 class Excel:
     """The engine, active in xlwings while the test runs, and its one Excel instance.
 
@@ -2094,6 +2187,13 @@ class Excel:
         xlmain.engines.add(self.wrapped)
         self.wrapped.activate()
         self.app_impl = self.engine.apps.add()
+        # On macOS xlwings brings appscript and its StandardAdditions (`osax`); Python on
+        # Windows has neither. Stand-ins answer for them while this Excel runs.
+        self.modules: dict[str, Any] = {}
+        if platform == MACOS:
+            for name, module in _apple_modules(self.engine).items():
+                self.modules[name] = sys.modules.get(name)
+                sys.modules[name] = module
 
     @property
     def platform(self) -> str:
@@ -2120,6 +2220,11 @@ class Excel:
         return book
 
     def close(self) -> None:
+        for name, before in self.modules.items():
+            if before is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = before
         xlmain.engines.engines.remove(self.wrapped)
         xlmain.engines.engines_by_name.pop(self.engine.name, None)
         xlmain.engines.active = self.before

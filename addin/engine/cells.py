@@ -42,12 +42,43 @@ EXCEL_ERRORS = {
     "#SPILL!": "a formula's results have no room to spill into",
     "#CALC!": "a formula that could not be calculated",
     "#GETTING_DATA": "data Excel was still fetching when the workbook was saved",
+    "#CONNECT!": "a linked data source Excel could not reach",
+    "#BLOCKED!": "a linked data source Excel was not allowed to reach",
+    "#UNKNOWN!": "a data type this version of Excel does not know",
+    "#FIELD!": "a field of a linked data type that does not exist",
 }
 ERROR_VALUE = "error-value"
+# How an error reaches Python from Excel on Windows: the CVErr code 0x800A0000 plus the
+# xlErr number, as a signed 32-bit int (-2146826246 for #N/A); xlwings turns only seven of
+# them into text (`_xlwindows.cell_errors`), the rest arrive as these ints.
+# https://learn.microsoft.com/en-us/office/vba/api/excel.xlcverror
+_XL_ERR = {
+    "#NULL!": 2000, "#DIV/0!": 2007, "#VALUE!": 2015, "#REF!": 2023, "#NAME?": 2029,
+    "#NUM!": 2036, "#N/A": 2042, "#GETTING_DATA": 2043, "#SPILL!": 2045, "#CONNECT!": 2046,
+    "#BLOCKED!": 2047, "#UNKNOWN!": 2048, "#FIELD!": 2049, "#CALC!": 2050,
+}  # fmt: skip
+COM_ERRORS = {-2146828288 + number: text for text, number in _XL_ERR.items()}
+
+
+def error_text(value: object) -> str | None:
+    """The error a value read from Excel (xlwings with `err_to_str`) stands for, or None."""
+    if type(value) is str:
+        return value if value in EXCEL_ERRORS else None
+    if type(value) is int:
+        return COM_ERRORS.get(value)
+    return None
 
 
 def error_value_message(ref: str, error: str) -> str:
-    """What a cell showing `error` is told: never "is required", never read as empty."""
+    """What a cell showing `error` is told: never "is required", never read as empty. An
+    empty `error`: a formula whose value Excel for Mac hands over as nothing, an error and an
+    empty result alike."""
+    if not error:
+        return (
+            f"{ref} holds a formula whose value Excel for Mac does not hand over (an error "
+            "such as #N/A, or an empty result), so it has no value to import; correct the "
+            "formula, or type the value"
+        )
     cause = EXCEL_ERRORS.get(error.upper(), "a formula that failed")
     return (
         f"{ref} shows the error {error} ({cause}), so it has no value to import; correct "

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..engine.findings import Finding, Report
-from .layout import CELL_TEXT_LIMIT
+from ..engine.batch import Batch
+from ..engine.findings import Finding, Report, cell_place, column_letter
+from ..engine.layouts import layout_of
+from .layout import CELL_TEXT_LIMIT, Layout
 
 Marks = tuple[str, str, str]
 
@@ -88,3 +90,37 @@ class Summary:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def mark_cells(batch: Batch, cells: dict[str, tuple[str, str]]) -> None:
+    """Put each cell's finding (`{ref: (code, message)}`, an error) in place of whatever its
+    value was otherwise called: a value that cannot be known is not "required"."""
+    if not cells:
+        return
+    report = batch.report
+    width = None if layout_of(batch.spec).header_row else Layout(batch.spec).data_width
+    places: dict[tuple[int, str], tuple[str, str]] = {}
+    for ref, said in cells.items():
+        row, index = cell_place(ref)
+        if width is None or index <= width:
+            places[(row, column_letter(index))] = said
+    rows = {row for row, _ in places}
+    fields = {
+        (r.row, column_letter(i)): f.label
+        for r in batch.records
+        if r.row in rows
+        for i, f in enumerate(r.kind.fields, 1)
+    }
+    report.findings = [f for f in report.findings if (f.row, f.column) not in places]
+    for (row, column), (code, message) in places.items():
+        report.findings.append(
+            Finding(
+                severity="error",
+                row=row,
+                column=column,
+                field=fields.get((row, column), ""),
+                code=code,
+                message=message,
+            )
+        )
+    report.sort()

@@ -105,12 +105,21 @@ def _filled_in(spec: Spec, told_by: tuple[str, str], rows: list[tuple[int, list[
     )
 
 
-def exported_text(done) -> str:
+def exported_text(done, hidden: int | None = 0) -> str:
+    """What Export CSV says; `hidden`: how many of the batch's rows a filter or the user
+    hid (None: some, not counted), all exported all the same."""
     report: Report = done.batch.report
     text = (
         f"Wrote {done.path.name}: {counted(done.documents, 'document')}, "
         f"{counted(done.lines, 'record')}."
     )
+    if hidden is None or hidden:
+        rows = "Some rows" if hidden is None else counted(hidden, "row")
+        verb = "was" if hidden == 1 else "were"
+        text += (
+            f"\n{rows} of the batch {verb} hidden (by a filter or by hand) and {verb} "
+            "exported too: the file holds the whole batch."
+        )
     if report.warnings:
         remain = "remains" if report.warnings == 1 else "remain"
         text += (

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+import functools
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 from ..engine.batch import Batch, Context
-from ..engine.findings import column_index
+from ..engine.cells import ERROR_VALUE, error_text, error_value_message
+from ..engine.findings import column_index, column_letter
 from ..engine.layouts import layout_of, validate_rows
 from ..engine.settings import CompanySettings, settings_from_grid
 from ..files import WriteRefused
@@ -42,7 +46,7 @@ from .layout import (
     SETTINGS_SHEET,
     Layout,
 )
-from .marks import marks_block
+from .marks import mark_cells, marks_block
 from .plans import (
     ALERT_TITLE,
     HELP_TEXT,
@@ -62,6 +66,7 @@ from .sheet_values import as_typed_text
 from .template import BatchWorkbookWriter
 from .workbook import DOCUMENT_TYPE_NAME, quoted_constant
 
+P = ParamSpec("P")
 ENTRY_POINTS = {
     name: name
     for name in (
@@ -82,6 +87,17 @@ STATUS_BAR_ROWS = 5_000
 # transfers of a few million cells time out (xlwings issues #2300 and #466). 100,000 cells
 # of text are a few megabytes, under both limits; a 100,000-row sheet is 32 reads.
 CELLS_PER_CALL = 100_000
+# How long Fix's question waits for its answer on macOS, in seconds: a day, in effect no
+# limit (appscript's own is 60 s).
+ANSWER_WAIT = 24 * 3600
+STILL_WORKING = (
+    "Batchsheet is still working on this workbook (the button pressed before this one). "
+    "Nothing was done this time: wait until it says it is finished, then press again."
+)
+# Excel's enumerations, as COM takes them (XlFindLookIn, XlLookAt, XlSearchOrder,
+# XlSearchDirection, XlCellType: https://learn.microsoft.com/en-us/office/vba/api/excel(enumerations)).
+XL_FORMULAS, XL_PART, XL_BY_ROWS, XL_PREVIOUS = -4123, 2, 1, 2
+XL_CELL_TYPE_VISIBLE = 12
 MAX_COLUMNS = 16_384
 
 __all__ = ["ENTRY_POINTS", "suggested_export_name"]
@@ -110,11 +126,96 @@ def _status(book: Any, text: str | bool) -> None:
         book.app.status_bar = text
 
 
+def _ask(book: Any, prompt: str) -> bool:
+    """A yes/no question the user may take their time over.
+
+    On macOS xlwings asks through StandardAdditions' `display_alert` (`_xlmac.App.alert`),
+    an Apple event that appscript gives up on after 60 s (`timeout` in py-appscript's
+    `reference.Command.__call__`): an answer after that would be lost, and the question's
+    own failure would stop the button. So on macOS it is asked the same way with a day to
+    answer. On Windows the message box waits for its answer (`_xlwindows.App.alert`).
+    """
+    try:
+        import osax  # appscript's StandardAdditions: on macOS, where xlwings needs it
+        from appscript import k
+    except ImportError:
+        return book.app.alert(prompt, title=ALERT_TITLE, buttons="yes_no", mode="info") == "yes"
+    additions = osax.OSAX(pid=book.app.pid)
+    additions.activate()  # the question shows in front, as xlwings' alert does
+    reply = additions.display_alert(
+        ALERT_TITLE,
+        message=prompt,
+        buttons=["No", "Yes"],
+        as_=k.informational,
+        timeout=ANSWER_WAIT,
+    )
+    return str(reply[k.button_returned]).lower() == "yes"
+
+
+@contextlib.contextmanager
+def _one_at_a_time(book: Any) -> Iterator[bool]:
+    """Whether this press may work on the workbook: False while another press still works
+    on it. On macOS RunPython returns to Excel at once (xlwings' AppleScript starts Python
+    in the background), so a second press can start a second Python on the same workbook;
+    a lock file beside the system's temporary files, held while the button works, keeps
+    the second from writing over the first's work. On Windows RunPython waits."""
+    try:
+        name = str(book.fullname)
+    except Exception:
+        name = str(getattr(book, "name", "workbook"))
+    key = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"batchsheet-{key}.lock"
+    try:
+        import fcntl
+    except ImportError:  # Windows: no second press can start meanwhile
+        yield True
+        return
+    try:
+        handle = open(path, "a+b")  # noqa: SIM115  # held for the whole press
+    except OSError:
+        yield True  # no lock to be had: the press goes on as it always did
+        return
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def _button(book: Any | None) -> Iterator[Any]:
     """The calling workbook; any failure inside becomes a plain alert, never a traceback."""
     book = _caller(book)
+    with _one_at_a_time(book) as free:
+        if not free:
+            _alert(book, STILL_WORKING)
+            raise _Stop
+        with _working(book):
+            yield book
 
+
+class _Stop(Exception):
+    """A press that must not start: said already, nothing done."""
+
+
+def _press(button: Callable[P, None]) -> Callable[P, None]:
+    """A ribbon button: a press that must not start (`_Stop`) ends quietly."""
+
+    @functools.wraps(button)
+    def pressed(*args: P.args, **kwargs: P.kwargs) -> None:
+        with contextlib.suppress(_Stop):
+            button(*args, **kwargs)
+
+    return pressed
+
+
+@contextlib.contextmanager
+def _working(book: Any) -> Iterator[None]:
     said: list[str] = []
 
     def status(words: str | None) -> None:
@@ -128,7 +229,7 @@ def _button(book: Any | None) -> Iterator[Any]:
     try:
         # Each step of the work (reading, checking, writing) shows in the status bar.
         with shown_to(status):
-            yield book
+            yield
     except (Refused, ReadError, WriteRefused) as e:
         _alert(book, str(e), critical=True)
     except Exception as e:  # the user sees a sentence, whatever went wrong
@@ -164,13 +265,49 @@ def _defined(book: Any, name: str) -> str | None:
     return quoted_constant(str(refers_to))
 
 
-def _data(book: Any) -> tuple[Any, Spec, list[list[Any]]]:
-    """The data sheet, its format, and its values from A1 to the last row holding data,
-    read a chunk of rows per call."""
+def _data(book: Any) -> tuple[Any, Spec, list[list[Any]], dict[str, str]]:
+    """The data sheet, its format, its values from A1 to the last row holding data (read a
+    chunk of rows per call), and the cells showing an error value, with the error."""
     sheet, spec = _data_sheet(book)
     width = _sheet_width(sheet, spec)
-    values = _read(sheet, _last_row(sheet, width), width)
-    return sheet, spec, [list(row) for row in values]
+    last = _last_row(sheet, width)
+    area = sheet.range((1, 1), (last, width))
+    # xlwings reads an error as None unless asked for its text (`err_to_str`, Windows);
+    # on macOS it is AppleScript's missing value whatever is asked, and `err_to_str` on
+    # more than one row fails in xlwings 0.37.8 (`_xlmac.Range.raw_value`).
+    windows = _com(area) is not None
+    options = area.options(ndim=2, chunksize=_rows_per_call(width), err_to_str=windows)
+    values = [list(row) for row in options.value or []]
+    errors: dict[str, str] = {}
+    if windows:
+        for r, row in enumerate(values, start=1):
+            for c, value in enumerate(row, start=1):
+                error = error_text(value)
+                # The text `#N/A` reads as an error's text does: asked again without
+                # `err_to_str`, an error is None and the text itself.
+                if error is not None and (type(value) is int or sheet.range((r, c)).value is None):
+                    errors[f"{column_letter(c)}{r}"] = error
+                    row[c - 1] = None
+    else:
+        # What a cell holds, read as its formula, tells the two apart: an error constant
+        # (pasted as a value) is the error's text, a formula is its `=` text.
+        for (r, c), text in _formulas(sheet, values).items():
+            if values[r - 1][c - 1] is None:
+                error = error_text(text)
+                if error is not None or text.startswith("="):
+                    errors[f"{column_letter(c)}{r}"] = error or ""
+    return sheet, spec, values, errors
+
+
+def _com(area: Any) -> Any | None:
+    """The COM object of a range (Windows); None on macOS, where `.api` is an AppleScript
+    reference without Excel's COM members (`_xlmac.Range.api`)."""
+    try:
+        com = area.api
+        com.Cells  # noqa: B018  # an AppleScript reference raises AttributeError here
+    except AttributeError:
+        return None
+    return com
 
 
 def _data_sheet(book: Any) -> tuple[Any, Spec]:
@@ -196,10 +333,59 @@ def _sheet_width(sheet: Any, spec: Spec) -> int:
 
 
 def _last_row(sheet: Any, width: int) -> int:
-    """The last row with a value in the sheet's columns, found by Excel (one call): not the
-    used range, which reaches the sheet's last row once a user formats whole columns."""
-    found = sheet.range((1, 1), (LAST_ROW, width)).find("*", direction="backward", order="rows")
-    return found.row if found is not None else 1
+    """The last row with a value in the sheet's columns, hidden rows included (a filter or
+    rows hidden by hand never cut a batch short), found by Excel in a call or two: not the
+    used range alone, which reaches the sheet's last row once a user formats whole columns.
+
+    xlwings' `find` looks in values, and Excel's Find of values skips hidden cells
+    (https://learn.microsoft.com/en-us/office/vba/api/excel.range.find); of formulas it
+    does not. On Windows that Find is asked through COM; on macOS, where `.api` is an
+    AppleScript reference, the rows past the last visible value are asked whether any is
+    hidden, and read only then.
+    """
+    area = sheet.range((1, 1), (LAST_ROW, width))
+    com = _com(area)
+    if com is not None:
+        found = com.Find(
+            What="*",
+            After=com.Cells(1, 1),
+            LookIn=XL_FORMULAS,
+            LookAt=XL_PART,
+            SearchOrder=XL_BY_ROWS,
+            SearchDirection=XL_PREVIOUS,
+            MatchCase=False,
+        )
+        return found.Row if found is not None else 1
+    found = area.find("*", direction="backward", order="rows")
+    visible = found.row if found is not None else 1
+    used = sheet.used_range.last_cell.row
+    if used <= visible:
+        return visible
+    rest = sheet.range((visible + 1, 1), (used, width))
+    if rest.rows.hidden is False:
+        return visible
+    values = rest.options(ndim=2, chunksize=_rows_per_call(width)).value or []
+    filled = [
+        i for i, row in enumerate(values, start=visible + 1) if any(v is not None for v in row)
+    ]
+    return filled[-1] if filled else visible
+
+
+def _hidden_rows(sheet: Any, first: int, last: int) -> int | None:
+    """How many of the rows `first` to `last` are hidden (by a filter or by hand): 0, a
+    count, or None where some are and Excel on macOS does not count them cheaply."""
+    if last < first:
+        return 0
+    column = sheet.range((first, 1), (last, 1))
+    com = _com(column)
+    if com is not None:
+        try:
+            visible = int(com.SpecialCells(XL_CELL_TYPE_VISIBLE).Count)
+        except Exception:  # Excel's "No cells were found": every row is hidden
+            visible = 0
+        return (last - first + 1) - visible
+    state = column.rows.hidden
+    return 0 if state is False else (last - first + 1) if state else None
 
 
 def _rows_per_call(width: int) -> int:
@@ -223,7 +409,7 @@ def _settings(book: Any, spec: Spec) -> CompanySettings | None:
 
 
 def _validate(book: Any, *, writing: bool = False) -> tuple[Any, Batch, list[list[Any]]]:
-    sheet, spec, values = _data(book)
+    sheet, spec, values, errors = _data(book)
     rows = grid_rows(spec, values)
     context = Context(
         document_type=_defined(book, DOCUMENT_TYPE_NAME),
@@ -238,6 +424,8 @@ def _validate(book: Any, *, writing: bool = False) -> tuple[Any, Batch, list[lis
     finally:
         if busy:
             _status(book, False)
+    said = {ref: (ERROR_VALUE, error_value_message(ref, e)) for ref, e in errors.items()}
+    mark_cells(batch, said)
     return sheet, batch, values
 
 
@@ -253,6 +441,7 @@ def _write_marks(sheet: Any, batch: Batch, values: list[list[Any]]) -> None:
 # -- the buttons ---------------------------------------------------------------------------
 
 
+@_press
 def validate(book: Any | None = None) -> None:
     """Validate: mark every bad cell and summarise what was found."""
     with _button(book) as book:
@@ -273,6 +462,7 @@ def _select_first_problem(sheet: Any, batch: Batch) -> None:
         sheet.range((first.row, column_index(first.column))).select()
 
 
+@_press
 def clear_marks(book: Any | None = None) -> None:
     """Clear marks: empty the marking columns; the data is not touched."""
     with _button(book) as book:
@@ -284,6 +474,7 @@ def clear_marks(book: Any | None = None) -> None:
         sheet.range((first, start), (last, width)).clear_contents()
 
 
+@_press
 def export_csv(path: str, book: Any | None = None) -> None:
     """Export CSV: write the import file to `path` (Excel's Save As dialog already asked
     about replacing it), or refuse and mark the errors."""
@@ -295,7 +486,8 @@ def export_csv(path: str, book: Any | None = None) -> None:
             _write_marks(sheet, batch, values)
             _alert(book, export_refused_text(batch.report), critical=True)
             return
-        _alert(book, exported_text(done) + "\n" + _record(batch, Path(path)))
+        hidden = _hidden_rows(sheet, data_start(batch.spec, values), len(values))
+        _alert(book, exported_text(done, hidden) + "\n" + _record(batch, Path(path)))
 
 
 def _own_file(book: Any) -> tuple[Path, ...]:
@@ -317,10 +509,11 @@ def _record(batch: Batch, path: Path) -> str:
         return f"The export is not in the batch ledger: {e}"
 
 
+@_press
 def fix(book: Any | None = None) -> None:
     """Fix: list the certain fixes, and write them (logged on the Audit sheet) only on Yes."""
     with _button(book) as book:
-        sheet, spec, values = _data(book)
+        sheet, spec, values, _ = _data(book)
         rows = grid_rows(spec, values)
         context = Context(
             document_type=_defined(book, DOCUMENT_TYPE_NAME), settings=_settings(book, spec)
@@ -329,10 +522,7 @@ def fix(book: Any | None = None) -> None:
         if not plan:
             _alert(book, "Nothing to fix with certainty. Validate marks what needs a look.")
             return
-        answer = book.app.alert(
-            fix_preview_text(plan), title=ALERT_TITLE, buttons="yes_no", mode="info"
-        )
-        if answer != "yes":
+        if not _ask(book, fix_preview_text(plan)):
             return
         _write_fixes(sheet, plan)
         _write_audit(book, plan)
@@ -342,13 +532,18 @@ def fix(book: Any | None = None) -> None:
 
 
 def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
-    """Cells holding formulas (1-based row, column), read a chunk of rows per call: never
-    fixed."""
+    """Cells holding formulas (1-based row, column): never fixed."""
+    return {cell for cell, text in _formulas(sheet, values).items() if text.startswith("=")}
+
+
+def _formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str]:
+    """What each non-empty cell of the data area holds as Excel's `Formula` reads it (a
+    formula's `=` text, a constant's text), read a chunk of rows per call."""
     if not values:
-        return set()
+        return {}
     width = max(len(r) for r in values)
     step = _rows_per_call(width)
-    found: set[tuple[int, int]] = set()
+    found: dict[tuple[int, int], str] = {}
     for top in range(1, len(values) + 1, step):
         bottom = min(top + step - 1, len(values))
         formulas = sheet.range((top, 1), (bottom, width)).formula
@@ -358,10 +553,10 @@ def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
         elif formulas and not isinstance(formulas[0], (list, tuple)):
             formulas = [formulas]  # one row answers as a flat list
         found.update(
-            (r, c)
+            ((r, c), text)
             for r, row in enumerate(formulas or [], start=top)
             for c, text in enumerate(row, start=1)
-            if isinstance(text, str) and text.startswith("=")
+            if isinstance(text, str) and text
         )
     return found
 
@@ -406,6 +601,7 @@ def _write_audit(book: Any, plan: list[CellFix]) -> None:
     target.value = [[as_typed_text(v) for v in row] for row in rows]
 
 
+@_press
 def import_csv(path: str, book: Any | None = None) -> None:
     """Import CSV: into the batch in front of the user when it is one of the file's format
     with no rows yet; otherwise the file becomes a new workbook of its format's template
@@ -454,6 +650,7 @@ def _fill_this_batch(book: Any, spec: Spec, source: Path) -> tuple[Transferred |
     ), ""
 
 
+@_press
 def new_batch(format_name: str, book: Any | None = None) -> None:
     """New batch: a new workbook from the chosen format's template, opened in Excel."""
     # Imported here: opening a workbook is the one call that needs Excel itself.
@@ -469,6 +666,7 @@ def new_batch(format_name: str, book: Any | None = None) -> None:
         xw.Book(str(target))
 
 
+@_press
 def show_help(book: Any | None = None) -> None:
     """Help: the Instructions sheet of this batch, or what the buttons do."""
     with _button(book) as book:

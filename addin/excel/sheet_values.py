@@ -95,13 +95,16 @@ def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and bool(FORMULA_LIKE.match(value))
 
 
-# Text Excel would turn into a number, a date or a formula when it is written to a cell.
-_EXCEL_WOULD_CONVERT = re.compile(r"^\s*[\d.,/:$%()-]+\s*$|^(?i:true|false)$")
-
-
 def as_typed_text(value: object) -> object:
-    """A value to write into a live cell: text that Excel would convert gets the `'` prefix
-    that makes Excel keep it as text (the prefix is not part of the value)."""
-    if isinstance(value, str) and (FORMULA_LIKE.match(value) or _EXCEL_WOULD_CONVERT.search(value)):
+    """A value to write into a live cell: text carries the `'` prefix that makes Excel keep
+    it as the text it is (the prefix is not part of the value).
+
+    Excel reads what is written into a General cell as if typed, in the user's locale:
+    `March 2025`, `Jan-25`, `5 Mar`, `1E5`, `1 1/2`, `(100)`, `15%`, `10 AM`, `TRUE`, `#N/A`
+    and `001` become dates, numbers, times, booleans or errors, `=…` a formula, and a
+    leading `'` of the text itself would be taken as the prefix and lost. Which texts
+    convert depends on the locale's date and number settings, so every text is prefixed,
+    not only those a pattern here could foresee."""
+    if isinstance(value, str) and value:
         return "'" + value
     return value

@@ -16,7 +16,6 @@ from python_calamine import CalamineWorkbook
 from ..engine.batch import Batch, Context
 from ..engine.bulk import without_cycle_collection
 from ..engine.cells import ERROR_VALUE, error_value_message
-from ..engine.findings import Finding, cell_place, column_letter
 from ..engine.layouts import layout_of, validate_rows, with_columns
 from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
 from ..files import shown
@@ -34,7 +33,7 @@ from .layout import (
     SETTINGS_SHEET,
     Layout,
 )
-from .marks import marks_by_row
+from .marks import mark_cells, marks_by_row
 from .package import Package, declaration_refusal, inspect_package
 
 if TYPE_CHECKING:
@@ -329,38 +328,8 @@ def unknown_cells(book: BookRows) -> dict[str, tuple[str, str]]:
 
 
 def mark_unknown(batch: Batch, book: BookRows) -> None:
-    """Say in its cell that a value cannot be known (`unknown_cells`), in place of what its
-    emptiness would otherwise be called ("is required")."""
-    cells = unknown_cells(book)
-    if not cells:
-        return
-    report = batch.report
-    width = None if layout_of(batch.spec).header_row else Layout(batch.spec).data_width
-    places: dict[tuple[int, str], tuple[str, str]] = {}
-    for ref, said in cells.items():
-        row, index = cell_place(ref)
-        if width is None or index <= width:
-            places[(row, column_letter(index))] = said
-    rows = {row for row, _ in places}
-    fields = {
-        (r.row, column_letter(i)): f.label
-        for r in batch.records
-        if r.row in rows
-        for i, f in enumerate(r.kind.fields, 1)
-    }
-    report.findings = [f for f in report.findings if (f.row, f.column) not in places]
-    for (row, column), (code, message) in places.items():
-        report.findings.append(
-            Finding(
-                severity="error",
-                row=row,
-                column=column,
-                field=fields.get((row, column), ""),
-                code=code,
-                message=message,
-            )
-        )
-    report.sort()
+    """Say in its cell that a value cannot be known (`unknown_cells`)."""
+    mark_cells(batch, unknown_cells(book))
 
 
 def mark_book(path: Path, book: BookRows, batch: Batch) -> None:
