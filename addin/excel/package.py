@@ -141,10 +141,13 @@ def inspect_package(path: Path) -> Package:
     with archive:
         _check_directory(path, archive)
         package = Package(path, *_sheet_parts(path, archive))
+        sheet_parts = set(package.sheets.values())
         package.date1904 = _counts_from_1904(path, archive)
         try:
             for info in archive.infolist():
-                if is_xml_part(info.filename):
+                # A sheet is inspected wherever the workbook's links put it, whatever its
+                # part is named: a reader follows the links, not the names.
+                if is_xml_part(info.filename) or info.filename in sheet_parts:
                     _scan_part(path, archive, info, package)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as e:
             raise refused(path, f"the workbook is damaged: {e}") from None
@@ -301,9 +304,23 @@ def main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
 
 def _small_part(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
     data = archive.read(name)
+    if _utf16(data):
+        raise refused(path, utf16_refusal(name))
     if _DECLARATION.search(data):
         raise refused(path, declaration_refusal(name))
     return data
+
+
+def _utf16(data: bytes) -> bool:
+    """Whether a part starts as UTF-16 XML does (a byte-order mark, or `<?` in two bytes)."""
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"<\x00?\x00", b"\x00<\x00?")
+
+
+def utf16_refusal(part: str) -> str:
+    return (
+        f"refused: the workbook's part {part} is written in UTF-16, which Excel never writes "
+        "and Batchsheet does not inspect; open the workbook in Excel and save it again"
+    )
 
 
 def declaration_refusal(part: str | None) -> str:
@@ -345,7 +362,9 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, pack
     shared = name.endswith("sharedStrings.xml")
     extent = _Extent()
     counted = False
-    for block in _blocks(archive, info, b"</row>" if sheet else b">"):
+    for number, block in enumerate(_blocks(archive, info, b"</row>" if sheet else b">")):
+        if number == 0 and _utf16(block):
+            raise refused(path, utf16_refusal(name))
         if _DECLARATION.search(block):
             raise refused(path, declaration_refusal(name))
         if sheet:
