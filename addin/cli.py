@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .engine.bulk import paused_collector
-from .files import write_atomically
+from .files import reading, write_atomically
 from .ledger import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
@@ -54,6 +54,10 @@ class Stopped(KeyboardInterrupt):
 
 SIGPIPE = getattr(signal, "SIGPIPE", 13)
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+# The arguments and options that name a file a command reads.
+INPUT_ARGUMENTS = ("book", "csv", "export", "settings", "columns")
+# The commands that read the batch ledger (export records in it too).
+LEDGER_COMMANDS = ("validate", "export", "check")
 
 
 @contextlib.contextmanager
@@ -235,6 +239,16 @@ def _ledger_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """Every file the command reads, by its arguments or options: none is its output."""
+    named = [getattr(args, name, None) for name in INPUT_ARGUMENTS]
+    if args.command in LEDGER_COMMANDS:
+        from .ledger import default_path
+
+        named.append(getattr(args, "ledger", None) or default_path())
+    return [Path(p) for p in named if p is not None]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A console that cannot show a character must not turn a report into a crash.
@@ -257,7 +271,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return CANNOT
     try:
-        with _stop_on_signals(), on_terminal(f"batchsheet {args.command}"), paused_collector():
+        with (
+            _stop_on_signals(),
+            on_terminal(f"batchsheet {args.command}"),
+            paused_collector(),
+            reading(*_inputs(args)),
+        ):
             return COMMANDS[args.command](args)
     except Refusal as e:
         return _cannot(args, str(e), e)

@@ -21,7 +21,8 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from .refusals import ReadError, Refusal
@@ -30,6 +31,22 @@ TEMP_PREFIX = ".batchsheet-"
 TEMP_SUFFIX = ".tmp"
 # A temporary file this old cannot belong to a write still running.
 STALE_AFTER = 24 * 3600
+
+
+# The files the command under way reads, by whatever option it was told of them (settings,
+# column set, ledger, its input): never the file it writes.
+_READING: ContextVar[tuple[Path, ...]] = ContextVar("reading", default=())
+
+
+@contextlib.contextmanager
+def reading(*paths: Path | str | None) -> Iterator[None]:
+    """While inside, a write to any of `paths` (by any name) is refused as a write over an
+    input is."""
+    token = _READING.set(_READING.get() + tuple(Path(p) for p in paths if p))
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 class WriteRefused(Refusal):
@@ -84,7 +101,7 @@ def check_target(
             raise WriteRefused(
                 f"{shown(path)} is {kind}, not a file; Batchsheet writes only to regular files"
             )
-        for source in inputs:
+        for source in (*inputs, *_READING.get()):
             with contextlib.suppress(OSError):
                 if os.path.samefile(source, real):
                     raise WriteRefused(

@@ -1,0 +1,72 @@
+"""A file a command reads by any option (settings, column set, ledger) is never its output:
+`export b.xlsx --settings company.json -o company.json --force` replaced the settings with CSV.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import EXAMPLES
+from tests.hostile.conftest import snapshot
+
+SAMPLE = EXAMPLES / "pastel_customer_invoices_sample.csv"
+INFUSION = EXAMPLES / "infusion_adjustments_sample.csv"
+
+
+@pytest.fixture
+def book(run, tmp_path):
+    path = tmp_path / "b.xlsx"
+    assert run("import", SAMPLE, "--format", "pastel-customer", "-o", path).code == 0
+    run("settings", "export", path, "-o", tmp_path / "company.json")
+    return path
+
+
+@pytest.mark.parametrize("alias", [False, True], ids=["same name", "a link to it"])
+def test_export_never_writes_over_its_settings_file(run, book, tmp_path, alias):
+    settings = tmp_path / "company.json"
+    target = settings
+    if alias:
+        target = tmp_path / "other-name.json"
+        target.symlink_to(settings)
+    before = snapshot(tmp_path)
+    done = run("export", book, "--settings", settings, "-o", target, "--force")
+    assert done.code == 2
+    assert done.err == (
+        f"batchsheet: {target} is the file this command reads ({settings}); write the result "
+        "to another file\n"
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_import_never_writes_over_its_settings_workbook(run, book, tmp_path):
+    before = snapshot(tmp_path)
+    done = run("import", SAMPLE, "--format", "pastel-customer", "--settings", book, "-o", book,
+               "--force")  # fmt: skip
+    assert done.code == 2 and "is the file this command reads" in done.err
+    assert snapshot(tmp_path) == before
+
+
+def test_export_never_writes_over_its_column_set(run, tmp_path):
+    columns = tmp_path / "columns.json"
+    assert run("calibrate", INFUSION, "-o", columns).code == 0
+    book = tmp_path / "i.xlsx"
+    assert run("import", INFUSION, "-o", book).code == 0
+    before = snapshot(tmp_path)
+    done = run("export", book, "--columns", columns, "-o", columns, "--force")
+    assert done.code == 2 and f"{columns} is the file this command reads" in done.err
+    assert snapshot(tmp_path) == before
+
+
+def test_export_never_writes_over_the_ledger(run, book, tmp_path, private_ledger):
+    assert run("export", book, "-o", tmp_path / "first.csv").code == 0
+    ledger = private_ledger
+    kept = ledger.read_bytes()
+    done = run("export", book, "-o", ledger, "--force")
+    assert done.code == 2 and f"{ledger} is the file this command reads" in done.err
+    assert ledger.read_bytes() == kept
+    given = tmp_path / "own-ledger.sqlite3"
+    shutil.copy(ledger, given)
+    done = run("export", book, "--ledger", given, "-o", given, "--force")
+    assert done.code == 2 and f"{given} is the file this command reads" in done.err
