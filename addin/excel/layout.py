@@ -88,6 +88,11 @@ def sheet_spec(spec: Spec, columns: RecordSpec | None = None) -> Spec:
     return spec.model_copy(update={"records": (columns,)})
 
 
+# The decimals a number cell shows at most: as many as a finding about decimals can name
+# (Excel keeps 15 significant digits in all).
+SHOWN_DECIMALS = 10
+
+
 def number_format(f: FieldSpec) -> str:
     """How a field's cell shows its value in Excel."""
     if f.excel_text or f.kind in ("text", "code", "flag", "yesno", "keyword", "raw"):
@@ -95,7 +100,9 @@ def number_format(f: FieldSpec) -> str:
     if f.kind == "date":
         return "DD/MM/YYYY"
     if f.kind == "number" and f.min_decimals:
-        return "0." + "0" * f.min_decimals + "#" * ((f.digits_after or 0) - f.min_decimals)
+        # Decimals past the field's own are shown too: a finding about them ("has 3
+        # decimals") must point at digits the user can see, not at 12.35 for 12.345.
+        return "0." + "0" * f.min_decimals + "#" * (SHOWN_DECIMALS - f.min_decimals)
     return "General"
 
 
