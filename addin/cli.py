@@ -98,6 +98,7 @@ def _parser() -> _Parser:
 
     t = sub.add_parser("templates", help="write the workbook templates (.xltx), one per format")
     t.add_argument("--out", type=Path, default=Path("workbook_templates"), metavar="DIR")
+    t.add_argument("--force", action="store_true", help="replace templates already there")
 
     i = sub.add_parser("import", help="turn a CSV file into a workbook of the format's template")
     i.add_argument("csv", type=Path, metavar="CSV")
@@ -386,7 +387,7 @@ def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
 def cmd_templates(args: argparse.Namespace) -> int:
     from .excel.template import write_templates
 
-    for path in write_templates(args.out):
+    for path in write_templates(args.out, replace=args.force):
         print(path)
     return OK
 

@@ -49,6 +49,25 @@ def reading(*paths: Path | str | None) -> Iterator[None]:
         _READING.reset(token)
 
 
+@contextlib.contextmanager
+def in_place(path: Path) -> Iterator[None]:
+    """While inside, `path` may be written though the command reads it: an edit of the
+    workbook itself (marks, fixes), which the user asked for by naming it."""
+    kept = []
+    for source in _READING.get():
+        try:
+            same = os.path.samefile(source, path)
+        except OSError:
+            same = False
+        if not same:
+            kept.append(source)
+    token = _READING.set(tuple(kept))
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
 class WriteRefused(Refusal):
     """A write that would replace a file the user did not ask to replace, or that failed."""
 

@@ -41,11 +41,12 @@ def _parts(path: Path) -> dict[str, bytes]:
 def test_committed_templates_match_what_the_specs_generate(tmp_path: Path):
     generated = write_templates(tmp_path)
     assert {p.name for p in generated} == {p.name for p in COMMITTED.glob("*.xltx")}, (
-        "run `batchsheet templates` and commit workbook_templates/"
+        "run `batchsheet templates --force` and commit workbook_templates/"
     )
     for path in generated:
         assert _parts(path) == _parts(COMMITTED / path.name), (
-            f"{path.name} drifted from its spec: run `batchsheet templates` and commit the result"
+            f"{path.name} drifted from its spec: run `batchsheet templates --force` and commit "
+            "the result"
         )
 
 

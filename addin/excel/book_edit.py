@@ -44,7 +44,7 @@ from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape
 
 from ..engine.findings import column_index, column_letter
-from ..files import WriteRefused, shown, write_atomically
+from ..files import WriteRefused, in_place, shown, write_atomically
 from ..refusals import ReadError
 from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, normal_part, prefixed
 from .readback import SHEET_CONTENT, SHEET_TYPE, read_back
@@ -121,7 +121,8 @@ def edit_book(
                 lambda zip64: _rewrite(source, temp, package, part, edit, append, zip64)
             )
 
-    write_atomically(path, write, replace=True, verify=lambda temp: read_back(temp, path))
+    with in_place(path):
+        write_atomically(path, write, replace=True, verify=lambda temp: read_back(temp, path))
 
 
 def _rewrite(

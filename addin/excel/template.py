@@ -34,7 +34,7 @@ from openpyxl.xml.functions import XML_NS  # type: ignore[attr-defined]  # not i
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..engine.settings import CompanySettings
-from ..files import WriteRefused, shown, write_atomically
+from ..files import WriteRefused, check_target, shown, write_atomically
 from ..specs import SPECS
 from ..specs.columns import ColumnSet, header_key
 from ..specs.model import FieldSpec, RecordSpec, Spec
@@ -534,8 +534,21 @@ def save_template(spec: Spec, path: Path, *, replace: bool = True) -> Path:
     return BatchWorkbookWriter(spec).save(path, replace=replace)
 
 
-def write_templates(out_dir: Path) -> list[Path]:
-    """Write one template per format into `out_dir`, replacing older copies."""
+def write_templates(out_dir: Path, *, replace: bool = True) -> list[Path]:
+    """Write one template per format into `out_dir`; a file already there is replaced only
+    with `replace`, and otherwise none is written (every name is checked first)."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return [save_template(spec, out_dir / template_name(spec)) for spec in SPECS.values()]
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WriteRefused(
+            f"{shown(out_dir)} is a file, not a folder; name a folder for the templates, "
+            f"such as {shown(out_dir.with_suffix(''))}-templates"
+        )
+    targets = [(spec, out_dir / template_name(spec)) for spec in SPECS.values()]
+    if out_dir.is_dir():
+        for _, target in targets:
+            check_target(target, replace=replace)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteRefused(f"cannot make the folder {shown(out_dir)}: {e.strerror or e}") from None
+    return [save_template(spec, target, replace=replace) for spec, target in targets]

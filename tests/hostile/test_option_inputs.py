@@ -70,3 +70,29 @@ def test_export_never_writes_over_the_ledger(run, book, tmp_path, private_ledger
     shutil.copy(ledger, given)
     done = run("export", book, "--ledger", given, "-o", given, "--force")
     assert done.code == 2 and f"{given} is the file this command reads" in done.err
+
+
+def test_templates_replace_a_user_s_own_only_with_force(run, tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    mine = folder / "pastel-customer.xltx"
+    mine.write_bytes(b"my own template")
+    done = run("templates", "--out", folder)
+    assert done.code == 2
+    assert done.err == (f"batchsheet: {mine} already exists; use --force to replace it\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["pastel-customer.xltx"]
+    assert mine.read_bytes() == b"my own template"
+    assert run("templates", "--out", folder, "--force").code == 0
+    assert mine.read_bytes().startswith(b"PK")
+
+
+def test_templates_into_a_file_name_says_so(run, tmp_path):
+    blocker = tmp_path / "in.csv"
+    blocker.write_bytes(b"a,b\r\n")
+    done = run("templates", "--out", blocker)
+    assert done.code == 2
+    assert done.err == (
+        f"batchsheet: {blocker} is a file, not a folder; name a folder for the templates, "
+        f"such as {tmp_path / 'in'}-templates\n"
+    )
+    assert blocker.read_bytes() == b"a,b\r\n"
