@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .engine.bulk import paused_collector
@@ -24,7 +24,7 @@ from .ledger import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
 from .specs import FORMAT_NAMES, get_spec
-from .wording import counted
+from .wording import counted, printable
 
 # The rest is imported by the commands that use it: `--help` and a usage mistake answer at
 # once, and `check` never loads what only workbooks need.
@@ -250,12 +250,37 @@ def _inputs(args: argparse.Namespace) -> list[Path]:
     return [Path(p) for p in named if p is not None]
 
 
+class _Printable:
+    """A stream whose every line is `printable`: whatever a file or workbook holds reaches
+    the terminal as text, never as an escape sequence it obeys (one step for every message,
+    report and list the command prints)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
+    out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
         # A console that cannot show a character must not turn a report into a crash.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    sys.stdout, sys.stderr = _Printable(out), _Printable(err)
+    try:
+        return _main(argv, err)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None, terminal: TextIO) -> int:
+    """The command; `terminal`: the stderr its progress line is drawn on, as it is."""
     # openpyxl warns about oddities of a damaged workbook in Python's own words (a file and
     # line of openpyxl); what the user needs to know of it, the command says itself.
     warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
@@ -274,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with (
             _stop_on_signals(),
-            on_terminal(f"batchsheet {args.command}"),
+            on_terminal(f"batchsheet {args.command}", terminal),
             paused_collector(),
             reading(*_inputs(args)),
         ):

@@ -129,6 +129,13 @@ def check_target(
                     )
         if not replace:
             raise WriteRefused(f"{shown(path)} already exists; use --force to replace it")
+        if not current.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            # Read-only by the user's choice (Windows' Read-only box sets no write bit):
+            # a rename would replace it all the same, even as its owner.
+            raise WriteRefused(
+                f"{shown(path)} is read-only; make it writable first (Properties › clear "
+                "Read-only, or chmod u+w) to replace it, or write to another file"
+            )
     folder = real.parent if str(real.parent) else Path(".")
     if not folder.is_dir():
         raise WriteRefused(f"cannot write {shown(path)}: the folder {shown(folder)} does not exist")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Words whose plural is not the word with an s.
 _PLURALS = {"batch": "batches"}
 
@@ -30,3 +32,15 @@ def numbered(numbers: list[int], first: int = ROWS_NAMED) -> str:
     shown = ", ".join(f"{n:,}" for n in numbers[:first])
     rest = len(numbers) - first
     return f"{shown} and {rest:,} more" if rest > 0 else shown
+
+
+# Characters that act on a terminal rather than show: C0 and C1 controls (ESC starts the
+# sequences that retitle a window or clear the screen) and the bidirectional overrides
+# that reorder what follows. Tab and line feed lay text out and stay.
+_ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` as it may reach a terminal: each acting character shown as its escape
+    (`\\x1b`, `\\u202e`), so a value read from a file is seen, never obeyed."""
+    return _ACTING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

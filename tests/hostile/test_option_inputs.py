@@ -96,3 +96,22 @@ def test_templates_into_a_file_name_says_so(run, tmp_path):
         f"such as {tmp_path / 'in'}-templates\n"
     )
     assert blocker.read_bytes() == b"a,b\r\n"
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400])
+def test_a_read_only_file_is_not_replaced_even_with_force(run, book, tmp_path, mode):
+    """`export --force` replaced a file the user had made read-only (keeping its mode)."""
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"the user's own\r\n")
+    target.chmod(mode)
+    before = snapshot(tmp_path)
+    done = run("export", book, "-o", target, "--force")
+    assert done.code == 2
+    assert done.err == (
+        f"batchsheet: {target} is read-only; make it writable first (Properties › clear "
+        "Read-only, or chmod u+w) to replace it, or write to another file\n"
+    )
+    assert snapshot(tmp_path) == before
+    book.chmod(mode)
+    marked = run("validate", book, "--mark")
+    assert marked.code == 2 and f"{book} is read-only" in marked.err
