@@ -53,6 +53,7 @@ class Stopped(KeyboardInterrupt):
 
 
 SIGPIPE = getattr(signal, "SIGPIPE", 13)
+PIPE_PIECE = 65_536
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 # The arguments and options that name a file a command reads.
 INPUT_ARGUMENTS = ("book", "csv", "export", "settings", "columns")
@@ -259,7 +260,13 @@ class _Printable:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        return self.stream.write(printable(text))
+        text = printable(text)
+        # In pieces the size of a pipe's buffer: one write of a whole report into a pipe
+        # whose reader stopped (`| head`) can end without the EPIPE that says so.
+        for start in range(0, len(text), PIPE_PIECE):
+            self.stream.write(text[start : start + PIPE_PIECE])
+            self.stream.flush()
+        return len(text)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.stream, name)
@@ -272,7 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    sys.stdout, sys.stderr = _Printable(out), _Printable(err)
+    # A stream closed when Python started (`>&-`) is None, and stays so.
+    sys.stdout = _Printable(out) if out is not None else out
+    sys.stderr = _Printable(err) if err is not None else err
     try:
         return _main(argv, err)
     finally:
@@ -303,7 +312,12 @@ def _main(argv: Sequence[str] | None, terminal: TextIO) -> int:
             paused_collector(),
             reading(*_inputs(args)),
         ):
-            return COMMANDS[args.command](args)
+            code = COMMANDS[args.command](args)
+            # What is still buffered goes now, while a reader that stopped reading is
+            # still told apart from success (141), not at exit.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            return code
     except Refusal as e:
         return _cannot(args, str(e), e)
     except Stopped as e:
@@ -721,9 +735,19 @@ def cmd_addin(args: argparse.Namespace) -> int:
     from .installer import run
     from .installer.actions import FAILURE
 
+    gone: set[int] = set()
+
     def out(line: str) -> None:
         # What failed goes where every command's failures go.
-        print(line, file=sys.stderr if line.startswith(FAILURE) else sys.stdout)
+        stream = sys.stderr if line.startswith(FAILURE) else sys.stdout
+        if id(stream) in gone:
+            return
+        try:
+            print(line, file=stream)
+        except (OSError, ValueError):
+            # Nobody reads any more (`| head -1`, a closed stdout): the install goes on to
+            # its end all the same; an install that stops half-way is worse than silence.
+            gone.add(id(stream))
 
     return run(args.action, platform=args.platform, home=args.home, out=out)
 
