@@ -121,7 +121,7 @@ def test_its_template_is_built_by_the_same_writer(tmp_path: Path):
     ws = wb[DATA_SHEET]
     assert [c.value for c in ws[1]][:4] == ["Date", "GL Account", "Reference", "Amount"]
     formats = {k: v.number_format for k, v in ws.column_dimensions.items()}
-    assert formats["A"] == "DD/MM/YYYY" and formats["D"] == "0.00"
+    assert formats["A"] == "DD/MM/YYYY" and formats["D"] == "0.00########"
     assert formats["B"] == "@", "an account code is text: its zeros stay"
     assert ws.freeze_panes == "A2"
     # No keyword column to offer as a list: column A holds dates.

@@ -42,7 +42,7 @@ def test_columns_carry_text_date_and_amount_formats(book):
     for identifier in ("Account Number", "Sort Key", "Reference", "GL ID", "Cost Centre"):
         assert formats[identifier] == "@", identifier
     assert formats["Date"] == "DD/MM/YYYY"
-    assert formats["Amount"] == "0.00"
+    assert formats["Amount"] == "0.00########"  # more decimals than allowed still show
 
 
 def test_amount_is_has_a_dropdown_and_every_column_an_input_message(book):
