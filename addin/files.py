@@ -17,6 +17,7 @@ This is the one place that decides where Batchsheet may write:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import tempfile
@@ -24,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from .refusals import ReadError, Refusal
 
@@ -239,6 +241,21 @@ def read_user_text(path: Path, what: str, error: type[Exception]) -> str:
         raise error(f"{shown(path)}: cannot read the {what}: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise error(f"{shown(path)}: the {what} is not UTF-8 text") from None
+
+
+def json_document(text: str, origin: str, error: type[Exception]) -> Any:
+    """The JSON value of a file the user gave, or `error` naming the file and what is wrong:
+    not JSON (with the line), nested too deep to read, or a number too long to be one."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise error(f"{origin}: line {e.lineno}: not valid JSON ({e.msg})") from None
+    except RecursionError:
+        raise error(f"{origin}: nested too deeply to be a Batchsheet file") from None
+    except ValueError:
+        raise error(
+            f"{origin}: holds a number thousands of digits long, which no Batchsheet file has"
+        ) from None
 
 
 def read_bytes(path: Path) -> bytes:

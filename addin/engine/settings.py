@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..files import json_document
 from ..refusals import Refusal
 from ..specs.model import ListColumn, MasterListSpec, SettingsSpec, SettingValue
 from .cells import number_text
@@ -311,10 +312,7 @@ class SettingsFile:
 
 
 def parse_settings(text: str, origin: str) -> SettingsFile:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SettingsError(f"{origin}: line {e.lineno}: not valid JSON ({e.msg})") from None
+    data = json_document(text, origin, SettingsError)
     if not isinstance(data, dict):
         raise SettingsError(f"{origin}: a settings file is an object with 'settings' and 'lists'")
     if not isinstance(data.get("settings", {}), dict) or not isinstance(

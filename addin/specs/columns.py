@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..cell_refs import column_letter
-from ..files import read_user_text
+from ..files import json_document, read_user_text
 from ..refusals import Refusal
 from .model import FieldSpec, Spec
 
@@ -71,10 +71,7 @@ class ColumnSet:
 
 def parse_column_set(text: str, origin: str) -> ColumnSet:
     """A column set from its JSON text; `origin` names it in messages."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ColumnSetError(f"{origin}: line {e.lineno}: not valid JSON ({e.msg})") from None
+    data = json_document(text, origin, ColumnSetError)
     if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
         raise ColumnSetError(f"{origin}: a column set is an object with a 'columns' list")
     if not isinstance(data.get("format"), str):
