@@ -17,7 +17,7 @@ import operator
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from functools import partial
 from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, itemgetter
@@ -154,6 +154,12 @@ class Documents(Sequence[DocumentTotal]):
         return out
 
 
+# Amounts from 10**15 up are no amounts: Excel keeps 15 significant digits. A text shorter
+# than this cannot reach them, so most columns are not looked at twice.
+TOO_LARGE = Decimal(10) ** 15
+AMOUNT_TEXT = 16
+
+
 def money(d: Decimal | None) -> str | None:
     """An amount to the cent, as the report and the JSON show it: `1234.50`, `0.00`.
 
@@ -161,7 +167,9 @@ def money(d: Decimal | None) -> str | None:
     already has exactly two decimals, and only a negative zero needs a word."""
     if d is None:
         return None
-    text = format(d.quantize(CENT, ROUND_HALF_UP), "f")
+    with localcontext() as context:  # to the cent however long: quantize is exact
+        context.prec, context.Emax, context.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN
+        text = format(d.quantize(CENT, ROUND_HALF_UP), "f")
     return "0.00" if text == "-0.00" else text
 
 
@@ -358,6 +366,15 @@ _PLAIN_RUN = re.compile(rf"(?:{PLAIN_NUMBER.pattern}\n)*+")
 
 
 def _read(texts: Sequence[str]) -> list[Decimal | None]:
+    """Each amount; None where a text holds none (the checks say why), and where it has
+    more digits before the point than any amount Excel holds exactly (a barcode pasted a
+    column off): such a line's document has no totals rather than nonsense ones."""
+    if any(len(t) > AMOUNT_TEXT for t in texts):
+        return [d if d is None or abs(d) < TOO_LARGE else None for d in _readable(texts)]
+    return _readable(texts)
+
+
+def _readable(texts: Sequence[str]) -> list[Decimal | None]:
     joined = "\n".join(texts) + "\n"
     if joined.count("\n") != len(texts):
         return list(map(decimal_or_none, texts))
@@ -379,9 +396,15 @@ def _read(texts: Sequence[str]) -> list[Decimal | None]:
 def _line_amounts(
     quantity: list[Decimal], price: list[Decimal], share: list[Decimal]
 ) -> list[Decimal]:
-    """quantity × price × share of each line, to the cent, as Pastel rounds a line."""
-    products = map(operator.mul, map(operator.mul, quantity, price), share)
-    return list(map(Decimal.quantize, products, repeat(CENT), repeat(ROUND_HALF_UP)))
+    """quantity × price × share of each line, to the cent, as Pastel rounds a line.
+
+    Exactly, however many digits a value has (a barcode pasted one column off has 28 or
+    more, past the default context's precision, where `quantize` raises): the line is
+    marked "too many digits" by the checks, and its amount is what its cells say."""
+    with localcontext() as context:
+        context.prec, context.Emax, context.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN
+        products = map(operator.mul, map(operator.mul, quantity, price), share)
+        return list(map(Decimal.quantize, products, repeat(CENT), repeat(ROUND_HALF_UP)))
 
 
 def _amount_documents(
