@@ -295,9 +295,12 @@ def _line_documents(batch: Batch, totals: LineTotals) -> Sequence[DocumentTotal]
     else:
         share = [Decimal(1)] * len(owner)
     del wanted
-    # A line missing a quantity or a price counts for nothing, and belongs to no document.
+    # A line whose quantity or price cannot be read (the checks say why) leaves its
+    # document without totals: a sum without it would look final and be wrong.
+    withheld: set[int] = set()
     if None in q or None in p or None in g:
         known = [a is not None and b is not None and c is not None for a, b, c in zip(q, p, g)]
+        withheld = {o - 1 for o, ok in zip(owner, known) if not ok}
         q, p, g = (list(compress(c, known)) for c in (q, p, g))
         share, owner = list(compress(share, known)), list(compress(owner, known))
     # Lines come in document order: each document's lines are one run of `owner`.
@@ -312,6 +315,9 @@ def _line_documents(batch: Batch, totals: LineTotals) -> Sequence[DocumentTotal]
     exclusive: list[Decimal | None] = list(ex)
     inclusive: list[Decimal | None] = list(inc)
     tax: list[Decimal | None] = list(map(operator.sub, inc, ex))
+    for d in withheld:
+        if 0 <= d < len(exclusive):
+            exclusive[d] = tax[d] = inclusive[d] = None
     return Documents(
         spec.name,
         list(map(_ROW, documents.records)),
