@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .engine.bulk import paused_collector
-from .files import reading, write_atomically
+from .files import reading, streamed, write_atomically
 from .ledger import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
@@ -447,6 +447,11 @@ def _ledger(args: argparse.Namespace) -> Ledger:
 def cmd_import(args: argparse.Namespace) -> int:
     from .transfer import import_csv
 
+    if args.output is None and streamed(args.csv):
+        raise ReadError(
+            str(args.csv), "a pipe has no folder to write beside; name the workbook with -o"
+        )
+
     if args.format is None and args.columns is None:
         spec = _identify(args.csv)
     else:
@@ -454,6 +459,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         spec = _spec(args.format, args.columns)
         _confirm_csv(spec, read_bytes(args.csv), args.csv)
+    if args.output is None and streamed(args.csv):
+        raise ReadError(
+            str(args.csv), "a pipe has no folder to write beside; name the workbook with -o"
+        )
     target = args.output or args.csv.with_suffix(".xlsx")
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None

@@ -258,9 +258,31 @@ def json_document(text: str, origin: str, error: type[Exception]) -> Any:
         ) from None
 
 
+# What was read from inputs that can be read only once (a pipe, /dev/stdin), by name.
+_STREAMED: dict[str, bytes] = {}
+
+
 def read_bytes(path: Path) -> bytes:
-    """A whole input file; a file that cannot be read is a `ReadError` naming it."""
+    """A whole input file; a file that cannot be read is a `ReadError` naming it. A pipe or
+    a device is read once: asked again, the same bytes (a second open would wait for a
+    writer that is gone)."""
+    key = os.fspath(path)
+    if key in _STREAMED:
+        return _STREAMED[key]
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+            data = handle.read()
     except OSError as e:
         raise ReadError(str(path), f"cannot read the file: {e.strerror or e}") from None
+    if not regular:
+        _STREAMED[key] = data
+    return data
+
+
+def streamed(path: Path) -> bool:
+    """Whether `path` is a pipe, a device or a socket: an input with no file to sit beside."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+    except OSError:
+        return False
