@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .engine.bulk import paused_collector
-from .files import reading, streamed, write_atomically
+from .files import editing, reading, streamed, write_atomically
 from .ledger import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
@@ -485,6 +485,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    with editing(args.book) if args.mark else contextlib.nullcontext():
+        return _validate(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
     from .excel.workbook import check_book, mark_book
     from .review import review
 
@@ -598,6 +603,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
+    with editing(args.book) if args.apply else contextlib.nullcontext():
+        return _fix(args)
+
+
+def _fix(args: argparse.Namespace) -> int:
     from .excel.book_fixes import apply_fixes, plan_book_fixes
     from .excel.fixes import shown
     from .excel.layout import AUDIT_SHEET

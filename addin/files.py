@@ -70,6 +70,72 @@ def in_place(path: Path) -> Iterator[None]:
         _READING.reset(token)
 
 
+# How long a command that changes a workbook waits for another that is changing it.
+EDIT_WAIT = 30.0
+
+
+@contextlib.contextmanager
+def editing(path: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the workbook at `path` for one command from before it is read until its new
+    version has taken the name: a second command that would change it (marks, fixes)
+    waits for the first, up to `wait` seconds, and then reads what the first wrote, or
+    gives up saying so. Without it, one that read the old version could rename its copy
+    over the other's finished work.
+
+    The lock is a file beside the workbook (`.~batchsheet.NAME.lock`), held with the
+    operating system's lock (fcntl on macOS and Linux, msvcrt on Windows) and removed on
+    release; a lock file left by a killed process holds nothing and is taken over.
+    """
+    path = Path(path)
+    lock = path.with_name(f".~batchsheet.{path.name}.lock")
+    deadline = time.monotonic() + (EDIT_WAIT if wait is None else wait)
+    while True:
+        try:
+            handle = open(lock, "a+b")  # noqa: SIM115  # held until the edit is done
+        except OSError:
+            yield  # a folder we cannot write in: the edit itself will say so
+            return
+        if _try_lock(handle):
+            try:
+                same = os.fstat(handle.fileno()).st_ino == os.stat(lock).st_ino
+            except OSError:
+                same = False
+            if same:
+                break
+        handle.close()  # taken, or taken over and removed meanwhile: ask again
+        if time.monotonic() >= deadline:
+            raise WriteRefused(
+                f"{shown(path)}: another Batchsheet command is changing this workbook; "
+                "nothing was written. Run the command again when it has finished"
+            )
+        time.sleep(0.1)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        handle.close()
+
+
+def _try_lock(handle: Any) -> bool:
+    """Take the operating system's exclusive lock on an open file, without waiting."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 class WriteRefused(Refusal):
     """A write that would replace a file the user did not ask to replace, or that failed."""
 
