@@ -638,7 +638,7 @@ def _fix(args: argparse.Namespace) -> int:
     print(f"{args.book}: {verb} {len(plan.fixes)} cell{'s' * (len(plan.fixes) != 1)}")
     width = max(len(f.cell) for f in plan.fixes)
     for f in plan.fixes:
-        print(f"  {f.cell:<{width}}  {shown(f.old)!r} → {shown(f.new)!r}  ({f.rule})")
+        print(f"  {f.cell:<{width}}  {shown(f.old)!r} → {f.new_text!r}  ({f.rule})")
     if left is not None:
         print(f"  every change is listed on the {AUDIT_SHEET} sheet")
         report = left.report

@@ -393,7 +393,9 @@ def test_blank_optional_numbers_are_accepted():
 
 
 FIXES = [
-    ("thousands separator", D(quantity="1,234.50"), "C", "not-a-number", "1234.50"),
+    # Spelled as the field writes it: a quantity with as few decimals as it needs.
+    ("thousands separator", D(quantity="1,234.50"), "C", "not-a-number", "1234.5"),
+    ("thousands separator in a price", D(unit_price="1,234.5"), "D", "not-a-number", "1234.50"),
     ("percent with decimals", D(discount_percentage="12.5"), "I", "not-whole", "1250"),
     ("ISO date", None, "G", "not-a-date", "14/05/2025"),
     ("float artefact", D(unit_price="143.7500000001"), "D", "too-many-decimals", "143.75"),

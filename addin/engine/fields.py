@@ -298,7 +298,10 @@ class FieldCheck:
         if text == "":
             return "", self._required()
         if not NUMBER_RE.fullmatch(text):
-            fix = _plain_number_fix(text)
+            plain = _plain_number_fix(text)
+            # Spelled as the field writes it (`R 100` → `100.00` for a price): the one text
+            # Validate suggests and Fix writes (as the number it is).
+            fix = canonical_number(Decimal(plain), f.min_decimals) if plain is not None else None
             if fix is not None and f.accept_formatted:
                 canonical, found = self._number(fix)
                 formatted = Problem(

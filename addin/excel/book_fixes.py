@@ -99,4 +99,4 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
 
 def audit_rows(fixes: list[CellFix], now: dt.datetime) -> list[list[str]]:
     stamp = now.isoformat(sep=" ", timespec="seconds")
-    return [[f"{DATA_SHEET}!{f.cell}", shown(f.old), shown(f.new), f.rule, stamp] for f in fixes]
+    return [[f"{DATA_SHEET}!{f.cell}", shown(f.old), f.new_text, f.rule, stamp] for f in fixes]

@@ -34,16 +34,23 @@ class CellFix:
     old: Any
     new: Any
     rule: str
+    # The new value as the field spells it, what Validate suggested (`1234.50`); `new` is
+    # the value the cell gets (the number 1234.5, shown by its format as 1234.50).
+    text: str = ""
 
     @property
     def cell(self) -> str:
         return f"{self.column}{self.row}"
 
+    @property
+    def new_text(self) -> str:
+        return self.text or shown(self.new)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cell": self.cell,
             "old": shown(self.old),
-            "new": shown(self.new),
+            "new": self.new_text,
             "rule": self.rule,
         }
 
@@ -98,6 +105,7 @@ def plan_and_check(
     header = rows[0][0] if layout_of(spec).header_row and rows else 0
     documents = None if whole else _documents(spec, rows)
     subject = list(current)
+    texts: dict[tuple[int, int], str] = {}
     batch: Batch | None = None
     for round_ in range(ROUNDS):
         batch = validate_rows(
@@ -114,6 +122,7 @@ def plan_and_check(
             if value == cells[place[1] - 1]:
                 continue
             cells[place[1] - 1] = value
+            texts[place] = f.fix or ""
             done.add(place)
             rule = CERTAIN[f.code]
             if rule not in rules.setdefault(place, []):
@@ -131,7 +140,11 @@ def plan_and_check(
     for (row, column), names in sorted(rules.items()):
         old, new = original[row][column - 1], current[row][column - 1]
         if old != new:
-            plan.append(CellFix(row, column_letter(column), old, new, "; ".join(names)))
+            plan.append(
+                CellFix(
+                    row, column_letter(column), old, new, "; ".join(names), texts[(row, column)]
+                )
+            )
     return plan, batch
 
 

@@ -194,7 +194,7 @@ def ledger_text(checked, batch_id: int) -> str:
 def fix_preview_text(plan: list[CellFix]) -> str:
     lines = [f"Batchsheet can fix {len(plan)} cells with certainty:"]
     for f in plan[:SHOWN_LINES]:
-        lines.append(f"{f.cell}: {shown(f.old)!r} → {shown(f.new)!r} ({f.rule})")
+        lines.append(f"{f.cell}: {shown(f.old)!r} → {f.new_text!r} ({f.rule})")
     if len(plan) > SHOWN_LINES:
         lines.append(f"… and {len(plan) - SHOWN_LINES} more.")
     lines.append("")
