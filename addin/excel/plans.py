@@ -54,10 +54,11 @@ def free_path(path: Path) -> Path:
         n += 1
 
 
-def new_batch_path(spec: Spec, home: Path, today: dt.date) -> Path:
-    """Where New batch saves a new workbook: a Batchsheet folder in the user's Documents."""
+def new_batch_path(spec: Spec, documents: Path, today: dt.date) -> Path:
+    """Where New batch saves a new workbook: a Batchsheet folder in the user's Documents
+    (`documents`: the folder Explorer or Finder shows as Documents)."""
     name = _UNSAFE_IN_NAMES.sub("-", f"{spec.title} {today:%Y-%m-%d}.xlsx")
-    return free_path(home / "Documents" / "Batchsheet" / name)
+    return free_path(documents / "Batchsheet" / name)
 
 
 def import_format(source: Path, current: Spec | None) -> tuple[Spec, str]:

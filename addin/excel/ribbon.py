@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec
 
+from ..documents import documents_folder
 from ..engine.batch import Batch, Context
 from ..engine.cells import ERROR_VALUE, error_text, error_value_message
 from ..engine.findings import column_index, column_letter
@@ -111,9 +112,9 @@ def _caller(book: Any | None) -> Any:
     if book is not None:
         return book
     # Imported here: the buttons' Python is tested, and runs headless, without Excel.
-    import xlwings as xw
+    from ..installer.caller import caller_book
 
-    return xw.Book.caller()
+    return caller_book()
 
 
 def _alert(book: Any, text: str, *, critical: bool = False) -> None:
@@ -660,7 +661,7 @@ def new_batch(format_name: str, book: Any | None = None) -> None:
         spec = SPECS.get(format_name)
         if spec is None:
             raise Refused(f"Unknown format {format_name!r}.")
-        target = new_batch_path(spec, Path.home(), dt.date.today())
+        target = new_batch_path(spec, documents_folder(), dt.date.today())
         target.parent.mkdir(parents=True, exist_ok=True)
         BatchWorkbookWriter(spec).save(target)
         xw.Book(str(target))

@@ -20,7 +20,16 @@ import xlwings
 
 from ..files import WriteRefused, write_atomically
 from . import manifest as records
-from .config import InterpreterPathError, config_bytes, config_encoding, read_setting
+from .config import (
+    PYTHON_ORG_STEPS,
+    InterpreterPathError,
+    check_not_store_python,
+    config_bytes,
+    config_encoding,
+    read_setting,
+    running_pythons,
+    store_python,
+)
 from .layout import APPLESCRIPT_NAME, Layout, UnsupportedPlatform, layout_for
 from .manifest import Manifest, ManifestError
 from .xlam import build_xlam
@@ -56,6 +65,7 @@ def run(
     try:
         layout = layout_for(platform, home)
         if action == "install":
+            check_not_store_python(layout)
             return install(layout, out)
         if action == "uninstall":
             return uninstall(layout, out)
@@ -197,6 +207,15 @@ def status(layout: Layout, out: Out, interpreter: str | None = None) -> int:
         out("Partly installed: run `batchsheet addin install` to complete it.")
     else:
         out(f"Installed (record: {layout.manifest}).")
+    store = store_python(running_pythons()) if layout.platform == "windows" else None
+    if store is not None:
+        # Such a Python sees its own private copy of AppData: "present" may be true only there.
+        out(
+            f"This Python comes from the Microsoft Store ({store}): Excel cannot see the files it "
+            "writes under AppData, so the add-in may not be where Excel looks even where it "
+            "says present above."
+        )
+        out(PYTHON_ORG_STEPS)
     return OK
 
 

@@ -4,12 +4,20 @@ The xlwings VBA reads it with `Input #`, one `"KEY","value"` pair per line, in t
 ANSI code page on Windows. `Input #` has no escape for a double quote, and on macOS the
 interpreter path is pasted into a shell command without quotes (xlwings' AppleScript), so paths
 those cannot carry are refused here with a way out, rather than installed to fail later.
+
+A Python from the Microsoft Store is refused too: Windows runs it as a packaged app, and a file
+such an app creates under AppData goes to the app's private copy of AppData
+(`%LOCALAPPDATA%\\Packages\\PythonSoftwareFoundation.Python.3.x_...\\LocalCache`), which Excel
+never looks in. The add-in would be "installed" in Excel's start-up folder as that Python sees
+it, and never load.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from .layout import Layout
@@ -20,6 +28,55 @@ _MAC_SAFE_PATH = re.compile(r"[A-Za-z0-9/._+@,:=-]+")
 
 class InterpreterPathError(ValueError):
     """The Python path cannot be written to the config file for this platform."""
+
+
+# The package family of every Microsoft Store Python (PythonSoftwareFoundation.Python.3.12_...),
+# and the folder its files and command aliases live in (C:\Program Files\WindowsApps,
+# %LOCALAPPDATA%\Microsoft\WindowsApps).
+STORE_PACKAGE = "pythonsoftwarefoundation.python."
+STORE_FOLDER = "windowsapps"
+PYTHON_ORG_STEPS = (
+    "Install Python from python.org instead:\n"
+    "  1. Download Python for Windows from https://www.python.org/downloads/windows/\n"
+    '  2. Run the installer. On its first page, tick "Add python.exe to PATH",\n'
+    '     then click "Install Now".\n'
+    "  3. Double-click install\\windows.cmd in the Batchsheet folder again: it makes the\n"
+    "     private environment again with that Python."
+)
+
+
+class StorePython(InterpreterPathError):
+    """The Python running the install is the Microsoft Store's, whose AppData Excel cannot see."""
+
+
+def running_pythons() -> list[str]:
+    """What says where this Python comes from: in a virtual environment, `sys.executable` is
+    the environment's own python.exe and the base interpreter shows in the others."""
+    found = [getattr(sys, "_base_executable", ""), sys.executable, sys.base_prefix]
+    return [path for path in found if path]
+
+
+def store_python(paths: Iterable[str]) -> str | None:
+    """The first of `paths` that belongs to a Microsoft Store Python, or None."""
+    for path in paths:
+        folded = path.casefold()
+        if STORE_PACKAGE in folded or STORE_FOLDER in re.split(r"[\\/]+", folded):
+            return path
+    return None
+
+
+def check_not_store_python(layout: Layout, paths: Iterable[str] | None = None) -> None:
+    """Refuse a Microsoft Store Python for a Windows install, saying what to do instead."""
+    if layout.platform != "windows":
+        return
+    found = store_python(running_pythons() if paths is None else paths)
+    if found is None:
+        return
+    raise StorePython(
+        f"this Python comes from the Microsoft Store ({found}). Windows keeps the files such a "
+        "Python writes under AppData in a private copy that Excel never looks in, so the "
+        "add-in would never load. Nothing was installed.\n" + PYTHON_ORG_STEPS
+    )
 
 
 def config_text(layout: Layout, interpreter: str) -> str:

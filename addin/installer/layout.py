@@ -10,6 +10,10 @@ from the home folder instead, so that installing needs no Excel and can be teste
   whose folders were created without it keeps them that way, so an existing folder is used as
   it is.
 
+The templates go to the user's Documents folder as File Explorer or Finder shows it
+(`addin.documents`: on Windows OneDrive may have moved it), unless a home folder is handed in,
+which then stands for the whole user folder.
+
 The config file is where the add-in's xlwings VBA (PROJECT_NAME "batchsheet") reads it:
 `%USERPROFILE%\\.batchsheet\\batchsheet.conf` on Windows, and on macOS `batchsheet.conf` in the
 home folder Excel sees from inside its sandbox. macOS also needs xlwings' AppleScript in Excel's
@@ -25,6 +29,7 @@ from pathlib import Path
 
 import xlwings
 
+from ..documents import documents_folder
 from .xlam import ADDIN_FILE_NAME, PROJECT_NAME
 
 PLATFORMS = ("windows", "macos")
@@ -87,7 +92,10 @@ def layout_for(platform: str | None = None, home: Path | None = None) -> Layout:
     explicit_home = home is not None
     home = Path(home) if home is not None else Path.home()
     state_dir = home / f".{PROJECT_NAME}"
-    templates_dir = home / "Documents" / TEMPLATES_FOLDER
+    # The Documents folder the user sees (OneDrive may have moved it on Windows); a home
+    # handed in stands for a whole user folder, Documents included.
+    documents = home / "Documents" if explicit_home else documents_folder(platform, home)
+    templates_dir = documents / TEMPLATES_FOLDER
     if platform == "windows":
         appdata = _windows_appdata(home, explicit_home)
         return Layout(

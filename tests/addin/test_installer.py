@@ -277,3 +277,122 @@ def test_a_failure_to_write_is_a_message_not_a_traceback(home: Path) -> None:
     assert run("install", platform="windows", home=home, out=console) == 2
     assert f"batchsheet: cannot use {blocker}" in console.text
     assert "Error:" not in console.text
+
+
+# -- a Python from the Microsoft Store -------------------------------------------------------
+
+STORE_PREFIX = (
+    r"C:\Program Files\WindowsApps"
+    r"\PythonSoftwareFoundation.Python.3.12_3.12.2800.0_x64__qbz5n2kfra8p0"
+)
+STORE_ALIAS = (
+    r"C:\Users\jane\AppData\Local\Microsoft\WindowsApps"
+    r"\PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0\python.exe"
+)
+PYTHON_ORG = r"C:\Users\jane\AppData\Local\Programs\Python\Python312\python.exe"
+
+
+def as_store_python(monkeypatch: pytest.MonkeyPatch, fact: str) -> None:
+    """This Python as a Store one looks from the side `fact` names; a venv made from it is
+    an ordinary folder, so sys.executable alone says nothing in that case."""
+    monkeypatch.setattr(sys, "executable", r"C:\Users\jane\.batchsheet\venv\Scripts\python.exe")
+    monkeypatch.setattr(sys, "_base_executable", PYTHON_ORG, raising=False)
+    monkeypatch.setattr(sys, "base_prefix", str(Path(PYTHON_ORG).parent))
+    value = STORE_PREFIX if fact == "base_prefix" else STORE_ALIAS
+    monkeypatch.setattr(sys, fact, value, raising=False)
+
+
+@pytest.mark.parametrize("fact", ["_base_executable", "executable", "base_prefix"])
+def test_a_microsoft_store_python_is_refused_with_the_python_org_steps(
+    home: Path, monkeypatch: pytest.MonkeyPatch, fact: str
+) -> None:
+    as_store_python(monkeypatch, fact)
+    console = Console()
+    assert run("install", platform="windows", home=home, out=console) == 2
+    assert snapshot(home) == {}
+    text = console.text
+    assert text.startswith("batchsheet: this Python comes from the Microsoft Store")
+    assert "Excel never looks in" in text and "Nothing was installed" in text
+    assert "https://www.python.org/downloads/windows/" in text
+    assert 'tick "Add python.exe to PATH"' in text and "windows.cmd" in text
+    assert "Traceback" not in text
+
+
+def test_a_python_org_python_in_a_venv_installs(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "_base_executable", PYTHON_ORG, raising=False)
+    monkeypatch.setattr(sys, "base_prefix", str(Path(PYTHON_ORG).parent))
+    assert run("install", platform="windows", home=home, out=Console()) == 0
+
+
+def test_status_under_a_store_python_says_present_may_not_be_true(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("install", platform="windows", home=home, out=Console())
+    as_store_python(monkeypatch, "_base_executable")
+    console = Console()
+    assert run("status", platform="windows", home=home, out=console) == 0
+    assert "This Python comes from the Microsoft Store" in console.text
+    assert "https://www.python.org/downloads/windows/" in console.text
+
+
+def test_a_store_python_matters_only_for_windows(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "_base_executable", STORE_ALIAS, raising=False)
+    assert run("install", platform="macos", home=home, out=Console()) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "store"),
+    [
+        (STORE_ALIAS, True),
+        (STORE_PREFIX, True),
+        (STORE_ALIAS.lower(), True),
+        ("C:/Program Files/WindowsApps/PythonSoftwareFoundation.Python.3.13_x/python.exe", True),
+        (r"D:\Apps\PythonSoftwareFoundation.Python.3.11_qbz5n2kfra8p0\python.exe", True),
+        (r"C:\Users\jane\AppData\Local\Microsoft\WindowsApps\python.exe", True),
+        (PYTHON_ORG, False),
+        (r"C:\Users\jane\MyWindowsAppsNotes\python.exe", False),
+        ("/opt/homebrew/bin/python3", False),
+    ],
+)
+def test_store_pythons_are_told_by_their_folder_or_package(path: str, store: bool) -> None:
+    from addin.installer.config import store_python
+
+    assert (store_python([PYTHON_ORG, path]) == path) is store
+
+
+# -- the Documents folder File Explorer shows ------------------------------------------------
+
+
+def test_templates_go_to_the_documents_folder_windows_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OneDrive's folder backup moves Documents; the templates follow it, and uninstall finds
+    them there."""
+    import addin.documents
+
+    user = tmp_path / "jane"
+    onedrive_documents = user / "OneDrive - Contoso" / "Documents"
+    onedrive_documents.mkdir(parents=True)
+    monkeypatch.setattr(Path, "home", lambda: user)
+    monkeypatch.setenv("APPDATA", str(user / "AppData" / "Roaming"))
+    monkeypatch.setattr(addin.documents, "known_folder_documents", lambda: str(onedrive_documents))
+
+    assert run("install", platform="windows", out=Console()) == 0
+    for name in SPECS:
+        assert (onedrive_documents / "Batchsheet Templates" / f"{name}.xltx").is_file()
+    assert not (user / "Documents").exists()
+    assert run("uninstall", platform="windows", out=Console()) == 0
+    assert list(onedrive_documents.iterdir()) == []
+
+
+def test_a_home_handed_in_keeps_its_own_documents(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import addin.documents
+
+    monkeypatch.setattr(addin.documents, "known_folder_documents", lambda: r"C:\Elsewhere")
+    assert layout_for("windows", home).templates_dir == home / "Documents" / "Batchsheet Templates"

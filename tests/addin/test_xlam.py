@@ -23,6 +23,7 @@ from addin.installer.xlam import (
     PROJECT_NAME,
     RIBBON_MODULE,
     VBA_PROJECT_NAME,
+    caller_name_vba,
     quickstart_xlam,
     ribbon_module_source,
 )
@@ -92,20 +93,111 @@ def test_the_quickstart_ribbon_module_is_replaced_and_the_rest_kept(built_xlam: 
     assert "BatchsheetRibbon.ShowProblemAt Sh, Target" in after["ThisWorkbook"]
 
 
-def test_only_project_name_changes_in_the_xlwings_module(built_xlam: Path) -> None:
+# The procedures of xlwings' module the build leaves out: nothing Batchsheet runs reaches them
+# (tests/addin/test_xlwings_module.py works that out from the quickstart's own module).
+STRIPPED_PROCEDURES = {
+    "ImportPythonUDFs",
+    "ImportPythonUDFsToAddin",
+    "ImportPythonUDFsBase",
+    "ImportXlwingsUdfsModule",
+    "GetUdfModules",
+    "NDims",
+    "KillPy",
+    "GetDLLVersion",
+    "RunFrozenPython",
+    "SaveConfigToFile",
+    "IsFullName",
+    "GetBaseName",
+    "has_dynamic_array",
+}
+STRIPPED_DECLARES = {"XLPyDLLNDims", "XLPyDLLVersion", "system"}
+VBA_HEADER = re.compile(
+    r"^\s*(?:(?:Public|Private|Friend)\s+)?(?:Sub|Function|Property\s+\w+)\s+(\w+)", re.IGNORECASE
+)
+
+
+def split_procedures(module: str) -> tuple[dict[str, list[str]], list[str]]:
+    """Each procedure's lines, by name, and the lines outside every procedure."""
+    procedures: dict[str, list[str]] = {}
+    outside: list[str] = []
+    current: str | None = None
+    for line in module.split("\n"):
+        header = VBA_HEADER.match(line)
+        if current is None and header:
+            current = header.group(1)
+            procedures[current] = [line]
+        elif current is not None:
+            procedures[current].append(line)
+            if re.match(r"^\s*End (?:Sub|Function|Property)\b", line):
+                current = None
+        elif line.strip():
+            outside.append(line)
+    return procedures, outside
+
+
+def test_the_xlwings_module_changes_only_as_the_build_says(built_xlam: Path) -> None:
     with ExcelFile(quickstart_xlam()) as book:
-        before = book.get_module("xlwings").splitlines()
-    after = built_modules(built_xlam)["xlwings"].splitlines()
-    changed = [(b, a) for b, a in zip(before, after) if b != a]
-    assert len(before) == len(after)
-    assert changed == [
-        (
-            'Public Const PROJECT_NAME As String = "myaddin"',
-            f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"',
-        )
+        before, outside_before = split_procedures(book.get_module("xlwings"))
+    after, outside_after = split_procedures(built_modules(built_xlam)["xlwings"])
+
+    assert set(before) - set(after) == STRIPPED_PROCEDURES
+    assert set(after) - set(before) == {"BatchsheetCallerName"}
+    edited = {
+        "RunPython",  # the workbooks' full names stay off the command line
+        "ExecuteMac",  # the caller's name goes through BatchsheetCallerName
+        "ExecuteWindows",
+    }
+    for name in set(before) & set(after):
+        if name not in edited:
+            assert after[name] == before[name], name
+    passed = "BatchsheetCallerName(ActiveWorkbook.Name)"
+    for name in ("ExecuteMac", "ExecuteWindows"):
+        changed = [(b, a) for b, a in zip(before[name], after[name]) if b != a]
+        assert len(before[name]) == len(after[name]) and len(changed) == 1
+        assert changed[0][1] == changed[0][0].replace("ActiveWorkbook.Name", passed)
+    # RunPython: the block that filled in the workbooks' full names gives way to a comment.
+    run_before, run_after = before["RunPython"], after["RunPython"]
+    start = next(i for i, line in enumerate(run_before) if "' The first 5 args" in line)
+    end = next(i for i in range(start, len(run_before)) if run_before[i].strip() == "#End If")
+    assert [line.strip() for line in run_before[start + 1 : end + 1]] == [
+        "#If Mac Then",
+        'If InStr(ActiveWorkbook.FullName, "://") = 0 Then',
+        "ActiveFullName = ToPosixPath(ActiveWorkbook.FullName)",
+        "ThisFullName = ToPosixPath(ThisWorkbook.FullName)",
+        "Else",
+        "ActiveFullName = ActiveWorkbook.FullName",
+        "ThisFullName = ThisWorkbook.FullName",
+        "End If",
+        "#Else",
+        "ActiveFullName = ActiveWorkbook.FullName",
+        "ThisFullName = ThisWorkbook.FullName",
+        "#End If",
     ]
+    at = next(i for i, line in enumerate(run_after) if "' Batchsheet:" in line)
+    below = next(i for i in range(at, len(run_after)) if not run_after[i].strip().startswith("'"))
+    assert run_after[:at] + run_after[below:] == run_before[:start] + run_before[end + 1 :]
+
+    # Outside the procedures: the project's name, the comment above BatchsheetCallerName, and
+    # the declarations only the stripped procedures used (with the #If around them, and the
+    # one around GetUdfModules' header).
+    removed = list(outside_before)
+    for line in outside_after:
+        if line in removed:
+            removed.remove(line)
+    added = [line for line in outside_after if line not in outside_before]
+    assert added == [
+        f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"',
+        *split_procedures(caller_name_vba())[1],
+    ]
+    declared = {line.split(" Lib ")[0].split()[-1] for line in removed if " Lib " in line}
+    assert declared == STRIPPED_DECLARES
+    rest = [line for line in removed if " Lib " not in line]
+    assert sorted(rest) == sorted(
+        ['Public Const PROJECT_NAME As String = "myaddin"', '#If App = "Microsoft Excel" Then']
+        + ["    #If Mac Then", "    #End If"] * 2
+    )
     # The xlwings VBA this add-in carries must match the Python package it will talk to.
-    assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in after
+    assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in outside_after
 
 
 def test_the_vba_project_is_named(built_xlam: Path) -> None:
