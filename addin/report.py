@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .engine.catalogue import title
 from .engine.findings import Finding, Report
@@ -116,11 +116,13 @@ def totals_lines(checked: Review, row_word: str, each: bool) -> list[str]:
     if not documents:
         return []
     totals = checked.totals
+    noun = "document"
     if not each:
         return [
-            f"Totals of {counted(len(documents), 'document')}: exclusive "
+            f"Totals of {counted(len(documents), noun)}: exclusive "
             f"{totals['exclusive'] or '?'}, tax {totals['tax'] or '?'}, inclusive "
-            f"{totals['inclusive'] or '?'} (each document's: --totals)"
+            f"{totals['inclusive'] or '?'} (each document's: --totals)",
+            *left_out_lines(totals, noun),
         ]
     labels = [d.label for d in documents]
     width = min(max(len(label) for label in labels), 40)
@@ -140,7 +142,19 @@ def totals_lines(checked: Review, row_word: str, each: bool) -> list[str]:
         f"{totals['exclusive'] or '?':>14} {totals['tax'] or '?':>12} "
         f"{totals['inclusive'] or '?':>14}"
     )
-    return lines
+    return lines + left_out_lines(totals, noun)
+
+
+def left_out_lines(totals: dict[str, object], noun: str) -> list[str]:
+    """What the batch's totals leave out, and why: a '?' is a part that cannot be known."""
+    left_out = cast(dict[str, int], totals.get("left_out") or {})
+    if not left_out:
+        return []
+    parts = ", ".join(f"{part} of {counted(n, noun)}" for part, n in left_out.items())
+    return [
+        f"  The totals leave out what is not known ('?'): {parts}. A line or amount that "
+        "cannot be read, or a tax that needs the tax table (--settings), is not known."
+    ]
 
 
 def check_lines(report: Report) -> list[str]:

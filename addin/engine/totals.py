@@ -142,16 +142,29 @@ class Documents(Sequence[DocumentTotal]):
 
     def totals(self) -> dict[str, object]:
         """`batch_totals` of these documents, from their columns."""
-        out: dict[str, object] = {"documents": len(self.rows)}
-        for part, values in (
-            ("exclusive", self.exclusive),
-            ("tax", self.tax),
-            ("inclusive", self.inclusive),
-        ):
-            out[part] = (
-                money(sum(cast(list[Decimal], values), ZERO)) if None not in values else None
-            )
-        return out
+        return _summed(
+            len(self.rows),
+            (("exclusive", self.exclusive), ("tax", self.tax), ("inclusive", self.inclusive)),
+        )
+
+
+def _summed(
+    documents: int, parts: Iterable[tuple[str, Sequence[Decimal | None]]]
+) -> dict[str, object]:
+    """The batch's totals: each part summed over the documents where it is known, and, when
+    some are not, how many each part leaves out (`left_out`): a total that looks final
+    says what it is missing."""
+    out: dict[str, object] = {"documents": documents}
+    left_out: dict[str, int] = {}
+    for part, values in parts:
+        unknown = values.count(None) if None in values else 0
+        if unknown:
+            left_out[part] = unknown
+        known = [v for v in values if v is not None] if unknown else values
+        out[part] = money(sum(cast(list[Decimal], known), ZERO)) if known else None
+    if left_out:
+        out["left_out"] = left_out
+    return out
 
 
 # Amounts from 10**15 up are no amounts: Excel keeps 15 significant digits. A text shorter
@@ -447,10 +460,16 @@ def _amount_documents(
         exclusive: list[Decimal | None] = _chosen(known, repeat(None), inclusive_amount)
         inclusive: list[Decimal | None] = _chosen(repeat(None), known, inclusive_amount)
         tax: list[Decimal | None] = [None] * n
+        # A word that is neither (`X`) says nothing of the amount: no part of it is known.
+        allowed = _choices(kind, present.get(totals.amount_is or ""))
+        if allowed is not None:
+            for i, word in enumerate(words):
+                if word and word not in allowed:
+                    exclusive[i] = inclusive[i] = None
         if rates:
             for i, code in enumerate(codes):
                 rate = rates.get(code)
-                if rate is None or not words[i]:
+                if rate is None or not words[i] or (allowed and words[i] not in allowed):
                     continue
                 amount = known[i]
                 if inclusive_amount[i]:
@@ -473,6 +492,11 @@ def _amount_documents(
     every = [d for documents in out for d in documents]
     every.sort(key=itemgetter(0))
     return every
+
+
+def _choices(kind: RecordSpec, position: int | None) -> tuple[str, ...] | None:
+    """The words a field allows, when it names them."""
+    return kind.fields[position].choices if position is not None else None
 
 
 def _ascending(rows: list[int]) -> bool:
@@ -498,11 +522,8 @@ def _field(table: Records, position: int | None) -> Sequence[str]:
 
 
 def batch_totals(documents: Sequence[DocumentTotal]) -> dict[str, object]:
-    """The sums of the known parts; a part unknown on any document is left out (None)."""
+    """The sums of the known parts, and how many documents each leaves out (`_summed`)."""
     if isinstance(documents, Documents):
         return documents.totals()
-    out: dict[str, object] = {"documents": len(documents)}
-    for part in ("exclusive", "tax", "inclusive"):
-        values = list(map(attrgetter(part), documents))
-        out[part] = money(sum(values, ZERO)) if None not in values else None
-    return out
+    parts = ("exclusive", "tax", "inclusive")
+    return _summed(len(documents), ((p, list(map(attrgetter(p), documents))) for p in parts))
