@@ -500,3 +500,22 @@ def test_serials_of_the_1904_system(serial, day):
 
     assert serial_day(serial, date1904=True) == dt.date.fromisoformat(day)
     assert date_serial(dt.date.fromisoformat(day), date1904=True) == serial
+
+
+def test_a_number_in_a_date_cell_of_a_1904_workbook_is_read_as_its_serial(run, tmp_path):
+    book = tmp_path / "b.xlsx"
+    run("import", SAMPLE, "--format", PASTEL, "-o", book)
+    _in_1904_system(book)
+    with zipfile.ZipFile(book) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<c r="G3"[^>]*?(?:/>|>.*?</c>)', '<c r="G3"><v>44231</v></c>', sheet, count=1)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    import json
+
+    found = json.loads(run("validate", book, "--json").out)["findings"]
+    fixes = [(f["column"], f["code"], f.get("fix")) for f in found if f["row"] == 3]
+    assert ("G", "number-in-date", "05/02/2025") in fixes  # 1904 + 44,231 days

@@ -7,8 +7,11 @@ This is where those are recognised and explained.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from decimal import Decimal
 
 from ..specs.model import FieldSpec
@@ -84,6 +87,20 @@ def error_value_message(ref: str, error: str) -> str:
         f"{ref} shows the error {error} ({cause}), so it has no value to import; correct "
         "the formula, or type the value"
     )
+
+
+# Whether the workbook whose cells are being read counts dates from 1904 (set by the Excel
+# side around reading one, `counting_from_1904`): a number in a date cell is a serial of it.
+_FROM_1904: ContextVar[bool] = ContextVar("from_1904", default=False)
+
+
+@contextlib.contextmanager
+def counting_from_1904(yes: bool) -> Iterator[None]:
+    token = _FROM_1904.set(yes)
+    try:
+        yield
+    finally:
+        _FROM_1904.reset(token)
 
 
 class NotAnExcelDate(ValueError):
@@ -197,7 +214,7 @@ def _number_cell(f: FieldSpec, value: int | float) -> tuple[str, Problem | None]
         return text, None
     if f.kind == "date":
         fix = None
-        day = serial_day(int(value)) if value == int(value) else None
+        day = serial_day(int(value), date1904=_FROM_1904.get()) if value == int(value) else None
         if day is not None:
             fix = format_date(day)
         return text, Problem(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.batch import Batch, Context
+from ..engine.cells import counting_from_1904
 from ..engine.findings import cell_place, column_index
 from ..engine.layouts import validate_rows
 from ..engine.settings import SettingsFile
@@ -52,7 +53,8 @@ def plan_book_fixes(
     company = settings.for_spec(book.spec.settings) if settings is not None else book.settings
     context = Context(document_type=book.document_type, settings=company)
     locked = {cell_place(ref) for ref in book.formulas}
-    fixes, after = plan_and_check(book.spec, book.rows, context, locked=locked, whole=applying)
+    with counting_from_1904(book.package is not None and book.package.date1904):
+        fixes, after = plan_and_check(book.spec, book.rows, context, locked=locked, whole=applying)
     return BookFixes(path, fixes, book, context, after)
 
 
@@ -77,9 +79,10 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
     book = plan.book
     after = plan.after
     if after is None:
-        after = validate_rows(
-            book.spec, fixed_rows(book.rows, plan.fixes), typed=True, context=plan.context
-        )
+        with counting_from_1904(book.package is not None and book.package.date1904):
+            after = validate_rows(
+                book.spec, fixed_rows(book.rows, plan.fixes), typed=True, context=plan.context
+            )
     mark_unknown(after, book)
     edit = marks_edit(book, after)
     cells = dict(edit.cells)

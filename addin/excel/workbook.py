@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from ..engine.batch import Batch, Context
 from ..engine.bulk import without_cycle_collection
-from ..engine.cells import ERROR_VALUE, error_value_message
+from ..engine.cells import ERROR_VALUE, counting_from_1904, error_value_message
 from ..engine.layouts import layout_of, validate_rows, with_columns
 from ..engine.settings import CompanySettings, SettingsFile, broken_settings, settings_from_grid
 from ..files import shown
@@ -305,7 +305,8 @@ def check_book(
         writing=writing,
         settings=settings.for_spec(book.spec.settings) if settings is not None else book.settings,
     )
-    batch = validate_rows(book.spec, book.rows, typed=True, context=context)
+    with counting_from_1904(book.package is not None and book.package.date1904):
+        batch = validate_rows(book.spec, book.rows, typed=True, context=context)
     mark_unknown(batch, book)
     return book, batch
 
