@@ -78,3 +78,23 @@ def test_a_part_in_utf16_is_refused_with_its_name(parts, tmp_path, part, encodin
         "Excel never writes and Batchsheet does not inspect; open the workbook in Excel and "
         "save it again\n"
     )
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    ["<!DOCTYPE r>", '<!DOCTYPE r [<!ENTITY x "y">]>', '<!doctype r SYSTEM "http://x/r.dtd">'],
+)
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "utf-8 bom"])
+def test_a_declaration_in_the_workbook_s_relationships_is_refused(
+    parts, tmp_path, declaration, bom
+):
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    head = re.match(r"<\?xml[^>]*\?>\s*", rels)
+    at = head.end() if head else 0
+    parts["xl/_rels/workbook.xml.rels"] = bom + (rels[:at] + declaration + rels[at:]).encode()
+    book = _write(tmp_path / "doctype.xlsx", parts)
+    done = run_process("validate", book)
+    assert done.code == 2, done
+    assert "declares entities or a document type (in its part xl/_rels/workbook.xml.rels)" in (
+        done.err
+    )
