@@ -611,6 +611,7 @@ def _fix(args: argparse.Namespace) -> int:
     from .excel.book_fixes import apply_fixes, plan_book_fixes
     from .excel.fixes import shown
     from .excel.layout import AUDIT_SHEET
+    from .excel.workbook import mark_unknown
 
     plan = plan_book_fixes(
         args.book,
@@ -633,6 +634,12 @@ def _fix(args: argparse.Namespace) -> int:
         return OK
     if not plan.fixes:
         print(f"{args.book}: nothing to fix with certainty")
+        after = plan.after if args.apply else None
+        if after is not None:
+            mark_unknown(after, plan.book)
+            if after.report.errors:
+                print(f"  left to correct: {_counts(after.report)}; validate --mark shows them")
+                return FOUND_ERRORS
         return OK
     verb = "fixed" if args.apply else "would fix"
     print(f"{args.book}: {verb} {len(plan.fixes)} cell{'s' * (len(plan.fixes) != 1)}")
@@ -646,8 +653,9 @@ def _fix(args: argparse.Namespace) -> int:
             print(f"  left to correct: {_counts(report)}, marked on the sheet")
         else:
             print("  no problems left: the batch is ready to export")
-    else:
-        print("  nothing was changed; run again with --apply to write these fixes")
+        # As validate does: errors left mean the batch is not ready (exit 1).
+        return FOUND_ERRORS if report.errors else OK
+    print("  nothing was changed; run again with --apply to write these fixes")
     return OK
 
 
