@@ -12,7 +12,9 @@ from the home folder instead, so that installing needs no Excel and can be teste
 
 The templates go to the user's Documents folder as File Explorer or Finder shows it
 (`addin.documents`: on Windows OneDrive may have moved it), unless a home folder is handed in,
-which then stands for the whole user folder.
+which then stands for the whole user folder. A home handed in is taken as a full path, `~`
+expanded and links resolved, whatever folder the command runs in: the install record names every
+file by it, for uninstall and status to find from any folder.
 
 The config file is where the add-in's xlwings VBA (PROJECT_NAME "batchsheet") reads it:
 `%USERPROFILE%\\.batchsheet\\batchsheet.conf` on Windows, and on macOS `batchsheet.conf` in the
@@ -45,6 +47,10 @@ MAC_LOCALIZED_FOLDERS = ("User Content", "Startup")
 
 class UnsupportedPlatform(Exception):
     """Excel add-ins install on Windows or macOS only."""
+
+
+class HomeError(Exception):
+    """The home folder handed in cannot be made a full path."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,8 @@ def layout_for(platform: str | None = None, home: Path | None = None) -> Layout:
     if platform not in PLATFORMS:
         raise UnsupportedPlatform(f"unknown platform {platform!r}; use windows or macos")
     explicit_home = home is not None
-    home = Path(home) if home is not None else Path.home()
+    # A full path either way: the install record names files by these paths.
+    home = full_home(home) if home is not None else Path.home().absolute()
     state_dir = home / f".{PROJECT_NAME}"
     # The Documents folder the user sees (OneDrive may have moved it on Windows); a home
     # handed in stands for a whole user folder, Documents included.
@@ -118,10 +125,20 @@ def layout_for(platform: str | None = None, home: Path | None = None) -> Layout:
     )
 
 
+def full_home(home: Path | str) -> Path:
+    """`home` as a full path: `~` expanded, relative to this folder, links resolved."""
+    try:
+        return Path(home).expanduser().resolve()
+    except (OSError, RuntimeError) as e:
+        # RuntimeError: `~` with no home folder known, or a loop of links (Python < 3.13).
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+        raise HomeError(f"cannot use the home folder {home}: {reason}") from None
+
+
 def _windows_appdata(home: Path, explicit_home: bool) -> Path:
     # %APPDATA% can be redirected (roaming profiles), so trust it unless the home is overridden.
     if not explicit_home and os.environ.get("APPDATA"):
-        return Path(os.environ["APPDATA"])
+        return Path(os.environ["APPDATA"]).absolute()
     return home / "AppData" / "Roaming"
 
 

@@ -1,4 +1,10 @@
-"""The record of what an install added, so that uninstall removes exactly that."""
+"""The record of what an install added, so that uninstall removes exactly that.
+
+Every file is recorded by its full path with the SHA-256 of the bytes install wrote there.
+Whether a file was changed since it was installed is decided in one place, `Manifest.unchanged`:
+install, status and uninstall all ask it, so they never disagree about a file. (Versions before
+this one recorded a relative --home as relative paths; `actions` deals with such a record.)
+"""
 
 from __future__ import annotations
 
@@ -38,6 +44,21 @@ class Manifest:
             },
             indent=2,
         )
+
+    def recorded(self, path: Path | str) -> bool:
+        """Whether install recorded writing `path`."""
+        return str(path) in self.files
+
+    def unchanged(self, path: Path | str, data: bytes) -> bool:
+        """Whether `data`, the bytes now at `path`, are exactly those install recorded writing
+        there. A recorded file for which this is false was changed since it was installed: it
+        is the user's now, and install, status and uninstall all leave it as it is."""
+        digest = self.files.get(str(path))
+        return digest is not None and sha256(data) == digest
+
+    def add(self, path: Path, data: bytes) -> None:
+        """Record writing `data` to `path`, by its full path."""
+        self.files[str(path.absolute())] = sha256(data)
 
 
 def load(path: Path) -> Manifest | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -396,3 +397,277 @@ def test_a_home_handed_in_keeps_its_own_documents(
 
     monkeypatch.setattr(addin.documents, "known_folder_documents", lambda: r"C:\Elsewhere")
     assert layout_for("windows", home).templates_dir == home / "Documents" / "Batchsheet Templates"
+
+
+# -- where an install is recorded: full paths, whatever --home and the working folder ---------
+
+
+@pytest.fixture
+def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """A folder to install from, another to uninstall from, and a home folder `~` of its own."""
+    made = {name: tmp_path / name for name in ("work", "elsewhere", "user")}
+    for folder in made.values():
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(made["user"]))
+    monkeypatch.setenv("USERPROFILE", str(made["user"]))
+    monkeypatch.chdir(made["work"])
+    return made
+
+
+# How --home is given, from the folder the install runs in (`work`), and where it really is.
+HOME_FORMS = {
+    ".": lambda tmp: tmp / "work",
+    "../x": lambda tmp: tmp / "x",
+    "nested/home": lambda tmp: tmp / "work" / "nested" / "home",
+    "~/x": lambda tmp: tmp / "user" / "x",
+    "../link": lambda tmp: tmp / "real",
+}
+
+
+def _make_home_form(form: str, tmp_path: Path) -> Path:
+    """Prepare what `form` needs; the home folder it stands for, symbolic links resolved."""
+    if form == "../link":
+        (tmp_path / "real").mkdir()
+        (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    return HOME_FORMS[form](tmp_path)
+
+
+def _manifest_of(home: Path) -> dict[str, object]:
+    record: dict[str, object] = json.loads(
+        (home / ".batchsheet" / "install-manifest.json").read_text()
+    )
+    return record
+
+
+@platforms
+@pytest.mark.parametrize("form", list(HOME_FORMS))
+def test_a_relative_home_is_recorded_as_full_paths(
+    folders: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+    form: str,
+) -> None:
+    real_home = _make_home_form(form, tmp_path)
+    before = snapshot(tmp_path)
+
+    assert run("install", platform=platform, home=Path(form), out=Console()) == 0
+    record = _manifest_of(real_home)
+    files = record["files"]
+    assert isinstance(files, dict) and isinstance(record["folders"], list)
+    assert set(files) == {str(real_home / rel) for rel in expected_files(platform).values()}
+    assert all(Path(name).is_absolute() for name in [*files, *record["folders"]])
+
+    # From another folder, with the home named as it is seen from there.
+    monkeypatch.chdir(folders["elsewhere"])
+    again = Path(os.path.relpath(tmp_path / "link" if form == "../link" else real_home))
+    status = Console()
+    assert run("status", platform=platform, home=again, out=status) == 0
+    for rel in expected_files(platform).values():
+        assert f"{real_home / rel}: present, current" in status.text
+    assert "Installed" in status.text
+
+    console = Console()
+    assert run("uninstall", platform=platform, home=again, out=console) == 0
+    assert "already gone" not in console.text
+    assert snapshot(tmp_path) == before
+    assert not list(tmp_path.rglob("Batchsheet.xlam"))
+
+
+def test_a_home_reached_through_a_link_is_one_install(
+    folders: dict[str, Path], tmp_path: Path
+) -> None:
+    """Installed through a link, found again by the folder's own name, and the other way."""
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+
+    assert run("install", platform="windows", home=link, out=Console()) == 0
+    console = Console()
+    assert run("install", platform="windows", home=real, out=console) == 0
+    assert console.text.count("(already in place)") == len(expected_files("windows"))
+    assert run("uninstall", platform="windows", home=real, out=Console()) == 0
+    assert snapshot(real) == {}
+
+
+def test_the_command_line_install_with_a_relative_home_uninstalls_from_anywhere(
+    folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from addin.cli import main
+
+    addin = folders["work"] / "rel" / WINDOWS_STARTUP / "Batchsheet.xlam"
+    assert main(["addin", "install", "--platform", "windows", "--home", "rel"]) == 0
+    assert addin.is_file()
+
+    monkeypatch.chdir(folders["elsewhere"])
+    assert main(["addin", "uninstall", "--platform", "windows", "--home", "../work/rel"]) == 0
+    assert f"removed       {addin}" in capsys.readouterr().out
+    assert not addin.exists()
+    assert snapshot(folders["work"]) == {}
+
+
+def test_a_home_that_cannot_be_resolved_is_a_message(
+    folders: dict[str, Path], tmp_path: Path
+) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    before = snapshot(tmp_path)
+    console = Console()
+    assert run("install", platform="windows", home=loop, out=console) == 2
+    assert console.text.startswith(f"batchsheet: cannot use the home folder {loop}")
+    assert snapshot(tmp_path) == before
+
+
+def _as_an_older_version_recorded_it(home: Path, relative_to: Path) -> None:
+    """Rewrite the install record as the versions that kept --home relative wrote it."""
+    manifest = home / ".batchsheet" / "install-manifest.json"
+    record = json.loads(manifest.read_text())
+    record["files"] = {
+        os.path.relpath(name, relative_to): digest for name, digest in record["files"].items()
+    }
+    record["folders"] = [os.path.relpath(name, relative_to) for name in record["folders"]]
+    manifest.write_text(json.dumps(record))
+
+
+@platforms
+def test_an_old_relative_record_is_not_uninstalled_from_another_folder(
+    folders: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    home = folders["work"] / "rel"
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    _as_an_older_version_recorded_it(home, folders["work"])
+    installed = snapshot(tmp_path)
+
+    monkeypatch.chdir(folders["elsewhere"])
+    console = Console()
+    assert run("uninstall", platform=platform, home=home, out=console) == 2
+    assert snapshot(tmp_path) == installed  # nothing removed, the record kept
+    text = console.text
+    assert "Done" not in text and "already gone" not in text
+    assert "relative paths written by an older version" in text
+    assert "run uninstall from the folder you installed from" in text
+    for rel in expected_files(platform).values():
+        assert f"  {home / rel}" in text
+    assert str(home / ".batchsheet" / "install-manifest.json") in text
+
+    # status says the same; install neither writes nor claims files are "in the way".
+    status = Console()
+    assert run("status", platform=platform, home=home, out=status) == 0
+    assert "relative paths written by an older version" in status.text
+    reinstall = Console()
+    assert run("install", platform=platform, home=home, out=reinstall) == 2
+    assert "relative paths written by an older version" in reinstall.text
+    assert "in the way" not in reinstall.text
+    assert snapshot(tmp_path) == installed
+
+
+@platforms
+def test_an_old_relative_record_uninstalls_from_the_folder_it_was_made_in(
+    folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    home = folders["work"] / "rel"
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    _as_an_older_version_recorded_it(home, folders["work"])
+
+    console = Console()
+    assert run("uninstall", platform=platform, home=Path("rel"), out=console) == 0
+    assert "Done" in console.text
+    assert snapshot(folders["work"]) == {}
+
+
+@platforms
+def test_an_old_relative_record_is_made_whole_by_installing_from_its_folder(
+    folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    home = folders["work"] / "rel"
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    _as_an_older_version_recorded_it(home, folders["work"])
+
+    assert run("install", platform=platform, home=Path("rel"), out=Console()) == 0
+    record = _manifest_of(home)
+    assert isinstance(record["files"], dict) and isinstance(record["folders"], list)
+    assert all(Path(name).is_absolute() for name in [*record["files"], *record["folders"]])
+    monkeypatch.chdir(folders["elsewhere"])
+    assert run("uninstall", platform=platform, home=home, out=Console()) == 0
+    assert snapshot(folders["work"]) == {}
+
+
+# -- a file changed since it was installed ---------------------------------------------------
+
+
+def _rezipped(data: bytes) -> bytes:
+    """The same package part by part, in a zip of other bytes (as a re-save that changes
+    nothing but the zip's own dates writes it)."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            moved = zipfile.ZipInfo(info.filename, date_time=(2001, 2, 3, 4, 5, 6))
+            target.writestr(moved, source.read(info.filename), zipfile.ZIP_DEFLATED)
+    assert out.getvalue() != data
+    return out.getvalue()
+
+
+def _line_about(text: str, path: Path) -> str:
+    (line,) = [line for line in text.splitlines() if f" {path}" in line]
+    return line
+
+
+@platforms
+def test_status_and_uninstall_agree_on_which_files_were_changed(home: Path, platform: str) -> None:
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    layout = layout_for(platform, home)
+    edited, resaved, untouched = (layout.templates_dir / f"{name}.xltx" for name in SPECS)
+    edited.write_bytes(b"the user's own template")
+    resaved.write_bytes(_rezipped(resaved.read_bytes()))
+    _rewrite_config_as_install_did(layout.config_file, layout.manifest, b'"OLD","x"\r\n')
+
+    status = Console()
+    assert run("status", platform=platform, home=home, out=status) == 0
+    uninstall = Console()
+    assert run("uninstall", platform=platform, home=home, out=uninstall) == 0
+
+    changed = "changed since it was installed"
+    for path in [layout.addin, layout.config_file, edited, resaved, untouched]:
+        said = _line_about(status.text, path)
+        done = _line_about(uninstall.text, path)
+        assert (changed in said) == (changed in done) == ("kept" in done), (said, done)
+        assert (changed in said) == (path in (edited, resaved)), said
+        assert ("not written by Batchsheet" in said) is False
+        assert path.exists() == (path in (edited, resaved))
+
+
+# -- an install over one whose files the user changed ----------------------------------------
+
+
+@platforms
+def test_a_changed_template_is_kept_and_the_rest_is_installed(home: Path, platform: str) -> None:
+    assert run("install", platform=platform, home=home, out=Console()) == 0
+    layout = layout_for(platform, home)
+    edited, removed, _ = (layout.templates_dir / f"{name}.xltx" for name in SPECS)
+    edited.write_bytes(b"the user's own template")
+    removed.unlink()
+    _rewrite_config_as_install_did(layout.config_file, layout.manifest, b'"OLD","x"\r\n')
+
+    console = Console()
+    assert run("install", platform=platform, home=home, out=console) == 0
+    assert edited.read_bytes() == b"the user's own template"
+    assert removed.is_file()
+    assert b"ADD_WORKBOOK_TO_PYTHONPATH" in layout.config_file.read_bytes()
+    line = _line_about(console.text, edited)
+    assert "kept" in line and "changed since it was installed" in line
+    assert "Nothing was installed" not in console.text
+    assert "Done." in console.text
+
+    # The record still says what install wrote there: status and uninstall keep it too.
+    status = Console()
+    run("status", platform=platform, home=home, out=status)
+    assert "changed since it was installed" in _line_about(status.text, edited)
+    uninstall = Console()
+    assert run("uninstall", platform=platform, home=home, out=uninstall) == 0
+    assert edited.read_bytes() == b"the user's own template"
+    assert {p.relative_to(home) for p in home.rglob("*") if p.is_file()} == {
+        edited.relative_to(home)
+    }
