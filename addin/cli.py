@@ -261,8 +261,11 @@ class _Printable:
 
     def write(self, text: str) -> int:
         text = printable(text)
-        # In pieces the size of a pipe's buffer: one write of a whole report into a pipe
-        # whose reader stopped (`| head`) can end without the EPIPE that says so.
+        if len(text) <= PIPE_PIECE:
+            return self.stream.write(text)
+        # A long text in pieces the size of a pipe's buffer: one write of a whole report
+        # into a pipe whose reader stopped (`| head`) can end without the EPIPE that says
+        # so. (Short ones are flushed at the end, `_main`.)
         for start in range(0, len(text), PIPE_PIECE):
             self.stream.write(text[start : start + PIPE_PIECE])
             self.stream.flush()
@@ -459,10 +462,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         spec = _spec(args.format, args.columns)
         _confirm_csv(spec, read_bytes(args.csv), args.csv)
-    if args.output is None and streamed(args.csv):
-        raise ReadError(
-            str(args.csv), "a pipe has no folder to write beside; name the workbook with -o"
-        )
     target = args.output or args.csv.with_suffix(".xlsx")
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None

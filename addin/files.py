@@ -95,7 +95,7 @@ def editing(path: Path, wait: float | None = None) -> Iterator[None]:
         except OSError:
             yield  # a folder we cannot write in: the edit itself will say so
             return
-        if _try_lock(handle):
+        if try_lock(handle):
             try:
                 same = os.fstat(handle.fileno()).st_ino == os.stat(lock).st_ino
             except OSError:
@@ -112,12 +112,29 @@ def editing(path: Path, wait: float | None = None) -> Iterator[None]:
     try:
         yield
     finally:
+        release(handle, lock)
+
+
+def release(handle: Any, lock: Path) -> None:
+    """Let go of a lock taken with `try_lock` and remove its file. On POSIX the file goes
+    while still locked, so no one takes a lock on a file about to vanish; Windows removes no
+    open file, so there the lock is released and the file closed first."""
+    if os.name == "nt":
+        with contextlib.suppress(OSError):
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        handle.close()
         with contextlib.suppress(OSError):
             os.unlink(lock)
-        handle.close()
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(lock)
+    handle.close()
 
 
-def _try_lock(handle: Any) -> bool:
+def try_lock(handle: Any) -> bool:
     """Take the operating system's exclusive lock on an open file, without waiting."""
     try:
         import fcntl
@@ -125,6 +142,7 @@ def _try_lock(handle: Any) -> bool:
         import msvcrt
 
         try:
+            handle.seek(0)
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False

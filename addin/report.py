@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .engine.catalogue import title
 from .engine.findings import Finding, Report
@@ -146,15 +146,11 @@ def totals_lines(checked: Review, row_word: str, each: bool) -> list[str]:
 
 
 def left_out_lines(totals: dict[str, object], noun: str) -> list[str]:
-    """What the batch's totals leave out, and why: a '?' is a part that cannot be known."""
-    left_out = cast(dict[str, int], totals.get("left_out") or {})
-    if not left_out:
-        return []
-    parts = ", ".join(f"{part} of {counted(n, noun)}" for part, n in left_out.items())
-    return [
-        f"  The totals leave out what is not known ('?'): {parts}. A line or amount that "
-        "cannot be read, or a tax that needs the tax table (--settings), is not known."
-    ]
+    """What the batch's totals leave out (`totals.left_out_words`), as a report line."""
+    from .engine.totals import left_out_words
+
+    words = left_out_words(totals, noun)
+    return [f"  {words} (--settings)."] if words else []
 
 
 def check_lines(report: Report) -> list[str]:

@@ -24,6 +24,7 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple, TypeVar, cast, overload
 
 from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
+from ..wording import counted
 from .batch import Batch, Record
 from .bulk import without_cycle_collection
 from .company_rules import tax_rates
@@ -171,6 +172,19 @@ def _summed(
 # than this cannot reach them, so most columns are not looked at twice.
 TOO_LARGE = Decimal(10) ** 15
 AMOUNT_TEXT = 16
+
+
+def left_out_words(totals: dict[str, object], noun: str) -> str | None:
+    """What the batch's totals leave out and why, in words; None when nothing is: a total
+    that looks final says what it is missing."""
+    left_out = cast(dict[str, int], totals.get("left_out") or {})
+    if not left_out:
+        return None
+    parts = ", ".join(f"{part} of {counted(n, noun)}" for part, n in left_out.items())
+    return (
+        f"The totals leave out what is not known ('?'): {parts}. Not known: an amount "
+        "that cannot be read, and a tax without the tax table on the Settings sheet"
+    )
 
 
 def money(d: Decimal | None) -> str | None:

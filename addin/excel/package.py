@@ -82,7 +82,7 @@ _COUNTS = re.compile(rb'\b(count|uniqueCount)="(\d+)"')
 # A cell of type error (`t="e"`), and the cell it stands in, whatever its attributes' order.
 _ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
 _ERROR_CELL = re.compile(
-    rb"<(?:[\w.-]+:)?c\b([^>]*?\st\s*=\s*[\"']e[\"'][^>]*?)>(.*?)</(?:[\w.-]+:)?c>", re.S
+    rb"<(?:[\w.-]+:)?c\b([^>]*?\st\s*=\s*[\"']e[\"'][^>]*?)(?<!/)>(.*?)</(?:[\w.-]+:)?c>", re.S
 )
 _ERROR_VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)</")
 
@@ -369,7 +369,8 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, pack
             raise refused(path, declaration_refusal(name))
         if sheet:
             extent.add(block)
-            if _ERROR_TYPE.search(block):
+            # The literal test first: a pattern starting with \s is searched slowly.
+            if (b'"e"' in block or b"'e'" in block) and _ERROR_TYPE.search(block):
                 package.errors.setdefault(name, {}).update(_error_cells(block))
             formula = _PREFIXED_FORMULA if prefixed(block) else _FORMULA
             if formula.search(block):

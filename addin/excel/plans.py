@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 from ..engine.csv_batch import parse_csv
 from ..engine.findings import Report
 from ..engine.identify import candidates, first_record
-from ..engine.totals import money
+from ..engine.totals import left_out_words, money
 from ..refusals import ReadError
 from ..specs import SPECS, Spec
 from ..wording import counted
@@ -160,6 +160,9 @@ def reviewed_text(checked) -> str:
             f"{counted(len(documents), 'document')}: exclusive {totals['exclusive'] or '?'}, tax "
             f"{totals['tax'] or '?'}, inclusive {totals['inclusive'] or '?'}."
         ]
+        missing = left_out_words(totals, "document")
+        if missing:
+            lines.append(f"{missing}.")
         for d in documents[:SHOWN_LINES]:
             lines.append(
                 f"Row {d.row} {d.label}: {_money(d.exclusive)} + {_money(d.tax)} = "

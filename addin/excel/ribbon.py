@@ -23,7 +23,7 @@ from ..engine.cells import ERROR_VALUE, error_text, error_value_message
 from ..engine.findings import column_index, column_letter
 from ..engine.layouts import layout_of, validate_rows
 from ..engine.settings import CompanySettings, settings_from_grid
-from ..files import WriteRefused
+from ..files import WriteRefused, release, try_lock
 from ..ledger import Ledger, LedgerError
 from ..progress import shown_to
 from ..refusals import ReadError
@@ -118,7 +118,7 @@ def _caller(book: Any | None) -> Any:
 
 
 def _alert(book: Any, text: str, *, critical: bool = False) -> None:
-    book.app.alert(text, title=ALERT_TITLE, mode="critical" if critical else "info")
+    _show_alert(book, text, critical=critical)
 
 
 def _status(book: Any, text: str | bool) -> None:
@@ -136,21 +136,29 @@ def _ask(book: Any, prompt: str) -> bool:
     own failure would stop the button. So on macOS it is asked the same way with a day to
     answer. On Windows the message box waits for its answer (`_xlwindows.App.alert`).
     """
+    return _show_alert(book, prompt, question=True) == "yes"
+
+
+def _show_alert(book: Any, text: str, *, critical: bool = False, question: bool = False) -> str:
+    """An alert (a yes/no `question`), its answer in lower case; on macOS without the 60 s
+    after which appscript gives up (see `_ask`), every alert alike."""
     try:
         import osax  # appscript's StandardAdditions: on macOS, where xlwings needs it
         from appscript import k
     except ImportError:
-        return book.app.alert(prompt, title=ALERT_TITLE, buttons="yes_no", mode="info") == "yes"
+        buttons = "yes_no" if question else "ok"
+        mode = "critical" if critical else "info"
+        return str(book.app.alert(text, title=ALERT_TITLE, buttons=buttons, mode=mode))
     additions = osax.OSAX(pid=book.app.pid)
-    additions.activate()  # the question shows in front, as xlwings' alert does
+    additions.activate()  # the alert shows in front, as xlwings' does
     reply = additions.display_alert(
         ALERT_TITLE,
-        message=prompt,
-        buttons=["No", "Yes"],
-        as_=k.informational,
+        message=text,
+        buttons=["No", "Yes"] if question else "OK",
+        as_=k.critical if critical else k.informational,
         timeout=ANSWER_WAIT,
     )
-    return str(reply[k.button_returned]).lower() == "yes"
+    return str(reply[k.button_returned]).lower()
 
 
 @contextlib.contextmanager
@@ -167,25 +175,18 @@ def _one_at_a_time(book: Any) -> Iterator[bool]:
     key = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"batchsheet-{key}.lock"
     try:
-        import fcntl
-    except ImportError:  # Windows: no second press can start meanwhile
-        yield True
-        return
-    try:
         handle = open(path, "a+b")  # noqa: SIM115  # held for the whole press
     except OSError:
         yield True  # no lock to be had: the press goes on as it always did
         return
-    with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    if not try_lock(handle):
+        handle.close()
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        release(handle, path)
 
 
 @contextlib.contextmanager
@@ -194,7 +195,8 @@ def _button(book: Any | None) -> Iterator[Any]:
     book = _caller(book)
     with _one_at_a_time(book) as free:
         if not free:
-            _alert(book, STILL_WORKING)
+            with contextlib.suppress(Exception):  # nothing is done, whatever the alert does
+                _alert(book, STILL_WORKING)
             raise _Stop
         with _working(book):
             yield book
@@ -281,14 +283,22 @@ def _data(book: Any) -> tuple[Any, Spec, list[list[Any]], dict[str, str]]:
     values = [list(row) for row in options.value or []]
     errors: dict[str, str] = {}
     if windows:
-        for r, row in enumerate(values, start=1):
-            for c, value in enumerate(row, start=1):
-                error = error_text(value)
-                # The text `#N/A` reads as an error's text does: asked again without
-                # `err_to_str`, an error is None and the text itself.
-                if error is not None and (type(value) is int or sheet.range((r, c)).value is None):
-                    errors[f"{column_letter(c)}{r}"] = error
-                    row[c - 1] = None
+        found = [
+            (r, c, error)
+            for r, row in enumerate(values, start=1)
+            for c, value in enumerate(row, start=1)
+            if (error := error_text(value)) is not None
+        ]
+        # The text `#N/A` reads as an error's text does: read once more without
+        # `err_to_str`, where any is, an error is None and the text itself.
+        plain = None
+        if any(type(values[r - 1][c - 1]) is str for r, c, _ in found):
+            plain = area.options(ndim=2, chunksize=_rows_per_call(width)).value
+        for r, c, error in found:
+            value = values[r - 1][c - 1]
+            if type(value) is int or plain is None or plain[r - 1][c - 1] is None:
+                errors[f"{column_letter(c)}{r}"] = error
+                values[r - 1][c - 1] = None
     else:
         # What a cell holds, read as its formula, tells the two apart: an error constant
         # (pasted as a value) is the error's text, a formula is its `=` text.
@@ -538,8 +548,8 @@ def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
 
 
 def _formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str]:
-    """What each non-empty cell of the data area holds as Excel's `Formula` reads it (a
-    formula's `=` text, a constant's text), read a chunk of rows per call."""
+    """The cells of the data area whose `Formula` is a formula's `=` text or an error
+    constant's `#` text, read a chunk of rows per call."""
     if not values:
         return {}
     width = max(len(r) for r in values)
@@ -557,7 +567,8 @@ def _formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str]
             ((r, c), text)
             for r, row in enumerate(formulas or [], start=top)
             for c, text in enumerate(row, start=1)
-            if isinstance(text, str) and text
+            # A formula's `=` text, or an error constant's `#` text: all either caller uses.
+            if isinstance(text, str) and text[:1] in ("=", "#")
         )
     return found
 
