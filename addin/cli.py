@@ -146,7 +146,9 @@ def _parser() -> _Parser:
     c = sub.add_parser("check", help="check a CSV file against a format")
     c.add_argument("csv", type=Path, metavar="CSV")
     c.add_argument(
-        "--format", metavar="FORMAT", help=f"{', '.join(FORMAT_NAMES)} (optional with --columns)"
+        "--format",
+        metavar="FORMAT",
+        help=f"{', '.join(FORMAT_NAMES)} (optional when the file shows it, or with --columns)",
     )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     _report_options(c)
@@ -576,7 +578,12 @@ def _record(batch: Batch, target: Path, ledger: Ledger) -> tuple[str, list[str]]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    spec = _spec(args.format, args.columns)
+    # The format from the file, as import finds it, when neither option says it.
+    spec = (
+        _identify(args.csv)
+        if args.format is None and args.columns is None
+        else _spec(args.format, args.columns)
+    )
     from .engine.batch import Context
     from .engine.csv_batch import read_csv_batch
     from .files import read_bytes

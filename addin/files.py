@@ -180,7 +180,7 @@ def _kind(mode: int) -> str | None:
 
 
 def check_target(
-    path: Path, *, replace: bool = False, inputs: Iterable[Path] = ()
+    path: Path, *, replace: bool = False, inputs: Iterable[Path] = (), example: str = "batch.csv"
 ) -> tuple[Path, os.stat_result | None]:
     """Where a write to `path` really goes, and what is there now (None: nothing).
 
@@ -199,8 +199,7 @@ def check_target(
         kind = _kind(current.st_mode)
         if kind == "a folder":
             raise WriteRefused(
-                f"{shown(path)} is a folder; name a file to write, such as "
-                f"{shown(path / 'batch.csv')}"
+                f"{shown(path)} is a folder; name a file to write, such as {shown(path / example)}"
             )
         if kind is not None:
             raise WriteRefused(

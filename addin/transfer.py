@@ -138,7 +138,7 @@ def import_csv(
     (`place_csv`); nothing is written when the file is refused. `settings` are checked
     against and kept on the workbook's Settings sheet."""
     source, target = Path(source), Path(target)
-    check_target(target, replace=replace, inputs=(source,))
+    check_target(target, replace=replace, inputs=(source,), example="batch.xlsx")
     placed = place_csv(spec, source, settings)
     writer = BatchWorkbookWriter(spec, placed.columns, settings)
     stage(f"writing {target.name}")
@@ -238,6 +238,11 @@ def export_book(
     return export_batch(batch, target, replace=replace, bom=bom, quote=quote, inputs=(book,))
 
 
+# Names an export must not take: a workbook's (`export -o other.xlsx --force` replaced a
+# workbook with CSV text).
+WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".xls", ".xlsb", ".ods")
+
+
 def export_batch(
     batch: Batch,
     target: Path,
@@ -253,6 +258,19 @@ def export_batch(
     was meant, and only then renamed into place.
     """
     target = Path(target)
+    if bom and batch.spec.encoding != "utf-8":
+        raise WriteRefused(
+            f"{shown(target)}: --bom is for formats written in UTF-8 (Infusion); "
+            f"{batch.spec.title} is written in {batch.spec.encoding} without one, as its "
+            "import reads it; nothing was written. Leave --bom out"
+        )
+    # Where a write may not go at all is said first (the workbook itself, a folder).
+    check_target(target, replace=replace, inputs=inputs)
+    if target.suffix.lower() in WORKBOOK_NAMES:
+        raise WriteRefused(
+            f"{shown(target)}: an export is a CSV file, not a workbook; name it "
+            f"{shown(target.with_suffix('.csv').name)}, for example; nothing was written"
+        )
     if not batch.exportable:
         raise ExportRefused(batch)
     stage(f"writing {target.name}")
@@ -283,7 +301,7 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
     already posted, so the new batch starts with no rows.
     """
     book, target = Path(book), Path(target)
-    check_target(target, replace=replace, inputs=(book,))
+    check_target(target, replace=replace, inputs=(book,), example="batch.xlsx")
     source = read_book(book)
     spec = source.spec
     columns: RecordSpec | None = None
