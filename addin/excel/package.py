@@ -140,9 +140,9 @@ def inspect_package(path: Path) -> Package:
         raise refused(path, not_a_workbook(path)) from None
     with archive:
         _check_directory(path, archive)
-        package = Package(path, *_sheet_parts(path, archive))
+        sheets, names, date1904 = _sheet_parts(path, archive)
+        package = Package(path, sheets, names, date1904=date1904)
         sheet_parts = set(package.sheets.values())
-        package.date1904 = _counts_from_1904(path, archive)
         try:
             for info in archive.infolist():
                 # A sheet is inspected wherever the workbook's links put it, whatever its
@@ -235,13 +235,16 @@ def _holds(handle, needle: bytes) -> bool:
     return False
 
 
-def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+def _sheet_parts(
+    path: Path, archive: zipfile.ZipFile
+) -> tuple[dict[str, str], dict[str, str], bool]:
     """Each sheet's name and the part that holds it, from the workbook part and its links;
-    and the workbook's global defined names with their text."""
+    the workbook's global defined names with their text; and whether its dates count from
+    1904."""
     names = set(archive.namelist())
     workbook = main_part(archive, names)
     if workbook is None:
-        return {}, {}
+        return {}, {}, False
     main = PurePosixPath(workbook)
     rels_name = str(main.parent / "_rels" / f"{main.name}.rels")
     try:
@@ -274,15 +277,10 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], 
         for d in book.iter(f"{{{MAIN_NS}}}definedName")
         if d.get("localSheetId") is None
     }
-    return sheets, defined
-
-
-def _counts_from_1904(path: Path, archive: zipfile.ZipFile) -> bool:
-    workbook = main_part(archive, set(archive.namelist()))
-    if workbook is None:
-        return False
-    head = re.search(rb"<(?:[\w.-]+:)?workbookPr\b[^>]*>", _small_part(path, archive, workbook))
-    return head is not None and re.search(rb'\bdate1904="(?:1|true)"', head.group()) is not None
+    # Dates count from 1904 where the workbook says so (`<workbookPr date1904="1"/>`).
+    properties = book.find(f"{{{MAIN_NS}}}workbookPr")
+    date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    return sheets, defined, date1904
 
 
 def normal_part(part: str) -> str:
