@@ -388,11 +388,14 @@ def _column_set(path: Path | None) -> ColumnSet | None:
 
 def _identify(path: Path) -> Spec:
     """The format a CSV file shows in its first row; a usage error when it is not one."""
-    from .engine.identify import candidates, first_row
     from .files import read_bytes
+
+    # The file first: one that cannot be read is said before any format is built.
+    data = read_bytes(path)
+    from .engine.identify import candidates, first_row
     from .specs import SPECS
 
-    found = candidates(SPECS.values(), first_row(read_bytes(path), str(path)))
+    found = candidates(SPECS.values(), first_row(data, str(path)))
     if len(found) == 1:
         return found[0]
     if found:
