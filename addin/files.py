@@ -88,14 +88,29 @@ def editing(path: Path, wait: float | None = None) -> Iterator[None]:
     """
     path = Path(path)
     lock = path.with_name(f".~batchsheet.{path.name}.lock")
-    deadline = time.monotonic() + (EDIT_WAIT if wait is None else wait)
+    with holding(lock, EDIT_WAIT if wait is None else wait) as held:
+        if not held:
+            raise WriteRefused(
+                f"{shown(path)}: another Batchsheet command is changing this workbook; "
+                "nothing was written. Run the command again when it has finished"
+            )
+        yield
+
+
+@contextlib.contextmanager
+def holding(lock: Path, wait: float) -> Iterator[bool]:
+    """Whether this process holds the lock file `lock` (taking it, waiting up to `wait`
+    seconds for another that holds it), for as long as the block runs; the file is removed
+    on release. A lock file left by a killed process holds nothing and is taken over; one
+    that cannot be made at all (a folder we cannot write in) holds nothing back: True."""
+    deadline = time.monotonic() + wait
     while True:
         try:
-            handle = open(lock, "a+b")  # noqa: SIM115  # held until the edit is done
+            handle = open(lock, "a+b")  # noqa: SIM115  # held until the block is done
         except OSError:
-            yield  # a folder we cannot write in: the edit itself will say so
+            yield True
             return
-        if try_lock(handle):
+        if _try_lock(handle):
             try:
                 same = os.fstat(handle.fileno()).st_ino == os.stat(lock).st_ino
             except OSError:
@@ -104,19 +119,17 @@ def editing(path: Path, wait: float | None = None) -> Iterator[None]:
                 break
         handle.close()  # taken, or taken over and removed meanwhile: ask again
         if time.monotonic() >= deadline:
-            raise WriteRefused(
-                f"{shown(path)}: another Batchsheet command is changing this workbook; "
-                "nothing was written. Run the command again when it has finished"
-            )
+            yield False
+            return
         time.sleep(0.1)
     try:
-        yield
+        yield True
     finally:
-        release(handle, lock)
+        _release(handle, lock)
 
 
-def release(handle: Any, lock: Path) -> None:
-    """Let go of a lock taken with `try_lock` and remove its file. On POSIX the file goes
+def _release(handle: Any, lock: Path) -> None:
+    """Let go of a lock taken with `_try_lock` and remove its file. On POSIX the file goes
     while still locked, so no one takes a lock on a file about to vanish; Windows removes no
     open file, so there the lock is released and the file closed first."""
     if os.name == "nt":
@@ -134,7 +147,7 @@ def release(handle: Any, lock: Path) -> None:
     handle.close()
 
 
-def try_lock(handle: Any) -> bool:
+def _try_lock(handle: Any) -> bool:
     """Take the operating system's exclusive lock on an open file, without waiting."""
     try:
         import fcntl

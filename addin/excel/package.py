@@ -113,13 +113,13 @@ class Package:
         return next((p for s, p in self.sheets.items() if s.casefold() == folded), None)
 
     def formula_cells(self, sheet: str) -> list[str]:
-        return self.formulas.get(self.sheets.get(sheet, ""), [])
+        return self.formulas.get(self.part_of(sheet) or "", [])
 
     def uncalculated_cells(self, sheet: str) -> list[str]:
-        return self.uncalculated.get(self.sheets.get(sheet, ""), [])
+        return self.uncalculated.get(self.part_of(sheet) or "", [])
 
     def error_cells(self, sheet: str) -> dict[str, str]:
-        return self.errors.get(self.sheets.get(sheet, ""), {})
+        return self.errors.get(self.part_of(sheet) or "", {})
 
 
 def refused(path: Path, message: str) -> ReadError:

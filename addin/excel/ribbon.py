@@ -23,7 +23,7 @@ from ..engine.cells import ERROR_VALUE, error_text, error_value_message
 from ..engine.findings import column_index, column_letter
 from ..engine.layouts import layout_of, validate_rows
 from ..engine.settings import CompanySettings, settings_from_grid
-from ..files import WriteRefused, release, try_lock
+from ..files import WriteRefused, holding
 from ..ledger import Ledger, LedgerError
 from ..progress import shown_to
 from ..refusals import ReadError
@@ -173,20 +173,8 @@ def _one_at_a_time(book: Any) -> Iterator[bool]:
     except Exception:
         name = str(getattr(book, "name", "workbook"))
     key = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"batchsheet-{key}.lock"
-    try:
-        handle = open(path, "a+b")  # noqa: SIM115  # held for the whole press
-    except OSError:
-        yield True  # no lock to be had: the press goes on as it always did
-        return
-    if not try_lock(handle):
-        handle.close()
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        release(handle, path)
+    with holding(Path(tempfile.gettempdir()) / f"batchsheet-{key}.lock", 0) as free:
+        yield free
 
 
 @contextlib.contextmanager
