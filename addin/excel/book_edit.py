@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape
 
-from ..engine.findings import column_index, column_letter
+from ..engine.findings import cell_place, column_index, column_letter
 from ..files import WriteRefused, in_place, shown, write_atomically
 from ..refusals import ReadError
 from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, normal_part, prefixed
@@ -138,7 +138,6 @@ def _rewrite(
     styles = Styles(source.read(styles_part) if styles_part else None, date1904=package.date1904)
     changed: dict[str, bytes] = {}
     added: list[tuple[str, bytes]] = []
-    dropped: set[str] = set()
     if append is not None:
         name, rows, headings = append
         target = package.part_of(name)
@@ -146,8 +145,8 @@ def _rewrite(
             changed[target] = append_rows(source.read(target), rows, styles)
         else:
             added.append(_new_sheet(source, name, [list(headings), *rows], styles, changed))
-    if _replaces_formulas(package.formulas.get(part, ()), edit):
-        dropped |= _drop_calc_chain(source, changed)
+    replaces = _replaces_formulas(package.formulas.get(part, ()), edit)
+    dropped = _drop_calc_chain(source, changed) if replaces else set()
     names = [info.filename for info in source.infolist()]
     # The styles part is final only once the sheet is written; one that comes before the
     # sheet in the package moves after it.
@@ -197,10 +196,9 @@ def _named(path: Path) -> Iterator[None]:
 def _replaces_formulas(formulas: Sequence[str], edit: SheetEdit) -> bool:
     """Whether the edit writes over, or clears, a cell that holds a formula."""
     for ref in formulas:
-        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-        if m is None:
-            continue
-        row, column = int(m.group(2)), column_index(m.group(1))
+        if not ref[-1:].isdigit():
+            continue  # a reference without its row: no cell the edit can name
+        row, column = cell_place(ref)
         if (row, column) in edit.cells:
             return True
         if edit.clear and edit.clear[0] <= column <= edit.clear[1] and row >= edit.clear[2]:
