@@ -221,7 +221,7 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--totals",
         action="store_true",
-        help=f"list every document's totals (listed anyway up to {SHORT_BATCH} documents)",
+        help=f"list the totals of every document or adjustment (listed anyway up to {SHORT_BATCH})",
     )
 
 
@@ -478,9 +478,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     errors = report.errors - sum(f.severity == "error" for f in unplaced)
     warnings = report.warnings - sum(f.severity == "warning" for f in unplaced)
     marked = f"{counted(errors, 'error')}, {counted(warnings, 'warning')} marked on the sheet"
-    print(
-        f"{target}: imported {_quantity(done, '{lines} ({documents})')} from {args.csv}; {marked}."
-    )
+    print(f"{target}: imported {done.held()} from {args.csv}; {marked}.")
     if unplaced:
         # The header row and the file as a whole have no row of the sheet to be marked on.
         print(f"  About the file itself ({len(unplaced)}, not on the sheet):")
@@ -549,7 +547,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     # remembering a batch that is written.
     recorded, notes = _record(done.batch, target, _ledger(args))
     print(
-        f"{target}: wrote {_quantity(done, '{documents}, {lines}')}"
+        f"{target}: wrote {done.held('{documents}, {lines}')}"
         + (f" ({_counts(report)})" if report.warnings else "")
     )
     for line in notes:
@@ -700,12 +698,23 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if not batches:
             print(f"{ledger.path}: no batches exported yet")
             return OK
-        print(f"{ledger.path}: {len(batches)} batch{'es' * (len(batches) != 1)}")
-        for b in batches:
-            print(
-                f"  {b.id:>4}  {b.exported_at.replace('T', ' ')}  {b.format:<30} "
-                f"{counted(b.documents, 'document'):>16}  {b.file}"
+        print(f"{ledger.path}: {counted(len(batches), 'batch')}")
+        from .report import terminal_width
+
+        width = terminal_width()
+        formats = max(len(b.format) for b in batches)
+        held = [counted(b.documents, _noun(b.format)) for b in batches]
+        sizes = max(map(len, held))
+        for b, size in zip(batches, held):
+            line = (
+                f"  {b.id:>4}  {b.exported_at.replace('T', ' ')}  {b.format:<{formats}}  "
+                f"{size:>{sizes}}"
             )
+            # The file on the batch's line when it fits, else under it: never cut.
+            if len(line) + 2 + len(b.file) <= width:
+                print(f"{line}  {b.file}")
+            else:
+                print(f"{line}\n        {b.file}")
         return OK
     if not args.which:
         raise Usage("say which batch to forget: its id (from ledger list) or its file")
@@ -713,7 +722,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if not gone:
         raise Usage(f"no batch {args.which!r} in the ledger {ledger.path} (see: ledger list)")
     for b in gone:
-        print(f"forgot batch {b.id} ({counted(b.documents, 'document')} exported to {b.file})")
+        print(f"forgot batch {b.id} ({counted(b.documents, _noun(b.format))} exported to {b.file})")
     return OK
 
 
@@ -806,15 +815,12 @@ COMMANDS = {
 # -- output --------------------------------------------------------------------------------
 
 
-def _quantity(done, records_words: str) -> str:
-    """How much was moved: rows of a table, or records and documents."""
-    from .engine.layouts import layout_of
+def _noun(format_name: str) -> str:
+    """What a batch of `format_name` holds, as the ledger counts it (a format no longer
+    known: documents)."""
+    from .specs import FORMATS, get_spec
 
-    if layout_of(done.batch.spec).header_row:
-        return counted(done.lines, "row")
-    return records_words.format(
-        documents=counted(done.documents, "document"), lines=counted(done.lines, "record")
-    )
+    return get_spec(format_name).noun if format_name in FORMATS else "document"
 
 
 def _counts(report: Report) -> str:

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING
 from .engine.findings import Finding
 from .files import shown
 from .refusals import Refusal
+from .wording import plural
 
 if TYPE_CHECKING:
     from .engine.batch import Batch
     from .engine.totals import DocumentTotal
 
 ENV = "BATCHSHEET_LEDGER"
-CHECK_NAME = "Documents against the batch ledger"
 ALREADY_EXPORTED = "already-exported"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -199,16 +199,19 @@ def check_batch(batch: Batch, ledger: Ledger, documents: Sequence[DocumentTotal]
     report = batch.report
     if not documents:
         return
+    noun = batch.spec.noun
+    # "Adjustments against the batch ledger": what the ledger holds is what the batch holds.
+    check_name = f"{plural(noun).capitalize()} against the batch ledger"
     if not ledger.exists:
-        report.check(CHECK_NAME, False, f"no batch exported yet ({ledger.path})")
+        report.check(check_name, False, f"no batch exported yet ({ledger.path})")
         return
     prints = [d.fingerprint for d in documents]
     try:
         earlier = ledger.earlier(prints)
     except LedgerError as e:
-        report.check(CHECK_NAME, False, str(e))
+        report.check(check_name, False, str(e))
         return
-    report.check(CHECK_NAME, True, str(ledger.path))
+    report.check(check_name, True, str(ledger.path))
     # What each earlier batch is called, worked out once: a batch exported again names
     # the same earlier batch on every one of its documents.
     said: dict[int, str] = {}
@@ -230,9 +233,9 @@ def check_batch(batch: Batch, ledger: Ledger, documents: Sequence[DocumentTotal]
                 severity="warning",
                 row=d.row,
                 column=d.column,
-                field="Document",
+                field=noun.capitalize(),
                 code=ALREADY_EXPORTED,
-                message=f"This document ({d.label}) {where}",
+                message=f"This {noun} ({d.label}) {where}",
                 value=d.label,
             )
         )

@@ -7,14 +7,16 @@ totals, and `--json` carries everything either way.
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from .engine.catalogue import title
 from .engine.findings import Finding, Report
-from .wording import counted, numbered
+from .wording import counted, numbered, plural
 
 if TYPE_CHECKING:
     from .review import Review
@@ -25,8 +27,30 @@ SHORT_LIST = 20
 SHORT_BATCH = 20
 # Kinds of problem shown in a summary; the rest are counted in one line.
 MOST_KINDS = 20
-# Paragraphs are wrapped to this many characters.
-WIDTH = 100
+# The narrowest report: a terminal narrower than this is written for as if it were this wide.
+NARROWEST = 60
+
+
+def terminal_width() -> int:
+    """The columns the report is wrapped to: the terminal's (or $COLUMNS), 80 when the
+    output is not a terminal."""
+    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
+
+
+def hanging(head: str, text: str, width: int) -> list[str]:
+    """`head` then `text`, wrapped to `width`, each further line starting under the text's
+    first character: a long message is wrapped, never cut, and its start stays readable."""
+    if len(head) > width // 2:  # a wide head leaves the text too narrow a column
+        indent = " " * (len(head) - len(head.lstrip()) + 4)
+    else:
+        indent = " " * len(head)
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=head,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    ) or [head.rstrip()]
 
 
 def report_lines(
@@ -36,24 +60,28 @@ def report_lines(
     *,
     every_finding: bool = False,
     every_total: bool = False,
+    width: int | None = None,
 ) -> list[str]:
-    """The whole human report of a checked batch, line by line."""
+    """The whole human report of a checked batch, line by line, `width` characters at
+    most (the terminal's when not given)."""
     # Imported here: `--help` reads this module's limits, and must not build the formats.
     from .engine.layouts import layout_of
 
+    width = width or terminal_width()
     batch = checked.batch
     report = batch.report
     records = counted(len(batch.records), layout_of(batch.spec).noun)
     if not report.findings:
-        lines = [f"{name}: {records}, no problems"]
+        lines = hanging("", f"{name}: {records}, no problems", width)
     else:
-        lines = [f"{name}: {records}, {problem_counts(report)}"]
+        lines = hanging("", f"{name}: {records}, {problem_counts(report)}", width)
         if every_finding or len(report.findings) <= SHORT_LIST:
-            lines += finding_lines(report.findings, row_word)
+            lines += finding_lines(report.findings, row_word, width=width)
         else:
-            lines += summary_lines(report.findings, row_word)
-    lines += totals_lines(checked, row_word, every_total or len(checked.documents) <= SHORT_BATCH)
-    lines += check_lines(report)
+            lines += summary_lines(report.findings, row_word, width)
+    each = every_total or len(checked.documents) <= SHORT_BATCH
+    lines += totals_lines(checked, row_word, each, width)
+    lines += check_lines(report, width, every_check=every_finding)
     return lines
 
 
@@ -61,19 +89,23 @@ def problem_counts(report: Report) -> str:
     return f"{counted(report.errors, 'error')}, {counted(report.warnings, 'warning')}"
 
 
-def finding_lines(findings: list[Finding], row_word: str, indent: str = "  ") -> list[str]:
-    width = max((len(str(f.row)) for f in findings), default=1)
-    return [f"{indent}{_finding(f, row_word, width)}" for f in findings]
+def finding_lines(
+    findings: list[Finding], row_word: str, indent: str = "  ", width: int | None = None
+) -> list[str]:
+    width = width or terminal_width()
+    places = max((len(str(f.row)) for f in findings), default=1)
+    return [line for f in findings for line in _finding(f, row_word, places, width, indent)]
 
 
-def _finding(f: Finding, row_word: str, width: int) -> str:
-    line = f"{row_word} {f.row:>{width}}  {f.column:<2} {f.severity:<7} {f.message}"
+def _finding(f: Finding, row_word: str, places: int, width: int, indent: str) -> list[str]:
+    head = f"{indent}{row_word} {f.row:>{places}}  {f.column:<2} {f.severity:<7} "
+    text = f.message
     if f.fix is not None:
-        line += f"  → {f.fix!r}" if f.fix else "  → blank"
-    return line
+        text += f"  → {f.fix!r}" if f.fix else "  → blank"
+    return hanging(head, text, width)
 
 
-def summary_lines(findings: list[Finding], row_word: str) -> list[str]:
+def summary_lines(findings: list[Finding], row_word: str, width: int) -> list[str]:
     """Findings counted by kind, errors first and the commonest first, each kind with its
     first rows: as many rows per kind as keep the summary on one screen."""
     kinds = Counter((f.severity, f.code) for f in findings)
@@ -85,7 +117,7 @@ def summary_lines(findings: list[Finding], row_word: str) -> list[str]:
         first = examples.get((f.severity, f.code))
         if first is not None and len(first) < per_kind:
             first.append(f)
-    width = max(len(str(f.row)) for first in examples.values() for f in first)
+    places = max(len(str(f.row)) for first in examples.values() for f in first)
     count_width = max(len(f"{kinds[k]:,}") for k in shown)
     lines: list[str] = []
     severity = ""
@@ -94,82 +126,116 @@ def summary_lines(findings: list[Finding], row_word: str) -> list[str]:
             severity = kind[0]
             total = sum(n for k, n in kinds.items() if k[0] == severity)
             lines.append(f"{severity.capitalize()}s ({total:,}):")
-        lines.append(f"  {kinds[kind]:>{count_width},} × {title(kind[1])} [{kind[1]}]")
+        head = f"  {kinds[kind]:>{count_width},} × "
+        lines += hanging(head, f"{title(kind[1])} [{kind[1]}]", width)
         for f in examples[kind]:
-            lines.append(f"      {_finding(f, row_word, width)}")
+            lines += _finding(f, row_word, places, width, "      ")
     rest = order[MOST_KINDS:]
     if rest:
-        lines.append(
-            f"  … and {counted(len(rest), 'more kind')} of problem "
-            f"({counted(sum(kinds[k] for k in rest), 'finding')})"
+        lines += hanging(
+            "  ",
+            f"… and {counted(len(rest), 'more kind')} of problem "
+            f"({counted(sum(kinds[k] for k in rest), 'finding')})",
+            width,
         )
     lines.append("Every finding: --all; all of it as JSON: --json")
     return lines
 
 
-def totals_lines(checked: Review, row_word: str, each: bool) -> list[str]:
-    """The batch's totals, after each document's when `each`."""
+# The narrowest a document's label is given before it is wrapped within its column.
+LABEL_AT_LEAST = 16
+
+
+def totals_lines(checked: Review, row_word: str, each: bool, width: int) -> list[str]:
+    """The batch's totals, after each document's when `each`: amounts as a bookkeeper
+    reads them (`1,187,982,195.07`), right-aligned in columns as wide as they need."""
     # Imported here, as `layout_of` is: `--help` reads this module and builds no format.
-    from .engine.totals import money
+    from .engine.totals import PARTS, money
 
     documents = checked.documents
     if not documents:
         return []
     totals = checked.totals
-    noun = "document"
+    noun = checked.batch.spec.noun
+    batch_amounts = [_grouped(cast("str | None", totals[part])) for part in PARTS]
     if not each:
+        parts = ", ".join(f"{part} {amount}" for part, amount in zip(PARTS, batch_amounts))
         return [
-            f"Totals of {counted(len(documents), noun)}: exclusive "
-            f"{totals['exclusive'] or '?'}, tax {totals['tax'] or '?'}, inclusive "
-            f"{totals['inclusive'] or '?'} (each document's: --totals)",
-            *left_out_lines(totals, noun),
+            *hanging(
+                "",
+                f"Totals of {counted(len(documents), noun)}: {parts} (each {noun}'s: --totals)",
+                width,
+            ),
+            *left_out_lines(totals, noun, width),
         ]
-    labels = [d.label for d in documents]
-    width = min(max(len(label) for label in labels), 40)
-    rows = max(len(str(d.row)) for d in documents)
-    lines = [
-        f"Documents ({len(documents):,}):  {'':<{rows + len(row_word) + 1}}  {'':<{width}}  "
-        f"{'Exclusive':>14} {'Tax':>12} {'Inclusive':>14}"
-    ]
-    for d in documents:
-        lines.append(
-            f"  {row_word} {d.row:>{rows}}  {d.label[:width]:<{width}}  "
-            f"{money(d.exclusive) or '?':>14} {money(d.tax) or '?':>12} "
-            f"{money(d.inclusive) or '?':>14}"
+    rows = [
+        (
+            f"{row_word} {d.row}",
+            d.label,
+            [
+                money(d.exclusive, grouped=True) or "?",
+                money(d.tax, grouped=True) or "?",
+                money(d.inclusive, grouped=True) or "?",
+            ],
         )
-    lines.append(
-        f"  {'Total':<{rows + len(row_word) + 1}}  {'':<{width}}  "
-        f"{totals['exclusive'] or '?':>14} {totals['tax'] or '?':>12} "
-        f"{totals['inclusive'] or '?':>14}"
-    )
-    return lines + left_out_lines(totals, noun)
+        for d in documents
+    ]
+    rows.append(("Total", "", batch_amounts))
+    where = max(len(r[0]) for r in rows)
+    amounts = [max(len(part), *(len(r[2][i]) for r in rows)) for i, part in enumerate(PARTS)]
+    fixed = 2 + where + 2 + 2 + sum(amounts) + len(amounts) - 1
+    label = max(LABEL_AT_LEAST, min(width - fixed, max(len(r[1]) for r in rows)))
+    title = f"{plural(noun).capitalize()} ({len(documents):,}):"
+    heads = " ".join(f"{p.capitalize():>{w}}" for p, w in zip(PARTS, amounts))
+    lead = 2 + where + 2 + label + 2
+    if len(title) + 1 > lead:
+        lines = [title, f"{'':<{lead}}{heads}"]
+    else:
+        lines = [f"{title:<{lead}}{heads}"]
+    for place, text, figures in rows:
+        pieces = textwrap.wrap(text, label, break_on_hyphens=False) or [""]
+        columns = " ".join(f"{a:>{w}}" for a, w in zip(figures, amounts))
+        lines.append(f"  {place:<{where}}  {pieces[0]:<{label}}  {columns}")
+        lines += [f"  {'':<{where}}  {piece}" for piece in pieces[1:]]
+    return lines + left_out_lines(totals, noun, width)
 
 
-def left_out_lines(totals: dict[str, object], noun: str) -> list[str]:
-    """What the batch's totals leave out (`totals.left_out_words`), as a report line."""
+def _grouped(amount: str | None) -> str:
+    """A batch total (`Documents.totals`, as the JSON has it) as the report shows it."""
+    from .engine.totals import money
+
+    return money(Decimal(amount), grouped=True) or "?" if amount is not None else "?"
+
+
+def left_out_lines(totals: dict[str, object], noun: str, width: int) -> list[str]:
+    """What the batch's totals leave out (`totals.left_out_words`), as report lines."""
     from .engine.totals import left_out_words
 
     words = left_out_words(totals, noun)
-    return [f"  {words} (--settings)."] if words else []
+    return hanging("  ", f"{words} (--settings).", width) if words else []
 
 
-def check_lines(report: Report) -> list[str]:
-    """The checks that ran, and those that could not; skipped ones that share a reason
-    (no settings at all) are named in one paragraph."""
-    lines = [f"Checked: {c.name} ({c.detail})" for c in report.checks if c.ran]
-    why: dict[str, list[str]] = {}
+def check_lines(report: Report, width: int, *, every_check: bool = False) -> list[str]:
+    """The checks that ran, and those that could not. Skipped ones that share a reason
+    (no settings at all) are counted in one line, named with `every_check` (`--all`)."""
+    lines = [
+        line
+        for c in report.checks
+        if c.ran
+        for line in hanging("Checked: ", f"{c.name} ({c.detail})", width)
+    ]
+    why: dict[tuple[str, str], list[str]] = {}
     for c in report.checks:
         if not c.ran:
-            why.setdefault(c.detail, []).append(c.name)
-    for detail, names in why.items():
+            why.setdefault((c.detail, c.brief), []).append(c.name)
+    for (detail, brief), names in why.items():
         if len(names) == 1:
-            lines.append(f"Not checked: {names[0]}: {detail}")
+            lines += hanging("Not checked: ", f"{names[0]}: {detail}", width)
+        elif every_check or not brief:
+            lines += hanging("Not checked, ", f"{detail}: {'; '.join(names)}", width)
         else:
-            lines += textwrap.wrap(
-                f"Not checked, {detail}: {'; '.join(names)}",
-                width=WIDTH,
-                subsequent_indent="  ",
-                break_on_hyphens=False,
+            lines += hanging(
+                "Not checked: ", f"{counted(len(names), 'check')}, {brief}; --all names them", width
             )
     return lines
 

@@ -42,7 +42,7 @@ def review(batch: Batch, ledger: Ledger | None) -> Review:
     if settings is not None:
         for problem in settings.problems:
             report.checks.append(_not_used(problem))
-    stage("adding up the documents")
+    stage("adding up the totals")
     documents = document_totals(batch, settings)
     if ledger is not None:
         check_batch(batch, ledger, documents)

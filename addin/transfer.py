@@ -56,6 +56,17 @@ class Transferred:
     # Findings no data row carries (a table's header row, the file's encoding).
     unplaced: list[Finding] = dataclasses.field(default_factory=list)
 
+    def held(self, order: str = "{lines} ({documents})") -> str:
+        """How much was moved, in words: a header-row format's rows are its documents
+        ("5 adjustments"); keyword records are counted in `order` with the documents they
+        make ("12 records (3 documents)")."""
+        noun = self.batch.spec.noun
+        if layout_of(self.batch.spec).header_row:
+            return counted(self.lines, noun)
+        return order.format(
+            documents=counted(self.documents, noun), lines=counted(self.lines, "record")
+        )
+
 
 def read_csv_file(spec: Spec, path: Path) -> Batch:
     return read_csv_batch(spec, read_bytes(path), str(path))
@@ -234,7 +245,7 @@ def export_book(
     """
     book, target = Path(book), Path(target)
     check_target(target, replace=replace, inputs=(book,))
-    batch = validate_book(book, writing=True, columns=columns, settings=settings)
+    batch = validate_book(book, columns=columns, settings=settings)
     return export_batch(batch, target, replace=replace, bom=bom, quote=quote, inputs=(book,))
 
 

@@ -23,6 +23,13 @@ def plural(word: str) -> str:
     return f"{head} {many}".lstrip()
 
 
+def listed(items: list[str]) -> str:
+    """Items as a sentence names them: "A", "A and B", "A, B and C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 # How many of many rows a sentence about them names.
 ROWS_NAMED = 5
 

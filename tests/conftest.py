@@ -33,6 +33,13 @@ class Run:
 
 
 @pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch) -> None:
+    """Reports are wrapped to the terminal's width: a test reads their words on whole lines
+    unless it is about the wrapping (`test_reading_report` sets the width it tests)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
+@pytest.fixture(autouse=True)
 def private_ledger(tmp_path_factory, monkeypatch) -> Path:
     """Every test exports into a batch ledger of its own, never the one in the home folder."""
     path = tmp_path_factory.mktemp("ledger") / "ledger.sqlite3"

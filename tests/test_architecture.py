@@ -1,6 +1,6 @@
 """The package's map: each part imports only from the parts below it.
 
-    base (refusals, cell_refs, wording, files, progress)
+    base (refusals, cell_refs, wording, actions, files, progress)
       → specs → engine → the Excel side, transfer, review, report, ledger
       → the front doors: the command, the ribbon, the installer
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "addin"
 
 BASE = {"addin", "addin.refusals", "addin.cell_refs", "addin.wording", "addin.files",
-        "addin.progress"}  # fmt: skip
+        "addin.progress", "addin.actions"}  # fmt: skip
 FRONT = {"addin.cli", "addin.excel.ribbon"}
 
 

@@ -96,7 +96,7 @@ def test_a_file_of_another_format_is_named_once_and_nothing_is_written(run, tmp_
 
 def test_a_csv_checked_without_settings_says_none_were_given(run):
     out = run("check", SAMPLE, "--format", "pastel-customer").out
-    assert "Not checked, no company settings were given (--settings FILE): " in out
+    assert "Not checked: 11 checks, no settings given (--settings FILE); --all names them" in out
     assert "Settings sheet" not in out
 
 
@@ -126,7 +126,9 @@ def test_a_batch_exported_again_gets_one_grouped_note(run, tmp_path: Path):
     again = run("export", book, "-o", tmp_path / "second.csv")
     notes = [line for line in again.err.splitlines() if "note:" in line]
     assert len(notes) == 1
-    assert notes[0].startswith("  note: 30 × a document exported before (rows 3, 5, 7 and 27 more)")
+    assert notes[0].startswith(
+        "  note: 30 × exported before, by the batch ledger (rows 3, 5, 7 and 27 more)"
+    )
     assert "recorded as batch 2" in again.out
 
 

@@ -113,7 +113,7 @@ def test_a_short_batch_lists_every_finding_without_being_asked(run, tmp_path: Pa
     out = run("check", path, "--format", "pastel-customer").out
     assert re.search(r"^  line 1  F  error   Period Number must be from 1 to 13", out, re.M)
     assert re.search(r"^  line 2  C  error   Quantity must be a number", out, re.M)
-    assert "× " not in out and "--all" not in out
+    assert "× " not in out and "Every finding: --all" not in out
     assert "Documents (1):" in out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -157,13 +158,19 @@ def test_validate_prints_the_totals_and_the_checks(run, tmp_path: Path):
     run("import", source, "--format", "pastel-customer", "-o", book)
     done = run("validate", book)
     assert "Documents (3):" in done.out
-    assert "row  3  ABC001 14/05/2025 PO-44871" in done.out
-    assert "Total" in done.out and "9391.66" in done.out
-    # Every check that needs the empty Settings sheet is named in one paragraph, with why.
-    skipped = done.out[done.out.index("Not checked, ") :].replace("\n  ", " ")
+    assert re.search(r"^  row 3   ABC001 14/05/2025 PO-44871 +1,831\.88 ", done.out, re.M)
+    assert "Total" in done.out and "9,391.66" in done.out
+    # The checks that need the empty Settings sheet are counted in one line, with why...
+    assert f"Not checked: 11 checks, nothing in {book}, sheet Settings; --all names them" in (
+        done.out
+    )
+    assert "Customer Code in Customers" not in done.out
+    # ... and named in one paragraph with --all.
+    every = run("validate", book, "--all").out
+    skipped = every[every.index("Not checked, ") :]
     assert skipped.startswith(f"Not checked, nothing is filled in on {book}, sheet Settings: ")
     assert "Customer Code in Customers; " in skipped
-    assert "Customer Code in Customers: no Customers list" not in done.out
+    assert "Customer Code in Customers: no Customers list" not in every
     report = json.loads(run("validate", book, "--json").out)
     assert {"format", "errors", "warnings", "findings"} <= set(report)
     assert report["totals"] == {
@@ -191,8 +198,8 @@ def test_the_validate_button_reads_the_settings_sheet_and_shows_totals(run, exce
     book = excel.open(path)
     ribbon.validate(book)
     ((text, _),) = excel.app.alerts
-    assert "3 documents: exclusive 8216.88, tax 1174.78, inclusive 9391.66." in text
-    assert "Row 3 ABC001 14/05/2025 PO-44871: 1831.88 + 274.78 = 2106.66" in text
+    assert "3 documents: exclusive 8,216.88, tax 1,174.78, inclusive 9,391.66." in text
+    assert "Row 3 ABC001 14/05/2025 PO-44871: 1,831.88 + 274.78 = 2,106.66" in text
     assert "Checked against your settings: Customer Code in Customers" in text
     assert "Y" not in (data(book).get(11, 31) or "")  # USA001, a USD account at 18.245
     assert "Period" in text  # the financial-year check ran
@@ -220,7 +227,7 @@ def test_a_long_batch_prints_its_totals_in_one_line_unless_asked(run, tmp_path: 
     assert "Documents (25):" not in done.out
     (line,) = [x for x in done.out.splitlines() if x.startswith("Totals of 25 documents:")]
     assert line == (
-        "Totals of 25 documents: exclusive 31250.00, tax 4687.50, inclusive 35937.50 "
+        "Totals of 25 documents: exclusive 31,250.00, tax 4,687.50, inclusive 35,937.50 "
         "(each document's: --totals)"
     )
     listed = run("check", source, "--format", "pastel-customer", "--totals")

@@ -36,9 +36,6 @@ class Context:
     document_type: str | None = None
     # How the user counts places: sheet rows, or lines of a file.
     row_word: str = "row"
-    # The rows are about to become an import file (export, or a CSV checked as one), so
-    # anything that would not be written is an error rather than a note.
-    writing: bool = False
     # The company's settings and master lists, as far as the user filled them in.
     settings: CompanySettings | None = None
     # The day "the current financial year" is counted from (tests fix it).

@@ -145,7 +145,7 @@ KINDS: dict[str, Kind] = {
     "inclusive-price-mismatch": Kind("an inclusive price that does not add up"),
     "rate-one-foreign-account": Kind("an exchange rate of 1 on a foreign-currency account"),
     "date-outside-window": Kind("a date outside the allowed window"),
-    "already-exported": Kind("a document exported before"),
+    "already-exported": Kind("exported before, by the batch ledger"),
 }
 
 # The kinds whose fixes Fix makes, and what the Audit sheet calls each change.

@@ -53,6 +53,7 @@ SettingsRule = (
 # Why every settings rule is skipped when no settings came with the batch at all (a
 # Settings sheet left empty is named instead).
 NO_SETTINGS = "no company settings were given (--settings FILE)"
+NO_SETTINGS_BRIEF = "no settings given (--settings FILE)"
 
 
 def apply(rule: SettingsRule, spec: Spec, table: Records, report: Report, context) -> None:
@@ -66,9 +67,12 @@ def apply(rule: SettingsRule, spec: Spec, table: Records, report: Report, contex
         missing = f"the sheet has no {declared.label} column"
         report.check(_name(spec, rule, declared), False, missing)
         return
-    if settings is None or settings.empty:
-        why = NO_SETTINGS if settings is None else f"nothing is filled in on {settings.source}"
-        report.check(_name(spec, rule, declared), False, why)
+    if settings is None:
+        report.check(_name(spec, rule, declared), False, NO_SETTINGS, NO_SETTINGS_BRIEF)
+        return
+    if settings.empty:
+        why = f"nothing is filled in on {settings.source}"
+        report.check(_name(spec, rule, declared), False, why, f"nothing in {settings.source}")
         return
     # A rule on some lines only (inventory lines, say) sees only those.
     when = getattr(rule, "when", None)

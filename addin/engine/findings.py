@@ -75,6 +75,9 @@ class Check:
     name: str
     ran: bool
     detail: str
+    # Why it did not run, in a few words, for one line that counts many such checks: "the
+    # Settings sheet is empty". Empty: the detail says it alone.
+    brief: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"check": self.name, "ran": self.ran, "detail": self.detail}
@@ -91,9 +94,9 @@ class Report:
     # can make the sheet say what the file will.
     rewrites: list[Finding] = field(default_factory=list)
 
-    def check(self, name: str, ran: bool, detail: str) -> None:
+    def check(self, name: str, ran: bool, detail: str, brief: str = "") -> None:
         if not any(c.name == name for c in self.checks):
-            self.checks.append(Check(name, ran, detail))
+            self.checks.append(Check(name, ran, detail, brief))
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.row, column_index(f.column), f.severity != "error"))

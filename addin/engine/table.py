@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from ..actions import action
 from ..specs.columns import clean_header, header_key
 from ..specs.model import FieldSpec, RecordSpec, Spec
+from ..wording import listed, plural
 from . import rules
 from .batch import (
     Batch,
@@ -320,43 +322,51 @@ def _check_unnamed(header: Header, records: list[Record], report: Report) -> Non
 def _check_export_only(
     spec: Spec, header: Header, records: list[Record], report: Report, context: Context
 ) -> None:
+    """A sheet copied from the system's export: a warning while its export-only columns are
+    empty, one error naming them while any holds a value, since an import file cannot carry
+    them. Validate says it, so the button marks it before Export refuses the sheet."""
     export_only = [f for f in header.columns.fields if f.export_only]
     if not export_only:
         return
-    names = ", ".join(f.label for f in export_only)
+    filled = [f for f in export_only if any(r.values[header.columns.index(f.key)] for r in records)]
+    again = (
+        f"Importing these {plural(spec.noun)} again posts each a second time: for new ones "
+        f"use {action('new-batch')}, which keeps the columns and clears the rows."
+    )
+    if not filled:
+        names = ", ".join(f.label for f in export_only)
+        report.findings.append(
+            Finding(
+                severity="warning",
+                row=header.row,
+                column="",
+                field=NAMES_FIELD,
+                code="from-export",
+                message=(
+                    f"This sheet came from an {spec.system} export ({names} are export-only "
+                    f"columns). {again}"
+                ),
+            )
+        )
+        return
+    one = len(filled) == 1
+    names = listed([f"{f.label} ({f.column})" for f in filled])
     report.findings.append(
         Finding(
-            severity="warning",
+            severity="error",
             row=header.row,
-            column="",
-            field=NAMES_FIELD,
-            code="from-export",
+            column=filled[0].column,
+            field=filled[0].label,
+            code="export-only-column",
             message=(
-                f"This sheet came from an {spec.system} export ({names} are export-only columns). "
-                "Importing it again posts every adjustment a second time: for new adjustments "
-                "use New batch, which keeps the columns and clears the rows."
+                f"This sheet came from an {spec.system} export: {names} "
+                f"{'is a column' if one else 'are columns'} only the export carries, and an "
+                f"import file cannot hold {'it' if one else 'them'}, so the sheet cannot be "
+                f"exported as it is. {again} If you do mean to import these rows, delete "
+                f"{'that column' if one else 'those columns'}."
             ),
         )
     )
-    if not context.writing:
-        return
-    for f in export_only:
-        index = header.columns.index(f.key)
-        if any(r.values[index] != "" for r in records):
-            report.findings.append(
-                Finding(
-                    severity="error",
-                    row=header.row,
-                    column=f.column,
-                    field=f.label,
-                    code="export-only-column",
-                    message=(
-                        f"{f.label} is a column only {spec.system}'s export carries; an import "
-                        "file cannot hold it. Start a new batch from this sheet, or delete the "
-                        "column."
-                    ),
-                )
-            )
 
 
 def written_columns(batch: Batch) -> list[tuple[FieldSpec, int]]:

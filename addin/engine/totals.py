@@ -53,10 +53,12 @@ class DocumentTotal(NamedTuple):
     format: str
     # The amount texts the fingerprint digests; None: the exclusive and inclusive sums.
     amounts: tuple[str, ...] | None = None
+    # How many key parts name the document to a person (`DocumentKey.labelled`).
+    labelled: int | None = None
 
     @property
     def label(self) -> str:
-        return " ".join(k for k in self.key if k)
+        return " ".join(k for k in self.key[: self.labelled] if k)
 
     @property
     def fingerprint(self) -> str:
@@ -79,6 +81,9 @@ class DocumentTotal(NamedTuple):
         }
 
 
+# The parts of a total, as `batch_totals` names them.
+PARTS = ("exclusive", "tax", "inclusive")
+
 # Made without a Python call each, as records are: a batch may hold 100,000 documents.
 _new_total = partial(tuple.__new__, DocumentTotal)
 
@@ -99,8 +104,10 @@ class Documents(Sequence[DocumentTotal]):
         parts: tuple[list[Decimal | None], list[Decimal | None], list[Decimal | None]],
         keys: Callable[[], tuple[list[tuple[str, ...]], list[str]]],
         amounts: list[tuple[str, ...]] | None = None,
+        labelled: int | None = None,
     ) -> None:
         self.format = format_name
+        self.labelled = labelled
         self.rows = rows
         self.exclusive, self.tax, self.inclusive = parts
         self._keys = keys
@@ -123,6 +130,7 @@ class Documents(Sequence[DocumentTotal]):
                         columns,
                         repeat(self.format),
                         amounts,
+                        repeat(self.labelled),
                     ),
                 )
             )
@@ -187,8 +195,9 @@ def left_out_words(totals: dict[str, object], noun: str) -> str | None:
     )
 
 
-def money(d: Decimal | None) -> str | None:
-    """An amount to the cent, as the report and the JSON show it: `1234.50`, `0.00`.
+def money(d: Decimal | None, *, grouped: bool = False) -> str | None:
+    """An amount to the cent, as the JSON shows it (`1234.50`, `0.00`), or `grouped` in
+    thousands as a bookkeeper reads it (`1,234.50`).
 
     What `canonical_number(…, 2)` makes of it, written directly: to the cent, `f` format
     already has exactly two decimals, and only a negative zero needs a word."""
@@ -196,7 +205,7 @@ def money(d: Decimal | None) -> str | None:
         return None
     with localcontext() as context:  # to the cent however long: quantize is exact
         context.prec, context.Emax, context.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN
-        text = format(d.quantize(CENT, ROUND_HALF_UP), "f")
+        text = format(d.quantize(CENT, ROUND_HALF_UP), ",f" if grouped else "f")
     return "0.00" if text == "-0.00" else text
 
 
@@ -499,6 +508,7 @@ def _amount_documents(
                 (exclusive, tax, inclusive),
                 partial(_keys, spec, table),
                 list(zip(texts)),
+                spec.document.labelled if spec.document else None,
             )
         )
     if len(out) == 1 and _ascending(out[0].rows):
@@ -539,5 +549,4 @@ def batch_totals(documents: Sequence[DocumentTotal]) -> dict[str, object]:
     """The sums of the known parts, and how many documents each leaves out (`_summed`)."""
     if isinstance(documents, Documents):
         return documents.totals()
-    parts = ("exclusive", "tax", "inclusive")
-    return _summed(len(documents), ((p, list(map(attrgetter(p), documents))) for p in parts))
+    return _summed(len(documents), ((p, list(map(attrgetter(p), documents))) for p in PARTS))

@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import DefusedXmlException, ElementTree
 
+from ..actions import action
 from ..engine.findings import column_index, column_letter
 from ..files import shown
 from ..refusals import ReadError
@@ -222,7 +223,7 @@ def not_a_workbook(path: Path) -> str:
         return "the file is empty, not an Excel workbook (.xlsx)"
     return (
         "this is not an Excel workbook (.xlsx); if it is a CSV file, bring it in with "
-        "`batchsheet import` (or the Import CSV button)"
+        f"{action('import')}"
     )
 
 

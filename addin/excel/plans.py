@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path, PurePath
 
 from ..engine.csv_batch import parse_csv
 from ..engine.findings import Report
 from ..engine.identify import candidates, first_record
-from ..engine.totals import left_out_words, money
+from ..engine.totals import PARTS, left_out_words, money
 from ..refusals import ReadError
 from ..specs import SPECS, Spec
-from ..wording import counted
+from ..wording import counted, plural
 from .fixes import CellFix, shown
 from .marks import Summary
 
@@ -110,10 +111,7 @@ def exported_text(done, hidden: int | None = 0) -> str:
     """What Export CSV says; `hidden`: how many of the batch's rows a filter or the user
     hid (None: some, not counted), all exported all the same."""
     report: Report = done.batch.report
-    text = (
-        f"Wrote {done.path.name}: {counted(done.documents, 'document')}, "
-        f"{counted(done.lines, 'record')}."
-    )
+    text = f"Wrote {done.path.name}: {done.held('{documents}, {lines}')}."
     if hidden is None or hidden:
         rows = "Some rows" if hidden is None else counted(hidden, "row")
         verb = "was" if hidden == 1 else "were"
@@ -137,10 +135,7 @@ def export_refused_text(report: Report) -> str:
 def imported_text(done, note: str, *, here: bool = False) -> str:
     """What Import CSV says: where the rows went (`here`: this batch's own sheet)."""
     place = "this batch" if here else f"{done.path.name}, opened as a new workbook"
-    text = (
-        f"Imported {counted(done.lines, 'record')} ({counted(done.documents, 'document')}) "
-        f"into {place}."
-    )
+    text = f"Imported {done.held()} into {place}."
     if note:
         text += f"\n{note}"
     report: Report = done.batch.report
@@ -156,11 +151,13 @@ def reviewed_text(checked) -> str:
     documents = checked.documents
     if documents:
         totals = checked.totals
+        noun = checked.batch.spec.noun
+        parts = [_money(Decimal(t) if t is not None else None) for t in map(totals.get, PARTS)]
         lines = [
-            f"{counted(len(documents), 'document')}: exclusive {totals['exclusive'] or '?'}, tax "
-            f"{totals['tax'] or '?'}, inclusive {totals['inclusive'] or '?'}."
+            f"{counted(len(documents), noun)}: exclusive {parts[0]}, tax {parts[1]}, "
+            f"inclusive {parts[2]}."
         ]
-        missing = left_out_words(totals, "document")
+        missing = left_out_words(totals, noun)
         if missing:
             lines.append(f"{missing}.")
         for d in documents[:SHOWN_LINES]:
@@ -180,8 +177,8 @@ def reviewed_text(checked) -> str:
     return text
 
 
-def _money(d) -> str:
-    return money(d) or "?"
+def _money(d: Decimal | None) -> str:
+    return money(d, grouped=True) or "?"
 
 
 def ledger_text(checked, batch_id: int) -> str:
@@ -189,7 +186,8 @@ def ledger_text(checked, batch_id: int) -> str:
     text = f"Recorded in the batch ledger as batch {batch_id}."
     if again:
         text += (
-            f"\n{len(again):,} of its documents were exported before (first at row "
+            f"\n{len(again):,} of its {plural(checked.batch.spec.noun)} were exported before "
+            f"(first at row "
             f"{again[0].row}): {again[0].message}"
         )
     return text

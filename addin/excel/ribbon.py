@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec
 
+from ..actions import pressing
 from ..documents import documents_folder
 from ..engine.batch import Batch, Context
 from ..engine.cells import ERROR_VALUE, error_text, error_value_message
@@ -186,7 +187,7 @@ def _button(book: Any | None) -> Iterator[Any]:
             with contextlib.suppress(Exception):  # nothing is done, whatever the alert does
                 _alert(book, STILL_WORKING)
             raise _Stop
-        with _working(book):
+        with _working(book), pressing():
             yield book
 
 
@@ -407,12 +408,11 @@ def _settings(book: Any, spec: Spec) -> CompanySettings | None:
     return settings_from_grid(spec.settings, [list(r) for r in values or []])
 
 
-def _validate(book: Any, *, writing: bool = False) -> tuple[Any, Batch, list[list[Any]]]:
+def _validate(book: Any) -> tuple[Any, Batch, list[list[Any]]]:
     sheet, spec, values, errors = _data(book)
     rows = grid_rows(spec, values)
     context = Context(
         document_type=_defined(book, DOCUMENT_TYPE_NAME),
-        writing=writing,
         settings=_settings(book, spec),
     )
     busy = len(rows) >= STATUS_BAR_ROWS
@@ -478,7 +478,7 @@ def export_csv(path: str, book: Any | None = None) -> None:
     """Export CSV: write the import file to `path` (Excel's Save As dialog already asked
     about replacing it), or refuse and mark the errors."""
     with _button(book) as book:
-        sheet, batch, values = _validate(book, writing=True)
+        sheet, batch, values = _validate(book)
         try:
             done = export_batch(batch, Path(path), replace=True, inputs=_own_file(book))
         except ExportRefused:

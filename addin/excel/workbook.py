@@ -278,21 +278,19 @@ def _read(path: Path, sheets: Sheets, columns: ColumnSet | None) -> BookRows:
 def validate_book(
     path: Path,
     *,
-    writing: bool = False,
     columns: ColumnSet | None = None,
     settings: SettingsFile | None = None,
 ) -> Batch:
-    """Validate a workbook; `writing` when its rows are about to become an import file.
+    """Validate a workbook: what Validate says of it is what Export refuses it for.
 
     `settings` (a settings file) replace the workbook's own Settings sheet.
     """
-    return check_book(path, writing=writing, columns=columns, settings=settings)[1]
+    return check_book(path, columns=columns, settings=settings)[1]
 
 
 def check_book(
     path: Path,
     *,
-    writing: bool = False,
     columns: ColumnSet | None = None,
     settings: SettingsFile | None = None,
 ) -> tuple[BookRows, Batch]:
@@ -302,7 +300,6 @@ def check_book(
     stage(f"checking {counted(len(book.rows), 'row')}")
     context = Context(
         document_type=book.document_type,
-        writing=writing,
         settings=settings.for_spec(book.spec.settings) if settings is not None else book.settings,
     )
     with counting_from_1904(book.package is not None and book.package.date1904):

@@ -82,7 +82,9 @@ def _spec(columns: ColumnSet) -> Spec:
             amount="amount", amount_is="amount_is", rate="gst_rate", list="gst_rates"
         ),
         document=DocumentKey(
-            fields=(("account_number", "sort_key"), ("date",), ("reference",), ("amount",))
+            fields=(("account_number", "sort_key"), ("date",), ("reference",), ("amount",)),
+            noun="adjustment",
+            labelled=3,
         ),
         summary="Customers → …More Options → Import / Export → Customers Adjustments. One "
         "header row naming the columns exactly as Infusion's export does, then one new "

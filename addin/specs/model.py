@@ -418,6 +418,11 @@ class DocumentKey(_Frozen):
     """
 
     fields: tuple[tuple[str, ...], ...]
+    # What one is called to a bookkeeper: an Infusion row is an adjustment, not a document.
+    noun: str = "document"
+    # How many of `fields`, from the first, name it to a person; the rest tell documents
+    # apart in the ledger only, and the totals show them already (Infusion's amount).
+    labelled: int | None = None
 
 
 class DocumentType(_Frozen):
@@ -472,6 +477,11 @@ class Spec(_Frozen):
             if r.keyword == keyword:
                 return r
         raise KeyError(keyword)
+
+    @property
+    def noun(self) -> str:
+        """What the batch is a batch of, as a bookkeeper says it: documents, adjustments."""
+        return self.document.noun if self.document is not None else "document"
 
     @property
     def width(self) -> int:

@@ -17,7 +17,7 @@ def test_import_recognises_an_infusion_file_by_its_header_row(run, tmp_path: Pat
     source.write_bytes(SAMPLE.read_bytes())
     done = run("import", source)
     assert done.code == 0, done.err
-    assert "imported 5 rows" in done.out
+    assert "imported 5 adjustments" in done.out
     assert (tmp_path / "adjustments.xlsx").is_file()
 
 

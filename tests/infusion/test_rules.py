@@ -147,20 +147,31 @@ def test_duplicates_compare_canonical_values(check, write):
     assert codes(result) == ["duplicate-adjustment"]
 
 
-def test_export_only_columns_are_a_warning_when_read(check, write):
+def test_empty_export_only_columns_are_a_warning(check, write):
     header = [*HEADER, "Adjustment Number", "Status"]
-    result = check(write([header, [*row(), "A1", "Posted"]]))
-    assert "from-export" in codes(result, "warning")
+    result = check(write([header, [*row(), "", ""]]))
+    assert codes(result, "warning") == ["from-export"]
+    assert codes(result, "error") == []
     assert codes(check(write([HEADER, row()]))) == []
 
 
-def test_an_export_only_column_about_to_be_written_is_an_error(run, write, tmp_path: Path):
-    header = [*HEADER, "Adjustment Number"]
-    assert run("import", write([header, [*row(), "A1"]]), "-o", tmp_path / "x.xlsx").code == 0
-    assert run("validate", tmp_path / "x.xlsx").code == 0
+def test_filled_export_only_columns_are_one_error_validate_and_export_agree_on(
+    run, write, tmp_path: Path
+):
+    header = [*HEADER, "Adjustment Number", "Status"]
+    source = write([header, [*row(), "A1", "Posted"]])
+    assert run("import", source, "-o", tmp_path / "x.xlsx").code == 1
+    said = (
+        "row 1  K  error   This sheet came from an Infusion export: Adjustment Number (K) and "
+        "Status (L) are columns only the export carries"
+    )
+    checked = run("validate", tmp_path / "x.xlsx")
+    assert checked.code == 1
+    assert said in checked.out and "from-export" not in checked.out
     refused = run("export", tmp_path / "x.xlsx", "-o", tmp_path / "x.csv")
     assert refused.code == 1
-    assert "row 1  K  error   Adjustment Number is a column only" in refused.err
+    assert said in refused.err
+    assert sum(" error " in line for line in refused.err.splitlines() if "row" in line) == 1
 
 
 def test_an_empty_export_only_column_is_not_written_and_not_an_error(run, write, tmp_path: Path):
