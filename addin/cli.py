@@ -24,7 +24,7 @@ from .ledger import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
 from .specs import FORMAT_NAMES, get_spec
-from .wording import counted, printable
+from .wording import counted, paragraph, printable
 
 # The rest is imported by the commands that use it: `--help` and a usage mistake answer at
 # once, and `check` never loads what only workbooks need.
@@ -351,7 +351,7 @@ def _main(argv: Sequence[str] | None, terminal: TextIO) -> int:
 
 
 def _cannot(args: argparse.Namespace, message: str, error: Exception | None) -> int:
-    print(f"batchsheet: {message}", file=sys.stderr)
+    _say(f"batchsheet: {message}", file=sys.stderr)
     if getattr(args, "json", False):
         out: dict[str, object] = {"format": getattr(args, "format", None), "error": message}
         if isinstance(error, ReadError):
@@ -478,10 +478,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     errors = report.errors - sum(f.severity == "error" for f in unplaced)
     warnings = report.warnings - sum(f.severity == "warning" for f in unplaced)
     marked = f"{counted(errors, 'error')}, {counted(warnings, 'warning')} marked on the sheet"
-    print(f"{target}: imported {done.held()} from {args.csv}; {marked}.")
+    _say(f"{target}: imported {done.held()} from {args.csv}; {marked}.")
     if unplaced:
         # The header row and the file as a whole have no row of the sheet to be marked on.
-        print(f"  About the file itself ({len(unplaced)}, not on the sheet):")
+        _say(f"  About the file itself ({len(unplaced)}, not on the sheet):")
         print("\n".join(finding_lines(unplaced, "line", indent="    ")))
     return FOUND_ERRORS if report.errors else OK
 
@@ -537,7 +537,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             every_finding=args.every_finding,
         )
         errors = counted(refused.batch.report.errors, "error")
-        print(
+        _say(
             f"batchsheet: {args.book}: not exported: fix the {errors} first (nothing was written)",
             file=sys.stderr,
         )
@@ -546,13 +546,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     # The ledger first: a reader that stops reading the output must not keep it from
     # remembering a batch that is written.
     recorded, notes = _record(done.batch, target, _ledger(args))
-    print(
+    _say(
         f"{target}: wrote {done.held('{documents}, {lines}')}"
         + (f" ({_counts(report)})" if report.warnings else "")
     )
     for line in notes:
-        print(line, file=sys.stderr)
-    print(recorded, file=sys.stderr if recorded.startswith("batchsheet:") else sys.stdout)
+        _say(line, file=sys.stderr)
+    _say(recorded, file=sys.stderr if recorded.startswith("batchsheet:") else sys.stdout)
     return OK
 
 
@@ -640,29 +640,29 @@ def _fix(args: argparse.Namespace) -> int:
         )
         return OK
     if not plan.fixes:
-        print(f"{args.book}: nothing to fix with certainty")
+        _say(f"{args.book}: nothing to fix with certainty")
         after = plan.after if args.apply else None
         if after is not None:
             mark_unknown(after, plan.book)
             if after.report.errors:
-                print(f"  left to correct: {_counts(after.report)}; validate --mark shows them")
+                _say(f"  left to correct: {_counts(after.report)}; validate --mark shows them")
                 return FOUND_ERRORS
         return OK
     verb = "fixed" if args.apply else "would fix"
-    print(f"{args.book}: {verb} {len(plan.fixes)} cell{'s' * (len(plan.fixes) != 1)}")
+    _say(f"{args.book}: {verb} {len(plan.fixes)} cell{'s' * (len(plan.fixes) != 1)}")
     width = max(len(f.cell) for f in plan.fixes)
     for f in plan.fixes:
-        print(f"  {f.cell:<{width}}  {shown(f.old)!r} → {f.new_text!r}  ({f.rule})")
+        _say(f"  {f.cell:<{width}}  {shown(f.old)!r} → {f.new_text!r}  ({f.rule})")
     if left is not None:
-        print(f"  every change is listed on the {AUDIT_SHEET} sheet")
+        _say(f"  every change is listed on the {AUDIT_SHEET} sheet")
         report = left.report
         if report.findings:
-            print(f"  left to correct: {_counts(report)}, marked on the sheet")
+            _say(f"  left to correct: {_counts(report)}, marked on the sheet")
         else:
-            print("  no problems left: the batch is ready to export")
+            _say("  no problems left: the batch is ready to export")
         # As validate does: errors left mean the batch is not ready (exit 1).
         return FOUND_ERRORS if report.errors else OK
-    print("  nothing was changed; run again with --apply to write these fixes")
+    _say("  nothing was changed; run again with --apply to write these fixes")
     return OK
 
 
@@ -677,11 +677,11 @@ def cmd_settings(args: argparse.Namespace) -> int:
         target, book.settings.dumps().encode("utf-8"), replace=args.force, inputs=(args.book,)
     )
     for problem in book.settings.problems:
-        print(f"  not exported: {problem}")
+        _say(f"  not exported: {problem}")
     lists = ", ".join(
         f"{m.spec.title} ({len(m.rows)})" for m in book.settings.lists.values() if m.filled()
     )
-    print(f"{target}: settings of {args.book}" + (f"; lists: {lists}" if lists else ""))
+    _say(f"{target}: settings of {args.book}" + (f"; lists: {lists}" if lists else ""))
     return OK
 
 
@@ -714,7 +714,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             if len(line) + 2 + len(b.file) <= width:
                 print(f"{line}  {b.file}")
             else:
-                print(f"{line}\n        {b.file}")
+                print(line)
+                _say(f"        {b.file}")
         return OK
     if not args.which:
         raise Usage("say which batch to forget: its id (from ledger list) or its file")
@@ -722,7 +723,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if not gone:
         raise Usage(f"no batch {args.which!r} in the ledger {ledger.path} (see: ledger list)")
     for b in gone:
-        print(f"forgot batch {b.id} ({counted(b.documents, _noun(b.format))} exported to {b.file})")
+        _say(f"forgot batch {b.id} ({counted(b.documents, _noun(b.format))} exported to {b.file})")
     return OK
 
 
@@ -746,19 +747,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     names = [header_text(v) for v in parsed.rows[0][1]]
     result = calibrate(spec, names, args.export.name)
     target = args.output or args.export.with_suffix(".columns.json")
-    print(f"{args.export}: {len(names)} columns, compared with the {spec.name} column set")
+    _say(f"{args.export}: {len(names)} columns, compared with the {spec.name} column set")
     width = max((len(m.name) for m in result.matches), default=0)
     for m in result.matches:
-        print(f"  {m.column:<3} {m.name:<{width}}  {m.words()}")
+        _say(f"  {m.column:<3} {m.name:<{width}}  {m.words()}")
     if result.absent:
-        print(
+        _say(
             "  Configured but not in the export (kept in the column set): "
             + ", ".join(f.label for f in result.absent)
         )
     write_atomically(
         target, result.columns.dumps().encode("utf-8"), replace=args.force, inputs=(args.export,)
     )
-    print(f"{target}: calibrated column set written; use it with --columns {target}")
+    _say(f"{target}: calibrated column set written; use it with --columns {target}")
     return OK
 
 
@@ -767,12 +768,12 @@ def cmd_new_batch(args: argparse.Namespace) -> int:
 
     target = args.output or args.book.with_name(f"{args.book.stem}-new.xlsx")
     done = new_batch(args.book, target, replace=args.force)
-    print(
+    _say(
         f"{target}: new batch, no rows"
         + (f"; columns {', '.join(done.columns)}" if done.columns else "")
     )
     if done.dropped:
-        print(f"  left out the export-only columns {', '.join(done.dropped)}")
+        _say(f"  left out the export-only columns {', '.join(done.dropped)}")
     return OK
 
 
@@ -821,6 +822,11 @@ def _noun(format_name: str) -> str:
     from .specs import FORMATS, get_spec
 
     return get_spec(format_name).noun if format_name in FORMATS else "document"
+
+
+def _say(text: str, file: TextIO | None = None) -> None:
+    """Print a message wrapped to the terminal's width (`wording.paragraph`)."""
+    print("\n".join(paragraph(text)), file=file)
 
 
 def _counts(report: Report) -> str:

@@ -7,7 +7,6 @@ totals, and `--json` carries everything either way.
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from .engine.catalogue import title
 from .engine.findings import Finding, Report
-from .wording import counted, numbered, plural
+from .wording import counted, hanging, numbered, plural, terminal_width
 
 if TYPE_CHECKING:
     from .review import Review
@@ -27,30 +26,6 @@ SHORT_LIST = 20
 SHORT_BATCH = 20
 # Kinds of problem shown in a summary; the rest are counted in one line.
 MOST_KINDS = 20
-# The narrowest report: a terminal narrower than this is written for as if it were this wide.
-NARROWEST = 60
-
-
-def terminal_width() -> int:
-    """The columns the report is wrapped to: the terminal's (or $COLUMNS), 80 when the
-    output is not a terminal."""
-    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
-
-
-def hanging(head: str, text: str, width: int) -> list[str]:
-    """`head` then `text`, wrapped to `width`, each further line starting under the text's
-    first character: a long message is wrapped, never cut, and its start stays readable."""
-    if len(head) > width // 2:  # a wide head leaves the text too narrow a column
-        indent = " " * (len(head) - len(head.lstrip()) + 4)
-    else:
-        indent = " " * len(head)
-    return textwrap.wrap(
-        text,
-        width,
-        initial_indent=head,
-        subsequent_indent=indent,
-        break_on_hyphens=False,
-    ) or [head.rstrip()]
 
 
 def report_lines(

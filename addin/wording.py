@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import textwrap
 
 # Words whose plural is not the word with an s.
 _PLURALS = {"batch": "batches"}
@@ -51,3 +53,43 @@ def printable(text: str) -> str:
     """`text` as it may reach a terminal: each acting character shown as its escape
     (`\\x1b`, `\\u202e`), so a value read from a file is seen, never obeyed."""
     return _ACTING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+# The narrowest the output is laid out for: a narrower terminal is written for as if it
+# were this wide.
+NARROWEST = 60
+
+
+def terminal_width() -> int:
+    """The columns the output is wrapped to: the terminal's (or $COLUMNS), 80 when it is
+    not going to a terminal."""
+    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
+
+
+def hanging(head: str, text: str, width: int) -> list[str]:
+    """`head` then `text`, wrapped to `width`, each further line starting under the text's
+    first character: a long message is wrapped, never cut, and its start stays readable."""
+    if len(head) > width // 2:  # a wide head leaves the text too narrow a column
+        indent = " " * (len(head) - len(head.lstrip()) + 4)
+    else:
+        indent = " " * len(head)
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=head,
+        subsequent_indent=indent,
+        break_on_hyphens=False,
+    ) or [head.rstrip()]
+
+
+def paragraph(text: str, width: int | None = None) -> list[str]:
+    """A line of the command's output, wrapped to the terminal: its own indent kept, and
+    further lines indented two more."""
+    indent = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(
+        text.strip(),
+        width or terminal_width(),
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+    ) or [text.rstrip()]

@@ -255,3 +255,29 @@ def test_validate_reports_the_export_only_columns_export_refuses(run, tmp_path, 
     wb.save(book)
     assert run("validate", book).code == 0
     assert run("export", book, "-o", tmp_path / "x.csv").code == 0
+
+
+def test_every_command_s_messages_fit_the_terminal(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = Path("Month end") / "Customers adjustments" / "February 2025 (second run)"
+    folder.mkdir(parents=True)
+    book = folder / "adjustments prepared by the bookkeeper.xlsx"
+    said = [
+        run("import", INFUSION, "-o", book),
+        run("import", INFUSION, "-o", folder / "missing" / "x.xlsx"),
+        run("fix", book),
+        run("new-batch", book, "-o", folder / "the next batch of adjustments.xlsx"),
+        run("export", book, "-o", folder / "adjustments for Infusion.csv"),
+        run("ledger", "list"),
+        run("export", book, "-o", folder / "adjustments for Infusion again.csv"),
+    ]
+    assert [done.code for done in said] == [0, 2, 0, 0, 0, 0, 0]
+    lines = [line for done in said for line in (done.out + done.err).splitlines()]
+    assert max(map(len, lines)) <= 80
+    # Wrapped, not cut: each message is whole once its lines are joined.
+    assert "the next batch of adjustments.xlsx: new batch, no rows; columns Account Number" in (
+        unwrapped(said[3].out)
+    )
+    assert "Description, GL ID, Amount, GST Rate, Amount Is, Cost Centre, Notes" in unwrapped(
+        said[3].out
+    )
