@@ -422,8 +422,9 @@ def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
     line, first = first_record(data, str(path))
     others = shown_instead(spec, SPECS.values(), first)
     if others:
+        kinds = " or ".join(s.title for s in others)
         raise Usage(
-            f"{path}: line {line} is not that of {spec.name} but of {others[0].system}; say "
+            f"{path}: line {line} is not that of {spec.name}: the file is a {kinds}; say "
             + " or ".join(f"--format {s.name}" for s in others)
         )
 

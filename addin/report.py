@@ -19,6 +19,7 @@ from .wording import counted, hanging, numbered, plural, terminal_width
 
 if TYPE_CHECKING:
     from .review import Review
+    from .specs.model import Spec
 
 # Up to this many findings, every one is listed without being asked for.
 SHORT_LIST = 20
@@ -53,7 +54,7 @@ def report_lines(
         if every_finding or len(report.findings) <= SHORT_LIST:
             lines += finding_lines(report.findings, row_word, width=width)
         else:
-            lines += summary_lines(report.findings, row_word, width)
+            lines += summary_lines(report.findings, row_word, width, batch.spec)
     each = every_total or len(checked.documents) <= SHORT_BATCH
     lines += totals_lines(checked, row_word, each, width)
     lines += check_lines(report, width, every_check=every_finding)
@@ -80,7 +81,9 @@ def _finding(f: Finding, row_word: str, places: int, width: int, indent: str) ->
     return hanging(head, text, width)
 
 
-def summary_lines(findings: list[Finding], row_word: str, width: int) -> list[str]:
+def summary_lines(
+    findings: list[Finding], row_word: str, width: int, spec: Spec | None = None
+) -> list[str]:
     """Findings counted by kind, errors first and the commonest first, each kind with its
     first rows: as many rows per kind as keep the summary on one screen."""
     kinds = Counter((f.severity, f.code) for f in findings)
@@ -102,7 +105,7 @@ def summary_lines(findings: list[Finding], row_word: str, width: int) -> list[st
             total = sum(n for k, n in kinds.items() if k[0] == severity)
             lines.append(f"{severity.capitalize()}s ({total:,}):")
         head = f"  {kinds[kind]:>{count_width},} × "
-        lines += hanging(head, f"{title(kind[1])} [{kind[1]}]", width)
+        lines += hanging(head, f"{title(kind[1], spec)} [{kind[1]}]", width)
         for f in examples[kind]:
             lines += _finding(f, row_word, places, width, "      ")
     rest = order[MOST_KINDS:]
@@ -125,16 +128,17 @@ def totals_lines(checked: Review, row_word: str, each: bool, width: int) -> list
     """The batch's totals, after each document's when `each`: amounts as a bookkeeper
     reads them (`1,187,982,195.07`), right-aligned in columns as wide as they need."""
     # Imported here, as `layout_of` is: `--help` reads this module and builds no format.
-    from .engine.totals import PARTS, money
+    from .engine.totals import money
 
     documents = checked.documents
     if not documents:
         return []
     totals = checked.totals
     noun = checked.batch.spec.noun
-    batch_amounts = [_grouped(cast("str | None", totals[part])) for part in PARTS]
+    names = checked.parts
+    batch_amounts = [_grouped(cast("str | None", totals[name])) for name in names]
     if not each:
-        parts = ", ".join(f"{part} {amount}" for part, amount in zip(PARTS, batch_amounts))
+        parts = ", ".join(f"{name} {amount}" for name, amount in zip(names, batch_amounts))
         return [
             *hanging(
                 "",
@@ -157,11 +161,11 @@ def totals_lines(checked: Review, row_word: str, each: bool, width: int) -> list
     ]
     rows.append(("Total", "", batch_amounts))
     where = max(len(r[0]) for r in rows)
-    amounts = [max(len(part), *(len(r[2][i]) for r in rows)) for i, part in enumerate(PARTS)]
+    amounts = [max(len(name), *(len(r[2][i]) for r in rows)) for i, name in enumerate(names)]
     fixed = 2 + where + 2 + 2 + sum(amounts) + len(amounts) - 1
     label = max(LABEL_AT_LEAST, min(width - fixed, max(len(r[1]) for r in rows)))
     title = f"{plural(noun).capitalize()} ({len(documents):,}):"
-    heads = " ".join(f"{p.capitalize():>{w}}" for p, w in zip(PARTS, amounts))
+    heads = " ".join(f"{n.capitalize():>{w}}" for n, w in zip(names, amounts))
     lead = 2 + where + 2 + label + 2
     if len(title) + 1 > lead:
         lines = [title, f"{'':<{lead}}{heads}"]

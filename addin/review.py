@@ -12,7 +12,13 @@ from typing import Any
 
 from .engine.batch import Batch
 from .engine.findings import Check
-from .engine.totals import DocumentTotal, batch_totals, document_totals
+from .engine.totals import (
+    DocumentTotal,
+    batch_totals,
+    document_totals,
+    named_totals,
+    part_names,
+)
 from .ledger import Ledger, check_batch
 from .progress import stage
 
@@ -25,12 +31,19 @@ class Review:
     documents: Sequence[DocumentTotal] = field(default_factory=list)
 
     @property
+    def parts(self) -> tuple[str, str, str]:
+        """What the format calls its three figures (a journal's debits, credits, difference)."""
+        return part_names(self.batch.spec.totals)
+
+    @property
     def totals(self) -> dict[str, Any]:
-        return batch_totals(self.documents)
+        """The batch's totals, under the format's names for them."""
+        return named_totals(batch_totals(self.documents), self.parts)
 
     def to_json(self) -> dict[str, Any]:
         out = self.batch.report.to_json()
-        out["documents"] = [d.to_json() for d in self.documents]
+        parts = self.parts
+        out["documents"] = [d.to_json(parts) for d in self.documents]
         out["totals"] = self.totals
         return out
 

@@ -21,7 +21,14 @@ def plural(word: str) -> str:
     if word in _PLURALS:
         return _PLURALS[word]
     head, _, last = word.rpartition(" ")
-    many = _PLURALS.get(last) or (last + "es" if last.endswith(("s", "x", "ch")) else last + "s")
+    if last in _PLURALS:
+        many = _PLURALS[last]
+    elif last.endswith(("s", "x", "ch")):
+        many = last + "es"
+    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "o", "u"):
+        many = last[:-1] + "ies"  # entry, entries
+    else:
+        many = last + "s"
     return f"{head} {many}".lstrip()
 
 

@@ -137,6 +137,7 @@ def test_the_first_record_is_found_past_blank_lines_and_named_by_its_line(run, t
     source.write_bytes(b"\xef\xbb\xbf\r\n  \r\n" + INFUSION.read_bytes())
     done = run("check", source, "--format", "pastel-customer")
     assert done.code == 2
-    assert f"{source}: line 3 is not that of pastel-customer but of Infusion" in done.err
+    assert f"{source}: line 3 is not that of pastel-customer: the file is a" in done.err
+    assert "Infusion customer adjustments" in done.err
     imported = run("import", source, "-o", tmp_path / "b.xlsx")
     assert imported.code in (0, 1) and "imported" in imported.out

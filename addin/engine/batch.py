@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -77,6 +78,21 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+# An unused field as some generators write it: spaces, or spaces in single quotes (`' '`,
+# a script's literal of a space written as it stands).
+_SPACES = re.compile(r"\s*(?:'\s*')?\s*")
+
+
+def spaces_only(value: Any) -> bool:
+    """Whether a cell is blank as a `Spec.blank_spaces` format reads it."""
+    return value is None or (isinstance(value, str) and _SPACES.fullmatch(value) is not None)
+
+
+def _spaces_blanked(rows: list[Row], empty: Any) -> list[Row]:
+    """`rows` with every cell `spaces_only` calls blank made blank."""
+    return [(n, [empty if spaces_only(c) else c for c in cells]) for n, cells in rows]
+
+
 def finding(
     row: int, f: FieldSpec, problem: Problem, value: Any = None, column: str | None = None
 ) -> Finding:
@@ -117,6 +133,8 @@ def checked_records(
     by_kind: dict[str | None, Records] = {}
     for kind in spec.records:
         kind_rows = grouped.get(kind.keyword, [])
+        if spec.blank_spaces:
+            kind_rows = _spaces_blanked(kind_rows, None if typed else "")
         by_kind[kind.keyword] = check_fields(spec, kind, kind_rows, typed, report)
     in_order = {k: iter(v.records) for k, v in by_kind.items()}
     records = list(map(next, map(in_order.__getitem__, order)))

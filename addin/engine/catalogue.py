@@ -3,14 +3,16 @@
 A finding's message says what is wrong with one cell; the title here names the kind, so a
 summary of a batch can say "262 × a required value is blank" and show a few of them. A kind
 whose fixes are certain says what the Audit sheet calls the change; Fix applies only those.
-Codes of spec rules are listed too: a spec names its rule's code, the catalogue its words.
-A kind of the engine's own has one severity; a spec rule's is the rule's to set.
+A spec's rule names its own code and carries its words (`title`; a rewrite's words for the
+Audit sheet), collected here with the engine's (`spec_kinds`). A kind of the engine's own
+has one severity; a spec rule's is the rule's to set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..specs.model import Spec
 from .findings import Severity
 
 
@@ -125,16 +127,6 @@ KINDS: dict[str, Kind] = {
     "only-for-document-types": Kind("a value this document type does not take"),
     "unique-in-batch": Kind("a value repeated in the batch"),
     "unique-together": Kind("the same entry twice in the batch"),
-    "duplicate-adjustment": Kind("the same adjustment twice in the batch"),
-    "gl-code-digits": Kind(
-        "a GL code of the wrong length",
-        "GL account as 7 digits (1000/000 → 1000000)",
-    ),
-    "document-date-before-date": Kind("a document date before the date"),
-    "additional-costs-not-supplier-invoice": Kind("additional costs on a document that takes none"),
-    "duplicate-order-number": Kind("an order number used twice"),
-    "posting-to-control-account": Kind("a posting to a control, bank or tax account"),
-    "zero-cost-price": Kind("a cost price of 0"),
     "tax-type-as-rate": Kind("a tax type that may be a rate written as a code"),
     "not-in-list": Kind(
         "a code not in the company's list",
@@ -146,13 +138,37 @@ KINDS: dict[str, Kind] = {
     "rate-one-foreign-account": Kind("an exchange rate of 1 on a foreign-currency account"),
     "date-outside-window": Kind("a date outside the allowed window"),
     "already-exported": Kind("exported before, by the batch ledger"),
+    "out-of-balance": Kind("debits and credits that do not balance"),
+    "choice-by-sign": Kind("a code that does not go with the amount's sign"),
+    "set-together": Kind("one of two values that go together is missing"),
+    "tax-amount-mismatch": Kind("a tax amount that is not the tax table's rate"),
 }
 
 # The kinds whose fixes Fix makes, and what the Audit sheet calls each change.
 CERTAIN: dict[str, str] = {code: k.certain for code, k in KINDS.items() if k.certain}
 
 
-def title(code: str) -> str:
+def spec_kinds(spec: Spec) -> dict[str, Kind]:
+    """The kinds `spec`'s own rules declare, with the words each rule carries: a new
+    format's rules name their findings in the format's module, not here."""
+    kinds: dict[str, Kind] = {}
+    for rule in spec.rules:
+        words = getattr(rule, "title", "")
+        if words and rule.code not in KINDS:
+            rewrite = getattr(rule, "rewrite", None)
+            kinds[rule.code] = Kind(words, rewrite.words if rewrite is not None else None)
+    return kinds
+
+
+def certain_fixes(spec: Spec | None) -> dict[str, str]:
+    """The kinds whose fixes Fix makes for `spec`'s batches: the engine's and the rules'."""
+    if spec is None:
+        return CERTAIN
+    own = {code: k.certain for code, k in spec_kinds(spec).items() if k.certain}
+    return {**CERTAIN, **own} if own else CERTAIN
+
+
+def title(code: str, spec: Spec | None = None) -> str:
     """The kind of finding `code` is, in plain words; an unknown code is spelt out."""
-    kind = KINDS.get(code)
+    kind = KINDS.get(code) or (spec_kinds(spec).get(code) if spec is not None else None)
     return kind.title if kind is not None else code.replace("-", " ")

@@ -25,6 +25,7 @@ from ..specs.model import (
     RateOnForeignAccount,
     RecordSpec,
     Spec,
+    TaxMatchesRate,
 )
 from ..wording import counted
 from .fields import PASTED, canonical_number, decimal_or_none, format_date, parse_date
@@ -47,6 +48,7 @@ SettingsRule = (
     | PriceIncludesTax
     | RateOnForeignAccount
     | DateInWindow
+    | TaxMatchesRate
 )
 
 
@@ -104,6 +106,8 @@ def _name(spec: Spec, rule: SettingsRule, f: FieldSpec) -> str:
         return f"{f.label} against the price plus the tax table's rate"
     if isinstance(rule, RateOnForeignAccount):
         return f"{f.label} on foreign-currency accounts"
+    if isinstance(rule, TaxMatchesRate):
+        return f"{f.label} against the tax table's rate"
     return f"{f.label} against the conversion date and the current financial year"
 
 
@@ -395,6 +399,51 @@ def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> 
         report.findings.append(_finding(rule, record, index, f, message))
 
 
+def _tax(rule: TaxMatchesRate, spec, records, report, settings, context) -> None:
+    f = _field(spec, rule)
+    name = _name(spec, rule, f)
+    found, why = _loaded(settings, spec, rule.list, rule.rate_column)
+    if found is None:
+        report.check(name, False, why)
+        return
+    rates = tax_rates(found, rule.rate_column)
+    report.check(
+        name, True, f"{counted(len(found.by_code()), 'tax type')}, within {rule.tolerance}"
+    )
+    if not records:
+        return
+    kind = records[0].kind
+    index, amount_at, tax_at = kind.index(rule.field), kind.index(rule.amount), kind.index(rule.tax)
+    amount_label, tax_label = kind.fields[amount_at].label, kind.fields[tax_at].label
+    for record in records:
+        code = record.values[tax_at]
+        tax = decimal_or_none(record.values[index])
+        amount = decimal_or_none(record.values[amount_at])
+        if not code or not tax or amount is None:
+            continue  # no tax type, or no tax: `SetTogether` says what is missing
+        rate = _rate_of(rates, code)
+        if rate is None:
+            message = (
+                f"{tax_label} {code} is not a line of your tax table, so {f.label} "
+                f"{record.values[index]} cannot be checked against its rate."
+            )
+            report.findings.append(_finding(rule, record, index, f, message))
+            continue
+        # The amount may be written with its tax or without it: either reading's tax passes.
+        on_exclusive = amount * rate / 100
+        on_inclusive = amount * rate / (100 + rate)
+        if min(abs(tax - on_exclusive), abs(tax - on_inclusive)) <= rule.tolerance:
+            continue
+        message = (
+            f"{f.label} {record.values[index]} is not {canonical_number(rate)} % ({tax_label} "
+            f"{code} of your tax table) of the {amount_label} {record.values[amount_at]}: that "
+            f"would be {canonical_number(round(on_exclusive, 2), 2)}, or "
+            f"{canonical_number(round(on_inclusive, 2), 2)} if the {amount_label} includes the "
+            "tax. Check the tax amount and the tax type."
+        )
+        report.findings.append(_finding(rule, record, index, f, message))
+
+
 def _foreign(rule: RateOnForeignAccount, spec, records, report, settings, context) -> None:
     f = _field(spec, rule)
     name = _name(spec, rule, f)
@@ -436,4 +485,5 @@ RULES: dict[type, Callable[..., None]] = {
     DateInWindow: _window,
     PriceIncludesTax: _price,
     RateOnForeignAccount: _foreign,
+    TaxMatchesRate: _tax,
 }

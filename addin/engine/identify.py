@@ -27,10 +27,15 @@ def candidates(specs: Iterable[Spec], first_row: Sequence[str]) -> list[Spec]:
 
 def shown_instead(spec: Spec, specs: Iterable[Spec], first_row: Sequence[str]) -> list[Spec]:
     """The formats `first_row` shows when it is not `spec`'s (an Infusion file checked as a
-    Pastel batch); none when it fits `spec`, or fits no format."""
+    Pastel batch, a Pastel document batch checked as a journal); none when it fits `spec`,
+    or fits no format, or only formats of `spec`'s kind whose files look alike."""
     if recognises(spec, first_row):
         return []
-    return [s for s in candidates(specs, first_row) if s.system != spec.system]
+    return [
+        s
+        for s in candidates(specs, first_row)
+        if s.system != spec.system or s.layout != spec.layout
+    ]
 
 
 # Blank lines before the first record, after a byte-order mark if there is one.

@@ -6,7 +6,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import itemgetter
@@ -14,11 +14,14 @@ from typing import Any
 
 from ..specs.model import (
     SETTINGS_RULES,
+    Balanced,
+    ChoiceBySign,
     FieldSpec,
     NotBefore,
     OnlyForDocumentTypes,
     PatternWhen,
     Rule,
+    SetTogether,
     Spec,
     TaxTypeAsRate,
     UniqueInBatch,
@@ -27,7 +30,7 @@ from ..specs.model import (
 )
 from ..wording import numbered
 from . import company_rules
-from .fields import decimal_or_none, parse_date
+from .fields import canonical_number, decimal_or_none, parse_date
 from .findings import Finding, Report
 from .records import Records
 
@@ -98,14 +101,14 @@ class _On:
 def _pattern_when(on: _On) -> None:
     rule, table, index, field = on.rule, on.table, on.index, on.field
     pattern = re.compile(rule.pattern, re.ASCII)
-    source = re.compile(rule.normalise_from, re.ASCII) if rule.normalise_from else None
-    candidates = table.where(rule.when)
+    source = re.compile(rule.rewrite.spelled, re.ASCII) if rule.rewrite else None
+    candidates = table.where(rule.when) if rule.when else table
     unmatched = map(operator.not_, map(pattern.fullmatch, candidates.column(index)))
     for record in compress(candidates.records, unmatched):
         value = record.values[index]
         if source is not None and source.fullmatch(value):
             # An accepted spelling: rewritten to the canonical one, and said so.
-            record.values[index] = source.sub(rule.normalise_to or "", value)
+            record.values[index] = source.sub(rule.rewrite.canonical, value)
             table.rewritten(index)
             on.report.rewrites.append(
                 Finding(
@@ -238,6 +241,143 @@ def _unique_in_batch(on: _On) -> None:
         on.add(record, f"{on.rule.message} (also on {on.context.row_word} {first})")
 
 
+def _balanced(on: _On) -> None:
+    """Each group of lines (and the batch) whose signed amounts do not add up to zero, on
+    its first line, with its debits, credits and difference. A group with an amount that
+    cannot be read is not judged: that amount's own error says what is wrong."""
+    rule, table = on.rule, on.table
+    kind = table.records[0].kind
+    n = len(table.records)
+    present = {f.key: i for i, f in enumerate(kind.fields)}
+    contras = table.column(present[rule.unless]) if rule.unless in present else [""] * n
+    by = [k for k in rule.by if k in present]
+    keys = list(zip(*(table.column(present[k]) for k in by))) if by else [()] * n
+    groups: dict[tuple[str, ...], _Sums] = {}
+    batch = _Sums()
+    for record, amount, contra, key in zip(table.records, table.column(on.index), contras, keys):
+        if contra:
+            continue  # a contra account takes this line's other side
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Sums()
+        group.add(record, decimal_or_none(amount))
+        batch.add(record, decimal_or_none(amount))
+    labels = [kind.fields[present[k]].label for k in by]
+    word = on.context.row_word
+    unbalanced = [(key, g) for key, g in groups.items() if g.known and g.difference]
+    for key, group in unbalanced:
+        named = " and ".join(f"{label} {value or '(blank)'}" for label, value in zip(labels, key))
+        on.add(
+            group.records[0],
+            f"The lines of {named} do not balance: {group.words()} ({word}s "
+            f"{numbered([r.row for r in group.records])}). Debits must equal credits: "
+            "correct an amount, or add the missing line.",
+        )
+    if by and batch.known and batch.difference and len(unbalanced) != 1:
+        first = table.records[0]
+        on.report.findings.append(
+            Finding(
+                severity=rule.severity,
+                row=first.row,
+                column="",
+                field=on.field.label,
+                code=rule.code,
+                message=f"The batch does not balance: {batch.words()}. Pastel will not update "
+                "a batch whose debits and credits differ.",
+            )
+        )
+
+
+@dataclass
+class _Sums:
+    """The debits and credits of some lines."""
+
+    debits: Decimal = Decimal(0)
+    credits: Decimal = Decimal(0)
+    known: bool = True
+    records: list = field(default_factory=list)
+
+    def add(self, record: Any, amount: Decimal | None) -> None:
+        self.records.append(record)
+        if amount is None:
+            self.known = False
+        elif amount > 0:
+            self.debits += amount
+        else:
+            self.credits -= amount
+
+    @property
+    def difference(self) -> Decimal:
+        return self.debits - self.credits
+
+    def words(self) -> str:
+        return (
+            f"debits {canonical_number(self.debits, 2)}, credits "
+            f"{canonical_number(self.credits, 2)}, difference "
+            f"{canonical_number(self.difference, 2)}"
+        )
+
+
+def _choice_by_sign(on: _On) -> None:
+    rule, table = on.rule, on.table
+    kind = table.records[0].kind
+    by, amount = kind.field(rule.by), kind.field(rule.amount)
+    codes = table.column(on.index)
+    parties = table.column(kind.index(rule.by))
+    amounts = table.column(kind.index(rule.amount))
+    label = on.field.label
+    for record, code, party, text in zip(table.records, codes, parties, amounts):
+        expected = rule.expected.get(party)
+        value = decimal_or_none(text)
+        if expected is None or not code or not value:
+            continue
+        want = expected[0] if value > 0 else expected[1]
+        if code == want:
+            continue
+        if not want:
+            users = " or ".join(p for p, e in rule.expected.items() if any(e))
+            on.add(
+                record,
+                f"{label} is for lines with {by.label} {users}; a {by.label} {party} line "
+                "leaves it blank.",
+                "",
+            )
+            continue
+        sign = "positive (a debit)" if value > 0 else "negative (a credit)"
+        on.add(
+            record,
+            f"{label} is {want}, not {code}, on a line with {by.label} {party} and a {sign} "
+            f"{amount.label}, as the accounting system writes them. Check the line's sign "
+            f"and its {label}.",
+        )
+
+
+def _set_together(on: _On) -> None:
+    rule, table = on.rule, on.table
+    kind = table.records[0].kind
+    other = kind.field(rule.other)
+    label = on.field.label
+    for record, value, partner in zip(
+        table.records, table.column(on.index), table.column(kind.index(rule.other))
+    ):
+        given = _given(value, rule.unset)
+        if given == _given(partner, rule.unset):
+            continue
+        if given:
+            said = f"{label} is {value}, but {other.label} is {partner or 'blank'}"
+        else:
+            said = f"{other.label} is {partner}, but {label} is {value or 'blank'}"
+        on.add(record, f"{said}: fill in both, or clear both.")
+
+
+def _given(value: str, unset: tuple[str, ...]) -> bool:
+    """Whether a value counts as filled in: neither one of `unset` nor a number of 0."""
+    if value in unset:
+        return False
+    number = decimal_or_none(value)
+    return number is None or number != 0
+
+
 CHECKS: dict[type, Callable[[_On], None]] = {
     PatternWhen: _pattern_when,
     NotBefore: _not_before,
@@ -246,4 +386,7 @@ CHECKS: dict[type, Callable[[_On], None]] = {
     OnlyForDocumentTypes: _only_for_document_types,
     UniqueTogether: _unique_together,
     UniqueInBatch: _unique_in_batch,
+    Balanced: _balanced,
+    ChoiceBySign: _choice_by_sign,
+    SetTogether: _set_together,
 }

@@ -185,8 +185,9 @@ def _list_row(spec: MasterListSpec, texts: Sequence[str]) -> dict[str, str]:
 
 
 def _normalised(column: ListColumn, text: str) -> str:
-    if column.normalise_from and re.fullmatch(column.normalise_from, text, re.ASCII):
-        return re.sub(column.normalise_from, column.normalise_to or "", text)
+    rewrite = column.rewrite
+    if rewrite and re.fullmatch(rewrite.spelled, text, re.ASCII):
+        return re.sub(rewrite.spelled, rewrite.canonical, text)
     if column.choices:
         return text.casefold()
     return text

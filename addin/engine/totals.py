@@ -17,13 +17,14 @@ import operator
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from functools import partial
 from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, itemgetter
 from typing import NamedTuple, TypeVar, cast, overload
 
-from ..specs.model import AmountTotals, LineTotals, RecordSpec, Spec
+from ..specs.model import AmountTotals, DebitCreditTotals, LineTotals, RecordSpec, Spec, Totals
 from ..wording import counted
 from .batch import Batch, Record
 from .bulk import without_cycle_collection
@@ -71,18 +72,39 @@ class DocumentTotal(NamedTuple):
             )
         return fingerprint(self.format, self.key, amounts)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, names: tuple[str, ...] | None = None) -> dict[str, object]:
+        """As the JSON has it: the figures under the names the format gives them."""
+        figures = (self.exclusive, self.tax, self.inclusive)
         return {
             "row": self.row,
             "document": list(self.key),
-            "exclusive": money(self.exclusive),
-            "tax": money(self.tax),
-            "inclusive": money(self.inclusive),
+            **{name: money(d) for name, d in zip(names or PARTS, figures)},
         }
 
 
-# The parts of a total, as `batch_totals` names them.
+# The three figures of a total, as `batch_totals` names them. A format's totals may call
+# them otherwise (`part_names`): a journal entry's are its debits, credits and difference.
 PARTS = ("exclusive", "tax", "inclusive")
+
+
+def part_names(totals: Totals | None) -> tuple[str, str, str]:
+    """What a format's three figures are called, in the report and the JSON."""
+    if isinstance(totals, DebitCreditTotals):
+        return ("debits", "credits", "bank movement" if totals.bank else "difference")
+    return PARTS
+
+
+def named_totals(totals: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
+    """`batch_totals` with its figures (and what each leaves out) under `names`."""
+    if tuple(names) == PARTS:
+        return totals
+    rename = dict(zip(PARTS, names))
+    out = {rename.get(k, k): v for k, v in totals.items()}
+    left_out = cast(dict[str, int] | None, totals.get("left_out"))
+    if left_out:
+        out["left_out"] = {rename[k]: n for k, n in left_out.items()}
+    return out
+
 
 # Made without a Python call each, as records are: a batch may hold 100,000 documents.
 _new_total = partial(tuple.__new__, DocumentTotal)
@@ -225,7 +247,75 @@ def document_totals(
         return []
     if isinstance(spec.totals, LineTotals):
         return _line_documents(batch, spec.totals)
+    if isinstance(spec.totals, DebitCreditTotals):
+        return _entry_documents(batch, spec.totals)
     return _amount_documents(batch, spec.totals, settings)
+
+
+@dataclass
+class _Entry:
+    """One entry's figures as its lines are added up (`_entry_documents`)."""
+
+    row: int
+    key: tuple[str, ...]
+    column: str
+    debits: Decimal = ZERO
+    credits: Decimal = ZERO
+    movement: Decimal = ZERO
+    known: bool = True
+
+
+def _entry_documents(batch: Batch, totals: DebitCreditTotals) -> Sequence[DocumentTotal]:
+    """Each entry (the lines that share the spec's document key, wherever they stand) with
+    its debits, credits and difference, or the bank's movement for a cashbook batch. A line
+    with a contra account posts both sides; an entry with an amount that cannot be read has
+    no figures (see `_read`)."""
+    spec = batch.spec
+    labelled = spec.document.labelled if spec.document else None
+    entries: dict[tuple[str, ...], _Entry] = {}
+    for table in _tables(batch):
+        kind = table.records[0].kind
+        present = {f.key: i for i, f in enumerate(kind.fields)}
+        if totals.amount not in present:
+            continue
+        amounts = _numbers(table.column(present[totals.amount]))
+        contras = _field(table, present.get(totals.contra or ""))
+        keys, columns = _keys(spec, table)
+        for record, key, column, amount, contra in zip(
+            table.records, keys, columns, amounts, contras
+        ):
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = _Entry(record.row, key, column)
+            if amount is None:
+                entry.known = False
+            elif contra:
+                entry.debits += abs(amount)
+                entry.credits += abs(amount)
+            else:
+                if amount > 0:
+                    entry.debits += amount
+                else:
+                    entry.credits -= amount
+                entry.movement -= amount
+    out = []
+    for e in sorted(entries.values(), key=attrgetter("row")):
+        third = e.movement if totals.bank else e.debits - e.credits
+        known = e.known
+        out.append(
+            DocumentTotal(
+                e.row,
+                e.key,
+                e.debits if known else None,
+                e.credits if known else None,
+                third if known else None,
+                e.column,
+                spec.name,
+                None,
+                labelled,
+            )
+        )
+    return out
 
 
 def _keys(spec: Spec, table: Records) -> tuple[list[tuple[str, ...]], list[str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine.batch import Batch, Context
-from ..engine.catalogue import CERTAIN
+from ..engine.catalogue import certain_fixes
 from ..engine.findings import Finding, column_index, column_letter
 from ..engine.layouts import layout_of, validate_rows
 from ..specs.model import FieldSpec, Spec
@@ -66,8 +66,9 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def certain(findings: Sequence[Finding]) -> list[Finding]:
-    return [f for f in findings if f.code in CERTAIN and f.fix is not None and f.column]
+def certain(findings: Sequence[Finding], fixes: dict[str, str]) -> list[Finding]:
+    """The findings whose fix is certain (`fixes`: `catalogue.certain_fixes`)."""
+    return [f for f in findings if f.code in fixes and f.fix is not None and f.column]
 
 
 def plan_fixes(
@@ -113,7 +114,8 @@ def plan_and_check(
         )
         changed_rows: set[int] = set()
         done: set[tuple[int, int]] = set()
-        for f in certain([*batch.report.findings, *batch.report.rewrites]):
+        fixes = certain_fixes(spec)
+        for f in certain([*batch.report.findings, *batch.report.rewrites], fixes):
             place = (f.row, column_index(f.column))
             cells = current.get(f.row)
             if cells is None or place in done or place in locked or place[1] > len(cells):
@@ -124,7 +126,7 @@ def plan_and_check(
             cells[place[1] - 1] = value
             texts[place] = f.fix or ""
             done.add(place)
-            rule = CERTAIN[f.code]
+            rule = fixes[f.code]
             if rule not in rules.setdefault(place, []):
                 rules[place].append(rule)
             changed_rows.add(f.row)

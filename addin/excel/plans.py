@@ -152,19 +152,21 @@ def reviewed_text(checked) -> str:
     if documents:
         totals = checked.totals
         noun = checked.batch.spec.noun
-        parts = [_money(Decimal(t) if t is not None else None) for t in map(totals.get, PARTS)]
-        lines = [
-            f"{counted(len(documents), noun)}: exclusive {parts[0]}, tax {parts[1]}, "
-            f"inclusive {parts[2]}."
-        ]
+        figures = ", ".join(
+            f"{name} {_money(Decimal(t) if t is not None else None)}"
+            for name, t in zip(checked.parts, map(totals.get, checked.parts))
+        )
+        lines = [f"{counted(len(documents), noun)}: {figures}."]
         missing = left_out_words(totals, noun)
         if missing:
             lines.append(f"{missing}.")
         for d in documents[:SHOWN_LINES]:
-            lines.append(
-                f"Row {d.row} {d.label}: {_money(d.exclusive)} + {_money(d.tax)} = "
-                f"{_money(d.inclusive)}"
-            )
+            ex, tax, inc = _money(d.exclusive), _money(d.tax), _money(d.inclusive)
+            if checked.parts == PARTS:
+                lines.append(f"Row {d.row} {d.label}: {ex} + {tax} = {inc}")
+            else:
+                named = ", ".join(f"{n} {v}" for n, v in zip(checked.parts, (ex, tax, inc)))
+                lines.append(f"Row {d.row} {d.label}: {named}")
         if len(documents) > SHOWN_LINES:
             lines.append(f"… and {len(documents) - SHOWN_LINES} more.")
         text += "\n\n" + "\n".join(lines)

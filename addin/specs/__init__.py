@@ -19,6 +19,8 @@ FORMATS: dict[str, tuple[str, str]] = {
     "pastel-customer": ("pastel", "PASTEL_CUSTOMER"),
     "pastel-supplier": ("pastel", "PASTEL_SUPPLIER"),
     "infusion-customer-adjustments": ("infusion", "INFUSION_ADJUSTMENTS"),
+    "pastel-journal": ("pastel_journal", "PASTEL_JOURNAL"),
+    "pastel-cashbook": ("pastel_journal", "PASTEL_CASHBOOK"),
 }
 FORMAT_NAMES = tuple(FORMATS)
 

@@ -6,7 +6,7 @@ A bookkeeper pastes these from the accounting system's own exports onto the Sett
 
 from __future__ import annotations
 
-from .model import ListColumn, MasterListSpec, SettingValue
+from .model import ListColumn, MasterListSpec, Rewrite, SettingValue
 
 FIRST_MONTH = SettingValue(
     key="first_month",
@@ -65,6 +65,12 @@ CURRENCY = ListColumn(
 )
 RATE = ListColumn(key="rate", label="Rate %", kind="rate", help="Tax rate in percent: 15 for 15 %.")
 GL_KINDS = ("control", "bank", "tax")
+# Pastel shows GL accounts as 1000/000 and imports them as 1000000: the one place that says so.
+GL_ACCOUNT = Rewrite(
+    spelled=r"(\d{4})/(\d{3})",
+    canonical=r"\1\2",
+    words="GL account as 7 digits (1000/000 → 1000000)",
+)
 
 PASTEL_TAX_TYPES = _codes(
     "tax_types", "Tax table", "Tax type", "The lines of the company's tax table (01, 02 …).", RATE
@@ -94,8 +100,7 @@ PASTEL_GL = MasterListSpec(
             key=CODE,
             label="Account",
             help="General ledger account numbers, 1000000 or 1000/000.",
-            normalise_from=r"(\d{4})/(\d{3})",
-            normalise_to=r"\1\2",
+            rewrite=GL_ACCOUNT,
         ),
         ListColumn(
             key="kind",

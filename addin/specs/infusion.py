@@ -70,6 +70,7 @@ def _spec(columns: ColumnSet) -> Spec:
                 field="amount",
                 fields=("account_number", "sort_key", "date", "reference", "amount"),
                 code="duplicate-adjustment",
+                title="the same adjustment twice in the batch",
                 message="Same Account Number, Date, Reference and Amount as another row: "
                 "every row posts a new adjustment, so this one would post twice. Delete it "
                 "if it is a copy.",

@@ -22,6 +22,16 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Rewrite(_Frozen):
+    """An accepted spelling of a value, rewritten to the canonical one (`1000/000` is the
+    GL account `1000000`): a pattern the whole value matches, and its replacement."""
+
+    spelled: str
+    canonical: str
+    # The change in words, as Fix's Audit sheet and the instructions show it.
+    words: str
+
+
 class FieldSpec(_Frozen):
     """One field of a record: one column of the sheet and of the CSV."""
 
@@ -101,38 +111,41 @@ class RecordSpec(_Frozen):
 
 
 class PatternWhen(_Frozen):
-    """A field must match a pattern while another field holds certain values."""
+    """A field must match a pattern (while other fields hold certain values, with `when`)."""
 
     rule: Literal["pattern-when"] = "pattern-when"
-    record: str
+    record: str | None = None
     field: str
-    when: dict[str, tuple[str, ...]]
+    when: dict[str, tuple[str, ...]] | None = None
     pattern: str
     # An accepted spelling rewritten to the canonical one (1000/000 -> 1000000).
-    normalise_from: str | None = None
-    normalise_to: str | None = None
+    rewrite: Rewrite | None = None
     severity: Severity = "error"
     code: str
     message: str
+    # What the kind of finding is called in a summary ("a GL code of the wrong length");
+    # a rule's own code needs it, the engine's codes have theirs (`engine.catalogue`).
+    title: str = ""
 
 
 class NotBefore(_Frozen):
     """A date that should not be earlier than another date of the same record."""
 
     rule: Literal["not-before"] = "not-before"
-    record: str
+    record: str | None = None
     field: str
     other: str
     severity: Severity = "warning"
     code: str
     message: str
+    title: str = ""
 
 
 class ZeroWhen(_Frozen):
     """A number that should not be 0 (or blank) while another field holds certain values."""
 
     rule: Literal["zero-when"] = "zero-when"
-    record: str
+    record: str | None = None
     field: str
     when: dict[str, tuple[str, ...]]
     severity: Severity = "warning"
@@ -142,6 +155,7 @@ class ZeroWhen(_Frozen):
     # said once for the batch, with `{count}`, `{lines}` and `{rows}` ("rows 4, 5, 7, 8, 10
     # and 52 more") filled in, instead of a mark on every cell. None: always cell by cell.
     habit_message: str | None = None
+    title: str = ""
 
 
 class TaxTypeAsRate(_Frozen):
@@ -149,7 +163,7 @@ class TaxTypeAsRate(_Frozen):
     no tax table to look it up, said once per batch when the lines' prices carry that rate."""
 
     rule: Literal["tax-type-as-rate"] = "tax-type-as-rate"
-    record: str
+    record: str | None = None
     field: str
     exclusive: str
     inclusive: str
@@ -166,24 +180,26 @@ class OnlyForDocumentTypes(_Frozen):
     """A value that only makes sense in batches of certain document types."""
 
     rule: Literal["only-for-document-types"] = "only-for-document-types"
-    record: str
+    record: str | None = None
     field: str
     value: str
     document_types: tuple[str, ...]
     severity: Severity = "warning"
     code: str
     message: str
+    title: str = ""
 
 
 class UniqueInBatch(_Frozen):
     """A value that should appear once in a batch."""
 
     rule: Literal["unique-in-batch"] = "unique-in-batch"
-    record: str
+    record: str | None = None
     field: str
     severity: Severity = "warning"
     code: str
     message: str
+    title: str = ""
 
 
 class UniqueTogether(_Frozen):
@@ -199,6 +215,49 @@ class UniqueTogether(_Frozen):
     severity: Severity = "warning"
     code: str
     message: str
+    title: str = ""
+
+
+class Balanced(_Frozen):
+    """Signed amounts that add up to zero, debits equal to credits: over the batch and
+    over each group of lines `by` shares (a journal entry's Date and Reference). Lines with
+    `unless` filled in balance themselves (a contra account takes their other side)."""
+
+    rule: Literal["balanced"] = "balanced"
+    record: str | None = None
+    field: str
+    unless: str | None = None
+    by: tuple[str, ...] = ()
+    severity: Severity = "warning"
+    code: str = "out-of-balance"
+
+
+class ChoiceBySign(_Frozen):
+    """A code that follows from the sign of an amount and the value of another field (a
+    journal's Open Item: O on a debit to a customer, A on a credit). `expected` maps each
+    value of `by` to the code for a positive and for a negative amount; "" means blank."""
+
+    rule: Literal["choice-by-sign"] = "choice-by-sign"
+    record: str | None = None
+    field: str
+    amount: str
+    by: str
+    expected: dict[str, tuple[str, str]]
+    severity: Severity = "warning"
+    code: str = "choice-by-sign"
+
+
+class SetTogether(_Frozen):
+    """Two fields filled in together or not at all (a tax amount and its tax type): a
+    number of 0 or a value in `unset` counts as not filled in."""
+
+    rule: Literal["set-together"] = "set-together"
+    record: str | None = None
+    field: str
+    other: str
+    unset: tuple[str, ...] = ("",)
+    severity: Severity = "warning"
+    code: str = "set-together"
 
 
 # Company settings: what a workbook's Settings sheet (or a settings file) may hold. A rule that
@@ -230,8 +289,7 @@ class ListColumn(_Frozen):
     # Values a bookkeeper may type in a flag column (a GL account's control/bank/tax kind).
     choices: tuple[str, ...] | None = None
     # An accepted spelling of the codes rewritten to the canonical one (1000/000 -> 1000000).
-    normalise_from: str | None = None
-    normalise_to: str | None = None
+    rewrite: Rewrite | None = None
 
 
 class MasterListSpec(_Frozen):
@@ -294,6 +352,7 @@ class FlaggedInList(_Frozen):
     severity: Severity = "warning"
     code: str
     message: str
+    title: str = ""
 
 
 class PeriodMatchesDate(_Frozen):
@@ -340,6 +399,22 @@ class RateOnForeignAccount(_Frozen):
     code: str = "rate-one-foreign-account"
 
 
+class TaxMatchesRate(_Frozen):
+    """A tax amount that should be the amount's tax at the rate of its tax type, the amount
+    read as exclusive or as inclusive of it (either is accepted: *inferred*)."""
+
+    rule: Literal["tax-matches-rate"] = "tax-matches-rate"
+    record: str | None = None
+    field: str
+    amount: str
+    tax: str
+    list: str
+    rate_column: str = "rate"
+    tolerance: Decimal = Decimal("0.01")
+    severity: Severity = "warning"
+    code: str = "tax-amount-mismatch"
+
+
 class DateInWindow(_Frozen):
     """A date that should fall on or after the conversion date and in the current
     financial year."""
@@ -367,7 +442,11 @@ Rule = Annotated[
     | PeriodMatchesDate
     | PriceIncludesTax
     | RateOnForeignAccount
-    | DateInWindow,
+    | DateInWindow
+    | Balanced
+    | ChoiceBySign
+    | SetTogether
+    | TaxMatchesRate,
     Field(discriminator="rule"),
 ]
 
@@ -379,6 +458,7 @@ SETTINGS_RULES = (
     PriceIncludesTax,
     RateOnForeignAccount,
     DateInWindow,
+    TaxMatchesRate,
 )
 
 
@@ -407,7 +487,19 @@ class AmountTotals(_Frozen):
     rate_column: str = "rate"
 
 
-Totals = Annotated[LineTotals | AmountTotals, Field(discriminator="kind")]
+class DebitCreditTotals(_Frozen):
+    """Totals of ledger lines: debits (positive amounts), credits (negative ones) and their
+    difference, per entry (the lines sharing the spec's document key) and for the batch.
+    A line with `contra` filled in posts both sides. With `bank` (a cashbook batch) the
+    third figure is the bank account's movement: it takes the other side of every line."""
+
+    kind: Literal["debit-credit"] = "debit-credit"
+    amount: str
+    contra: str | None = None
+    bank: bool = False
+
+
+Totals = Annotated[LineTotals | AmountTotals | DebitCreditTotals, Field(discriminator="kind")]
 
 
 class DocumentKey(_Frozen):
@@ -423,6 +515,9 @@ class DocumentKey(_Frozen):
     # How many of `fields`, from the first, name it to a person; the rest tell documents
     # apart in the ledger only, and the totals show them already (Infusion's amount).
     labelled: int | None = None
+    # Lines with the same key are one document (a journal entry is its Date and Reference,
+    # however many lines it has, wherever they are); else each first record starts one.
+    groups: bool = False
 
 
 class DocumentType(_Frozen):
@@ -471,6 +566,9 @@ class Spec(_Frozen):
     # Layouts of the system's older versions that a file may still be in: recognised and
     # named, rather than read field by field into the wrong columns.
     older_layouts: tuple[OlderLayout, ...] = ()
+    # A field holding only spaces is blank, as the system's own generators write unused
+    # fields (`' '` in Pastel's cashbook scripts), not a value with spaces around it.
+    blank_spaces: bool = False
 
     def record(self, keyword: str | None) -> RecordSpec:
         for r in self.records:

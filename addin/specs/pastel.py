@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .company import PASTEL_LISTS, PASTEL_VALUES
+from .company import GL_ACCOUNT, PASTEL_LISTS, PASTEL_VALUES
 from .model import (
     DocumentKey,
     DocumentType,
@@ -345,9 +345,9 @@ def _rules(party: str) -> tuple:
             field="code",
             when={"line_type": ("6",)},
             pattern=r"\d{7}",
-            normalise_from=r"(\d{4})/(\d{3})",
-            normalise_to=r"\1\2",
+            rewrite=GL_ACCOUNT,
             code="gl-code-digits",
+            title="a GL code of the wrong length",
             message="A general ledger line (line type 6) needs a 7-digit GL account in Code, "
             "for example 1000000 (1000/000 is accepted and rewritten).",
         ),
@@ -356,6 +356,7 @@ def _rules(party: str) -> tuple:
             field="document_date",
             other="date",
             code="document-date-before-date",
+            title="a document date before the date",
             message="Document Date is earlier than Date: the due, expiry or delivery date "
             "usually comes after the document date.",
         ),
@@ -365,12 +366,14 @@ def _rules(party: str) -> tuple:
             value="Y",
             document_types=("supplier-invoice",),
             code="additional-costs-not-supplier-invoice",
+            title="additional costs on a document that takes none",
             message="Additional Costs Y only applies to supplier invoices; use N or leave blank.",
         ),
         UniqueInBatch(
             record="Header",
             field="order_number",
             code="duplicate-order-number",
+            title="an order number used twice",
             message="The same Order Number appears on another document in this batch: "
             "check it is not the same document entered twice.",
         ),
@@ -393,6 +396,7 @@ def _rules(party: str) -> tuple:
             values=("control", "bank", "tax"),
             when={"line_type": ("6",)},
             code="posting-to-control-account",
+            title="a posting to a control, bank or tax account",
             message="Documents should not post to control, bank or tax accounts directly: "
             "Pastel posts to those itself (the debtors or creditors control account, the tax "
             "account). Use an income, expense or asset account.",
@@ -425,6 +429,7 @@ def _rules(party: str) -> tuple:
                 field="cost_price",
                 when={"line_type": ("4",)},
                 code="zero-cost-price",
+                title="a cost price of 0",
                 message="Cost Price is 0 on an inventory line: Pastel will post the sale "
                 "with no cost of sales. Fill in the item's cost.",
                 habit_message="Cost Price is 0 on {count} of the {lines} inventory lines "

@@ -7,8 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ...specs.model import Spec
-from ..batch import Batch, Context, Row, checked_records, extra_cells, fitted, is_blank
+from ...specs.model import FieldSpec, Spec
+from ..batch import (
+    Batch,
+    Context,
+    Row,
+    checked_records,
+    extra_cells,
+    fitted,
+    is_blank,
+    spaces_only,
+)
+from ..fields import parse_date
 from ..findings import Report
 from .base import BatchLayout
 
@@ -37,11 +47,44 @@ class KeywordlessLines(BatchLayout):
         order = [kind.keyword] * len(kept)
         return checked_records(spec, grouped, order, typed, report, context, structure=False)
 
+    def documents(self, batch: Batch) -> int:
+        """A line each, unless lines that share the document key are one (a journal entry)."""
+        key = batch.spec.document
+        if key is None or not key.groups:
+            return len(batch.records)
+        kind = batch.spec.records[0]
+        at = [kind.index(group[0]) for group in key.fields]
+        return len({tuple(r.values[i] for i in at) for r in batch.records})
+
     def recognises(self, spec: Spec, first_row: Sequence[str]) -> bool:
-        return False
+        """A line of the kind's shape: no wider than the kind, every required field there,
+        and each code, date and whole number one the field takes. Nothing else in a line
+        says which format it is, so formats of one shape (a journal's and a cashbook's) are
+        recognised alike, and the user is asked which."""
+        kind = spec.records[0]
+        fields = kind.fields
+        required = [i for i, f in enumerate(fields) if f.required]
+        if not first_row or len(first_row) > len(fields) or len(first_row) <= max(required):
+            return False
+        for f, value in zip(fields, first_row):
+            text = "" if spec.blank_spaces and spaces_only(value) else value.strip()
+            if not (_takes(f, text) if text else not f.required):
+                return False
+        return True
 
     def caption_rows(self, spec: Spec) -> int:
         return 1
+
+
+def _takes(f: FieldSpec, text: str) -> bool:
+    """Whether a field plainly takes `text`: a code it lists, a date, a whole number."""
+    if f.kind == "code":
+        return text in (f.choices or ())
+    if f.kind == "date":
+        return parse_date(text) is not None
+    if f.kind == "integer":
+        return text.isdigit()
+    return True
 
 
 KEYWORDLESS_LINES = KeywordlessLines()
