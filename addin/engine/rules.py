@@ -346,9 +346,8 @@ def _choice_by_sign(on: _On) -> None:
         sign = "positive (a debit)" if value > 0 else "negative (a credit)"
         on.add(
             record,
-            f"{label} is {want}, not {code}, on a line with {by.label} {party} and a {sign} "
-            f"{amount.label}, as the accounting system writes them. Check the line's sign "
-            f"and its {label}.",
+            f"{label} {code} on a line with {by.label} {party} and a {sign} {amount.label}: "
+            f"the accounting system writes {want} there. Check the line's sign and its {label}.",
         )
 
 
