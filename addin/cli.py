@@ -424,7 +424,7 @@ def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
     if others:
         kinds = " or ".join(s.title for s in others)
         raise Usage(
-            f"{path}: line {line} is not that of {spec.name}: the file is a {kinds}; say "
+            f"{path}: line {line} is not that of {spec.name} but of {kinds}; say "
             + " or ".join(f"--format {s.name}" for s in others)
         )
 

@@ -277,9 +277,68 @@ def test_the_settings_sheet_is_read_by_block_titles():
     assert infusion_settings.values["conversion_date"] == dt.date(2024, 7, 1)
 
 
+def journal_line(**changes: str) -> list[str]:
+    """A balanced pair's first line of a journal (period 3, May: the financial year starts in
+    March), fields by key."""
+    values = {
+        "period": "3", "date": "14/05/2025", "gdc": "G", "account": "1000000",
+        "reference": "JNL1", "description": "Accrual", "amount": "115.00", "tax_type": "0",
+        "tax_amount": "0.00", "open_item": "", "project": "", "contra": "",
+        "exchange_rate": "", "bank_exchange_rate": "", "batch_id": "0",
+        "discount_tax_type": "0", "discount_amount": "0.00", "home_amount": "0.00",
+    }  # fmt: skip
+    values.update(changes)
+    return list(values.values())
+
+
+def journal(lines: list[list[str]], format_name: str = "pastel-journal", data=PASTEL):
+    spec = get_spec(format_name)
+    settings = settings_of(data, format_name) if data is not None else None
+    context = Context(row_word="line", settings=settings, today=TODAY)
+    return read_csv_batch(spec, csv_bytes(lines), "j.csv", context)
+
+
+JOURNAL_CASES = [
+    ("period disagrees with the date", "pastel-journal", [journal_line(period="4")],
+     ("period-not-date", 1, "A"), [journal_line()]),
+    ("unknown GL account", "pastel-journal", [journal_line(account="4000000")],
+     ("not-in-list", 1, "D"), [journal_line(account="1000/000")]),
+    ("unknown customer", "pastel-journal", [journal_line(gdc="D", account="XYZ999")],
+     ("not-in-list", 1, "D"), [journal_line(gdc="D", account="ABC001")]),
+    ("unknown supplier", "pastel-journal", [journal_line(gdc="C", account="ABC001")],
+     ("not-in-list", 1, "D"), [journal_line(gdc="C", account="SUP001")]),
+    ("unknown contra", "pastel-journal", [journal_line(contra="4000000")],
+     ("not-in-list", 1, "L"), [journal_line(contra="1000000")]),
+    ("a G line to a control account", "pastel-journal", [journal_line(account="8400000")],
+     ("journal-to-control-account", 1, "D"), [journal_line(account="8410000")]),
+    ("a cashbook G line to a bank account", "pastel-cashbook",
+     [journal_line(account="8410000")], ("cashbook-to-bank-account", 1, "D"),
+     [journal_line()]),
+    ("tax that is not the rate", "pastel-journal",
+     [journal_line(tax_type="1", tax_amount="20.00")], ("tax-amount-mismatch", 1, "I"),
+     [journal_line(tax_type="1", tax_amount="15.00")]),
+    ("tax of an amount with its tax", "pastel-journal",
+     [journal_line(tax_type="1", tax_amount="17.00")], ("tax-amount-mismatch", 1, "I"),
+     [journal_line(tax_type="01", tax_amount="17.25")]),
+    ("a tax type the table lacks", "pastel-journal",
+     [journal_line(tax_type="7", tax_amount="15.00")], ("tax-amount-mismatch", 1, "I"),
+     [journal_line(tax_type="1", tax_amount="15.00")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "format_name", "fires", "expected", "quiet"), JOURNAL_CASES)
+def test_each_journal_settings_rule_fires_and_stays_quiet(
+    name, format_name, fires, expected, quiet
+):
+    assert expected in found(journal(fires, format_name)), name
+    assert not {f for f in found(journal(quiet, format_name)) if f[0] == expected[0]}, name
+    assert expected[0] not in {f[0] for f in found(journal(fires, format_name, data=None))}
+
+
 def test_every_settings_rule_code_is_exercised_here():
     """A settings rule added to a spec needs a case above."""
     exercised = {c[2][0] for c in PASTEL_CASES + INFUSION_CASES}
+    exercised |= {c[3][0] for c in JOURNAL_CASES}
     declared = {
         r.code for spec in SPECS.values() for r in spec.rules if isinstance(r, SETTINGS_RULES)
     }

@@ -86,7 +86,9 @@ def test_a_file_of_another_format_is_named_once_and_nothing_is_written(run, tmp_
     done = run("import", INFUSION, "--format", "pastel-customer", "-o", target)
     assert done.code == 2
     assert done.err.count("\n") == 1
-    assert "but of Infusion; say --format infusion-customer-adjustments" in done.err
+    assert "but of Infusion customer adjustments; say --format infusion-customer-adjustments" in (
+        done.err
+    )
     assert not target.exists()
     checked = run("check", SAMPLE, "--format", "infusion-customer-adjustments")
     assert checked.code == 2
@@ -137,7 +139,9 @@ def test_the_first_record_is_found_past_blank_lines_and_named_by_its_line(run, t
     source.write_bytes(b"\xef\xbb\xbf\r\n  \r\n" + INFUSION.read_bytes())
     done = run("check", source, "--format", "pastel-customer")
     assert done.code == 2
-    assert f"{source}: line 3 is not that of pastel-customer: the file is a" in done.err
-    assert "Infusion customer adjustments" in done.err
+    assert (
+        f"{source}: line 3 is not that of pastel-customer but of Infusion customer adjustments; "
+        "say --format infusion-customer-adjustments" in done.err
+    )
     imported = run("import", source, "-o", tmp_path / "b.xlsx")
     assert imported.code in (0, 1) and "imported" in imported.out
