@@ -29,6 +29,7 @@ KINDS: dict[str, Kind] = {
     "unbalanced-quote": Kind("a quoted field never ends", severity="error"),
     "not-utf8": Kind("the file is not UTF-8", severity="warning"),
     "encoding-guess": Kind("the file's character set was guessed", severity="warning"),
+    "separator-line": Kind("Excel's separator line (sep=,), skipped", severity="warning"),
     "not-encodable": Kind(
         "a character the import's character set cannot hold",
         "remove pasted characters the file cannot hold (zero-width spaces)",

@@ -6,7 +6,7 @@ from ..specs.model import Spec
 from ..wording import numbered
 from .batch import Batch, Context
 from .bulk import without_cycle_collection
-from .csv_read import UTF8_BOM, Parsed, decode, parse, sniff_semicolons
+from .csv_read import UTF8_BOM, Parsed, decode, parse, separator_line, sniff_separator
 from .csv_write import csv_text
 from .findings import Finding
 from .layouts import layout_of, validate_rows
@@ -18,10 +18,12 @@ def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
     `encoding` is the one the format writes (it settles files valid in two encodings).
     """
     decoded = decode(data, path, encoding)
-    sniff_semicolons(decoded.text, path)
-    parsed = parse(decoded.text)
+    text, declared = separator_line(decoded.text)
+    sniff_separator(text, path, declared)
+    parsed = parse(text)
     parsed.encoding = decoded.encoding
     parsed.guess = decoded.guess
+    parsed.separator_line = declared
     return parsed
 
 
@@ -40,6 +42,8 @@ def batch_from_rows(
         batch.report.findings.append(_joined_note(joined, 1 if renumber else joined[0]))
     if parsed.stop is not None:
         batch.report.findings.append(parsed.stop)
+    if parsed.separator_line is not None:
+        batch.report.findings.append(_separator_note(parsed.separator_line))
     if spec.encoding == "utf-8" and parsed.encoding != "utf-8":
         batch.report.findings.append(
             Finding(
@@ -71,6 +75,21 @@ def batch_from_rows(
         )
     batch.report.sort()
     return batch
+
+
+def _separator_note(line: str) -> Finding:
+    return Finding(
+        severity="warning",
+        row=1,
+        column="",
+        field="Separator",
+        code="separator-line",
+        message=(
+            f"The first line, {line!r}, is Excel's note of the separator, not a record: it was "
+            "skipped, and the export does not write it."
+        ),
+        value=line,
+    )
 
 
 def _joined_note(lines: list[int], row: int) -> Finding:
