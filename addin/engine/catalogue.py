@@ -30,6 +30,7 @@ KINDS: dict[str, Kind] = {
     "not-utf8": Kind("the file is not UTF-8", severity="warning"),
     "encoding-guess": Kind("the file's character set was guessed", severity="warning"),
     "separator-line": Kind("Excel's separator line (sep=,), skipped", severity="warning"),
+    "split-number": Kind("a number split in two by its thousands separator", severity="error"),
     "not-encodable": Kind(
         "a character the import's character set cannot hold",
         "remove pasted characters the file cannot hold (zero-width spaces)",

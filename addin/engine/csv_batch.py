@@ -10,6 +10,7 @@ from .csv_read import UTF8_BOM, Parsed, decode, parse, separator_line, sniff_sep
 from .csv_write import csv_text
 from .findings import Finding
 from .layouts import layout_of, validate_rows
+from .split_numbers import SplitNumber, rejoined
 
 
 def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
@@ -33,11 +34,15 @@ def batch_from_rows(
     """The batch of a parsed file. Records joined on one line are read apart (one warning
     names the lines); `renumber` then numbers every record in turn, as a sheet's rows are,
     and `parsed.rows` becomes the records read."""
-    rows, joined = layout_of(spec).unjoined(spec, parsed.rows)
+    layout = layout_of(spec)
+    rows, joined = layout.unjoined(spec, parsed.rows)
     if joined and renumber:
         rows = [(n, cells) for n, (_, cells) in enumerate(rows, start=1)]
+    rows, splits = rejoined(spec, rows, layout.record_kinds(spec, rows), layout.keywords)
     parsed.rows = rows
     batch = validate_rows(spec, rows, context=context or Context(row_word="line"))
+    if splits:
+        _name_split_numbers(batch, splits)
     if joined:
         batch.report.findings.append(_joined_note(joined, 1 if renumber else joined[0]))
     if parsed.stop is not None:
@@ -75,6 +80,15 @@ def batch_from_rows(
         )
     batch.report.sort()
     return batch
+
+
+def _name_split_numbers(batch: Batch, splits: list[SplitNumber]) -> None:
+    """One finding for each split number, in place of what its field says of the number's
+    spelling (a thousands separator) that the finding explains."""
+    cells = {(s.row, s.column) for s in splits}
+    report = batch.report
+    report.findings = [f for f in report.findings if (f.row, f.column) not in cells]
+    report.findings.extend(s.finding() for s in splits)
 
 
 def _separator_note(line: str) -> Finding:
