@@ -104,6 +104,9 @@ KINDS: dict[str, Kind] = {
     "date-in-number": Kind("a date where a number belongs", severity="error"),
     "date-in-text": Kind("a date where text belongs", severity="warning"),
     "number-in-date": Kind("a number where a date belongs", severity="error"),
+    "excel-scientific": Kind(
+        "a code Excel wrote in scientific notation (1.23E+11)", severity="error"
+    ),
     "number-in-text": Kind("a number Excel may have reformatted", severity="warning"),
     "too-long": Kind("text longer than the field allows", severity="error"),
     "long-for-older-versions": Kind("text too long for older versions", severity="warning"),
