@@ -26,6 +26,9 @@ from .layouts.base import FileRow
 _FIRST = re.compile(r"[-+]?\d{1,3}", re.ASCII)
 _GROUP = re.compile(r"\d{3}", re.ASCII)
 _LAST = re.compile(r"\d{3}(?:\.\d+)?", re.ASCII)
+# A line that ends in empty fields may have had them pushed past its record's last field by
+# a split number; more than this many is a file padded to its widest record, not a split.
+_MOST_PUSHED = 3
 
 
 @dataclass(frozen=True)
@@ -95,13 +98,16 @@ def rejoined(
     lengths = map(len, map(itemgetter(1), rows))
     found: list[SplitNumber] = []
     out = rows
+    # Whether a field's value has an error, by (kind, position, value): a file's lines
+    # repeat their values, and a file padded with an empty field sends every line here.
+    seen: dict[tuple[str | None, int, str], bool] = {}
     # Nearly every line is no longer than its record: only the longer ones are looked at.
     for i in compress(count(), map(operator.gt, lengths, repeat(shortest))):
         number, cells = rows[i]
         kind = kinds.get(cells[0].strip() if keywords else None)
         if kind is None:
             continue
-        split = _split_in(spec, kind, number, cells)
+        split = _split_in(spec, kind, number, cells, seen)
         if split is None:
             continue
         if out is rows:
@@ -112,48 +118,69 @@ def rejoined(
     return out, found
 
 
-def _split_in(spec: Spec, kind: RecordSpec, number: int, cells: list[str]) -> SplitNumber | None:
+def _split_in(
+    spec: Spec,
+    kind: RecordSpec,
+    number: int,
+    cells: list[str],
+    seen: dict[tuple[str | None, int, str], bool],
+) -> SplitNumber | None:
     """The split number that makes the most sense of a line too long for its record: the one
-    whose joining leaves the fewest errors, when that is fewer than the line has as it is."""
+    whose joining leaves the fewest errors, when that is fewer than the line has as it is.
+
+    A line may leave out its record's last fields, so it may hold more pieces of a number
+    than it holds fields too many: every run of pieces at least that long is tried.
+    """
     width = len(kind.fields)
     filled = len(cells)
     while filled > width and not cells[filled - 1].strip():
         filled -= 1
-    extra = filled - width
-    if extra < 1:
+    if filled > width:
+        too_many = filled - width
+    elif 0 < len(cells) - width <= _MOST_PUSHED:
+        too_many = 1
+    else:
         return None
     best: tuple[int, SplitNumber] | None = None
     for at in range(width):
-        if not kind.fields[at].is_numeric:
+        if not kind.fields[at].is_numeric or not _FIRST.fullmatch(cells[at]):
             continue
-        pieces = tuple(cells[at : at + extra + 1])
-        if not _pieces_of_a_number(pieces):
-            continue
-        joined = [*cells[:at], ",".join(pieces), *cells[at + extra + 1 : filled]]
-        errors = _errors(spec, kind, joined, skip=at)
-        if best is None or errors < best[0]:
-            best = (errors, SplitNumber(number, at, pieces, kind))
+        end = at + 1
+        while end < filled:
+            if end - at >= too_many and _LAST.fullmatch(cells[end]):
+                pieces = tuple(cells[at : end + 1])
+                joined = [*cells[:at], ",".join(pieces), *cells[end + 1 :]]
+                errors = _errors(spec, kind, joined, seen, skip=at)
+                if best is None or errors < best[0]:
+                    best = (errors, SplitNumber(number, at, pieces, kind))
+            if not _GROUP.fullmatch(cells[end]):
+                break
+            end += 1
     if best is None:
         return None
-    as_it_stands = _errors(spec, kind, cells[:width]) + sum(1 for c in cells[width:] if c.strip())
-    return best[1] if best[0] < as_it_stands else None
+    return best[1] if best[0] < _errors(spec, kind, cells, seen) else None
 
 
-def _pieces_of_a_number(pieces: Sequence[str]) -> bool:
-    first, *middle, last = pieces
-    return (
-        _FIRST.fullmatch(first) is not None
-        and all(_GROUP.fullmatch(p) for p in middle)
-        and _LAST.fullmatch(last) is not None
-    )
-
-
-def _errors(spec: Spec, kind: RecordSpec, cells: Sequence[str], skip: int = -1) -> int:
-    """How many of the line's fields have an error of their own (the field `skip` left out)."""
-    errors = 0
-    for position, (f, value) in enumerate(zip(kind.fields, cells)):
+def _errors(
+    spec: Spec,
+    kind: RecordSpec,
+    cells: Sequence[str],
+    seen: dict[tuple[str | None, int, str], bool],
+    skip: int = -1,
+) -> int:
+    """How many of the line's fields have an error of their own (the field `skip` left out),
+    each field past the record's last one counted as one."""
+    width = len(kind.fields)
+    errors = sum(1 for c in cells[width:] if c.strip())
+    padded = [*cells[:width], *[""] * (width - len(cells))]
+    for position, value in enumerate(padded):
         if position == skip:
             continue
-        _, problems = field_check(spec, kind.keyword, f).diagnose(value)
-        errors += any(p.severity == "error" for p in problems)
+        key = (kind.keyword, position, value)
+        wrong = seen.get(key)
+        if wrong is None:
+            f = kind.fields[position]
+            _, problems = field_check(spec, kind.keyword, f).diagnose(value)
+            wrong = seen[key] = any(p.severity == "error" for p in problems)
+        errors += wrong
     return errors
