@@ -182,6 +182,7 @@ _OTHER_SEPARATORS = {
         "into a text editor); save it from Excel as 'CSV UTF-8' or 'CSV (Comma delimited)'",
     ),
 }
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
 _ANY_OTHER_ADVICE = "save the file from Excel as 'CSV UTF-8' or 'CSV (Comma delimited)'"
 
 
@@ -208,9 +209,8 @@ def sniff_separator(text: str, path: str, declared: str | None = None) -> None:
 
     A `sep=` first line (`declared`) says so outright. Otherwise the first non-blank line
     decides: it splits into more fields at `;` (what European Excel writes) or at a tab than
-    at `,`. Fields are counted as the CSV parser counts them (quotes respected), so a
-    decimal comma (`-287,50`) in a `;` file, or a `;` inside a quoted field of a `,` file,
-    changes nothing.
+    at `,`. Separators inside quoted fields are not counted, so a decimal comma (`-287,50`)
+    in a `;` file, or a `;` or a tab inside a quoted field of a `,` file, changes nothing.
     """
     if declared is not None:
         separator = declared[-1]
@@ -227,6 +227,9 @@ def sniff_separator(text: str, path: str, declared: str | None = None) -> None:
     for number, line in enumerate(_LINE_END.split(text, maxsplit=5)[:5], start=1):
         if not line.strip():
             continue
+        # What a quoted field holds separates nothing, in either reading: a tab that starts
+        # a quoted field of a comma file is text.
+        line = _QUOTED.sub('""', line)
         by_comma = _field_count(line, ",")
         for separator, (name, advice) in _OTHER_SEPARATORS.items():
             by_other = _field_count(line, separator)
