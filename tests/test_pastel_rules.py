@@ -82,6 +82,12 @@ CASES = [
         [H(account="ABCDEF"), D()],
     ),
     (
+        "item code Excel wrote in scientific notation",
+        [H(), D(code="1.23457E+11")],
+        ("excel-scientific", 2, "J"),
+        [H(), D(code="123457000000")],
+    ),
+    (
         "description too long",
         [H(), D(description="x" * 41)],
         ("too-long", 2, "K"),

@@ -35,6 +35,8 @@ KINDS: dict[str, Kind] = {
     "unbalanced-quote": Kind("a quoted field never ends", severity="error"),
     "not-utf8": Kind("the file is not UTF-8", severity="warning"),
     "encoding-guess": Kind("the file's character set was guessed", severity="warning"),
+    "separator-line": Kind("Excel's separator line (sep=,), skipped", severity="warning"),
+    "split-number": Kind("a number split in two by its thousands separator", severity="error"),
     "not-encodable": Kind(
         "a character the import's character set cannot hold",
         "remove pasted characters the file cannot hold (zero-width spaces)",
@@ -108,6 +110,9 @@ KINDS: dict[str, Kind] = {
     "date-in-number": Kind("a date where a number belongs", severity="error"),
     "date-in-text": Kind("a date where text belongs", severity="warning"),
     "number-in-date": Kind("a number where a date belongs", severity="error"),
+    "excel-scientific": Kind(
+        "a code Excel wrote in scientific notation (1.23E+11)", severity="error"
+    ),
     "number-in-text": Kind("a number Excel may have reformatted", severity="warning"),
     "too-long": Kind("text longer than the field allows", severity="error"),
     "long-for-older-versions": Kind("text too long for older versions", severity="warning"),

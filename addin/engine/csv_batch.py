@@ -6,10 +6,11 @@ from ..specs.model import Spec
 from ..wording import numbered
 from .batch import Batch, Context
 from .bulk import without_cycle_collection
-from .csv_read import UTF8_BOM, Parsed, decode, parse, sniff_semicolons
+from .csv_read import UTF8_BOM, Parsed, decode, parse, separator_line, sniff_separator
 from .csv_write import csv_text
 from .findings import Finding
 from .layouts import layout_of, validate_rows
+from .split_numbers import SplitNumber, rejoined
 
 
 def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
@@ -18,10 +19,12 @@ def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
     `encoding` is the one the format writes (it settles files valid in two encodings).
     """
     decoded = decode(data, path, encoding)
-    sniff_semicolons(decoded.text, path)
-    parsed = parse(decoded.text)
+    text, declared = separator_line(decoded.text)
+    sniff_separator(text, path, declared)
+    parsed = parse(text)
     parsed.encoding = decoded.encoding
     parsed.guess = decoded.guess
+    parsed.separator_line = declared
     return parsed
 
 
@@ -31,15 +34,21 @@ def batch_from_rows(
     """The batch of a parsed file. Records joined on one line are read apart (one warning
     names the lines); `renumber` then numbers every record in turn, as a sheet's rows are,
     and `parsed.rows` becomes the records read."""
-    rows, joined = layout_of(spec).unjoined(spec, parsed.rows)
+    layout = layout_of(spec)
+    rows, joined = layout.unjoined(spec, parsed.rows)
     if joined and renumber:
         rows = [(n, cells) for n, (_, cells) in enumerate(rows, start=1)]
+    rows, splits = rejoined(spec, rows, layout.record_kinds(spec, rows), layout.keywords)
     parsed.rows = rows
     batch = validate_rows(spec, rows, context=context or Context(row_word="line"))
+    if splits:
+        _name_split_numbers(batch, splits)
     if joined:
         batch.report.findings.append(_joined_note(joined, 1 if renumber else joined[0]))
     if parsed.stop is not None:
         batch.report.findings.append(parsed.stop)
+    if parsed.separator_line is not None:
+        batch.report.findings.append(_separator_note(parsed.separator_line))
     if spec.encoding == "utf-8" and parsed.encoding != "utf-8":
         batch.report.findings.append(
             Finding(
@@ -71,6 +80,30 @@ def batch_from_rows(
         )
     batch.report.sort()
     return batch
+
+
+def _name_split_numbers(batch: Batch, splits: list[SplitNumber]) -> None:
+    """One finding for each split number, in place of what its field says of the number's
+    spelling (a thousands separator) that the finding explains."""
+    cells = {(s.row, s.column) for s in splits}
+    report = batch.report
+    report.findings = [f for f in report.findings if (f.row, f.column) not in cells]
+    report.findings.extend(s.finding() for s in splits)
+
+
+def _separator_note(line: str) -> Finding:
+    return Finding(
+        severity="warning",
+        row=1,
+        column="",
+        field="Separator",
+        code="separator-line",
+        message=(
+            f"The first line, {line!r}, is Excel's note of the separator, not a record: it was "
+            "skipped, and the export does not write it."
+        ),
+        value=line,
+    )
 
 
 def _joined_note(lines: list[int], row: int) -> Finding:

@@ -164,28 +164,82 @@ def _holds(text: str, encoding: str) -> bool:
     return True
 
 
-def sniff_semicolons(text: str, path: str) -> None:
-    """Refuse a file saved with `;` as the separator (what European Excel writes).
+# Excel's first line naming the separator (`sep=,`, `sep=;`, `sep=` and a tab): Excel reads
+# the file with that separator and does not show the line; some exports write it for Excel.
+_SEPARATOR_LINE = re.compile(r"sep=([^\r\n])(?=\r|\n|\Z)", re.IGNORECASE)
+_SEPARATOR_LINE_BYTES = re.compile(rb"sep=[^\r\n](?:\r\n|\r|\n|\Z)", re.IGNORECASE)
+# Separators other than the formats' comma that files arrive with: how a person calls each,
+# and what to do about it.
+_OTHER_SEPARATORS = {
+    ";": (
+        "';'",
+        "Excel uses the Windows list separator in some regions; save the file as 'CSV UTF-8' "
+        "or change the list separator to ',' and export again",
+    ),
+    "\t": (
+        "tabs",
+        "this is a tab-separated text file (Excel's 'Text (Tab delimited)', or rows pasted "
+        "into a text editor); save it from Excel as 'CSV UTF-8' or 'CSV (Comma delimited)'",
+    ),
+}
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+_ANY_OTHER_ADVICE = "save the file from Excel as 'CSV UTF-8' or 'CSV (Comma delimited)'"
 
-    The first non-blank line decides: it splits into more fields at `;` than at `,`. Fields
-    are counted as the CSV parser counts them (quotes respected), so a decimal comma
-    (`-287,50`) in a `;` file, or a `;` inside a quoted field of a `,` file, changes nothing.
+
+def starts_with_separator_line(data: bytes) -> bool:
+    """Whether a file's bytes (after a byte-order mark) start with Excel's `sep=` line."""
+    start = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    return _SEPARATOR_LINE_BYTES.match(data, start) is not None
+
+
+def separator_line(text: str) -> tuple[str, str | None]:
+    """`text` without Excel's `sep=` first line, and that line (None: the file has none).
+
+    The line is emptied, not removed, so every line after it keeps its number; an empty
+    line is skipped as blank lines are.
     """
+    m = _SEPARATOR_LINE.match(text)
+    if m is None:
+        return text, None
+    return text[m.end() :], m.group()
+
+
+def sniff_separator(text: str, path: str, declared: str | None = None) -> None:
+    """Refuse a file whose fields are separated by anything but `,`.
+
+    A `sep=` first line (`declared`) says so outright. Otherwise the first non-blank line
+    decides: it splits into more fields at `;` (what European Excel writes) or at a tab than
+    at `,`. Separators inside quoted fields are not counted, so a decimal comma (`-287,50`)
+    in a `;` file, or a `;` or a tab inside a quoted field of a `,` file, changes nothing.
+    """
+    if declared is not None:
+        separator = declared[-1]
+        if separator != ",":
+            name, advice = _OTHER_SEPARATORS.get(separator, (f"{separator!r}", _ANY_OTHER_ADVICE))
+            line = "'sep=' and a tab" if separator == "\t" else repr(declared)
+            raise ReadError(
+                path,
+                f"{line} (Excel's note of the separator) says the fields are separated by "
+                f"{name}, not ',': {advice}",
+                1,
+            )
     # Only the opening lines matter: split off no more of the file than they need.
     for number, line in enumerate(_LINE_END.split(text, maxsplit=5)[:5], start=1):
         if not line.strip():
             continue
-        by_semicolon = _field_count(line, ";")
+        # What a quoted field holds separates nothing, in either reading: a tab that starts
+        # a quoted field of a comma file is text.
+        line = _QUOTED.sub('""', line)
         by_comma = _field_count(line, ",")
-        if by_semicolon >= 2 and by_semicolon > by_comma:
-            raise ReadError(
-                path,
-                f"the fields are separated by ';', not ',' ({by_semicolon} fields at ';', "
-                f"{by_comma} at ','): Excel uses the Windows list separator in some regions; "
-                "save the file as 'CSV UTF-8' or change the list separator to ',' and export "
-                "again",
-                number,
-            )
+        for separator, (name, advice) in _OTHER_SEPARATORS.items():
+            by_other = _field_count(line, separator)
+            if by_other >= 2 and by_other > by_comma:
+                raise ReadError(
+                    path,
+                    f"the fields are separated by {name}, not ',' ({by_other} fields at "
+                    f"{name}, {by_comma} at ','): {advice}",
+                    number,
+                )
         return
 
 
@@ -204,6 +258,8 @@ class Parsed:
     # The encoding the bytes were read in.
     encoding: str = "utf-8"
     guess: tuple[int, int, str] | None = None
+    # Excel's `sep=,` first line, skipped (see `separator_line`).
+    separator_line: str | None = None
 
 
 def parse(text: str) -> Parsed:

@@ -52,6 +52,8 @@ DATE_RE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})", re.ASCII)
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _DOTTED_DATE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 _DATE_TIME_RE = re.compile(r"(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?", re.ASCII)
+# A long number as Excel's General format shows it, and writes it into a CSV: 6.00123E+11.
+SCIENTIFIC_RE = re.compile(r"-?[1-9](?:\.\d{1,14})?[eE]\+\d{2,3}", re.ASCII)
 _LOOSE_NUMBER_RE = re.compile(r"\(?-?[$£€R]?\s?-?[\d,]*\.?\d+\)?", re.ASCII)
 
 
@@ -182,6 +184,9 @@ class FieldCheck:
         f = self.field
         if value == "":
             return "", self._required()
+        if f.excel_text and SCIENTIFIC_RE.fullmatch(value):
+            # The code itself is gone: its length or spelling is not worth a word more.
+            return value, [self._scientific(value)]
         problems: list[Problem] = []
         if "\n" in value or "\r" in value:
             fixed = " ".join(value.split())
@@ -272,6 +277,21 @@ class FieldCheck:
                 )
             )
         return value, problems
+
+    def _scientific(self, value: str) -> Problem:
+        mantissa = value.split("e")[0].split("E")[0].lstrip("-")
+        kept = len(mantissa.replace(".", ""))
+        number = format(Decimal(value), "f")
+        return Problem(
+            severity="error",
+            code="excel-scientific",
+            message=(
+                f"{self.field.label} {value!r} is a code Excel turned into a number and wrote in "
+                f"scientific notation: it keeps only {kept} digits ({number}), and the rest of "
+                "the code is lost. Format the column as Text before pasting the codes, or export "
+                "the file again from the accounting system."
+            ),
+        )
 
     @property
     def encoding_label(self) -> str:
@@ -585,6 +605,9 @@ def _build(f: FieldSpec, spec: Spec) -> FieldCheck:
     fast_failing: Callable[[Iterable[str]], set[str]] | None = None
     if f.kind == "text":
         screen = _screen_text(f, spec.delimiter_note is not None, spec.encoding)
+        if f.excel_text:
+            # A code Excel wrote as 6.00123E+11 is clean text, but not the code.
+            screen = f"(?!(?:{SCIENTIFIC_RE.pattern})$){screen}"
     elif f.kind in ("integer", "number"):
         screen = _screen_number(f)
         fast_failing = _fast_range(f)

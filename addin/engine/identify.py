@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from ..specs.model import Spec
 from .csv_batch import parse_csv
-from .csv_read import UTF8_BOM
+from .csv_read import UTF8_BOM, starts_with_separator_line
 from .layouts import layout_of
 
 
@@ -50,10 +50,15 @@ def first_row(data: bytes, path: str) -> list[str]:
 
 def first_record(data: bytes, path: str) -> tuple[int | None, list[str]]:
     """The line of a CSV file's first record (blank lines come before it) and its fields."""
-    start = _BLANK_LINES.match(data).end()  # type: ignore[union-attr]  # it matches empty
-    end = data.find(b"\n", start)
+    if starts_with_separator_line(data):
+        # Excel's `sep=` line goes with the first record: it says how to split it.
+        start = 0
+        end = data.find(b"\n", data.find(b"\n") + 1)
+    else:
+        start = _BLANK_LINES.match(data).end()  # type: ignore[union-attr]  # it matches empty
+        end = data.find(b"\n", start)
     # Only that line is parsed, with the byte-order mark that tells its encoding.
-    mark = UTF8_BOM if data.startswith(UTF8_BOM) else b""
+    mark = UTF8_BOM if data.startswith(UTF8_BOM) and start else b""
     head = mark + data[start : len(data) if end < 0 else end + 1]
     if not head.strip():
         return None, []

@@ -186,11 +186,17 @@ def _info(source: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
 
 @contextlib.contextmanager
 def _named(path: Path) -> Iterator[None]:
-    """A value the workbook cannot hold, refused in words that name the file."""
+    """A value the workbook cannot hold, or a sheet written in a form the edit does not
+    know, refused in words that name the file: the code that finds either reads only the
+    parts' bytes."""
     try:
         yield
     except NotAnExcelDate as e:
         raise WriteRefused(f"{shown(path)}: {e}; nothing was written") from None
+    except ReadError as e:
+        if e.path:
+            raise
+        raise ReadError(shown(path), f"{e.message}; nothing was written") from None
 
 
 def _replaces_formulas(formulas: Sequence[str], edit: SheetEdit) -> bool:

@@ -53,6 +53,13 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 BLOCK = 8 * 2**20
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# The namespace of Excel's "Strict Open XML Spreadsheet" (ISO/IEC 29500 Strict): the same
+# workbook in other names, which no reader here knows.
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_REFUSAL = (
+    "this workbook is saved as Excel's 'Strict Open XML Spreadsheet', which Batchsheet does "
+    "not read; open it in Excel and save it with File › Save As › 'Excel Workbook (*.xlsx)'"
+)
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -259,6 +266,8 @@ def _sheet_parts(
         raise
     except Exception as e:  # defusedxml refuses declarations; a part may not be XML at all
         raise refused(path, _xml_refusal(e, workbook)) from None
+    if book.tag.startswith(f"{{{STRICT_NS}}}"):
+        raise refused(path, STRICT_REFUSAL)
     targets = {}
     if links is not None:
         for rel in links.iter(f"{{{PACKAGE_REL_NS}}}Relationship"):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 FileRow = tuple[int, list[str]]
 
 if TYPE_CHECKING:
-    from ...specs.model import Spec
+    from ...specs.model import RecordSpec, Spec
     from ..batch import Batch, Context, Row
 
 
@@ -40,6 +40,11 @@ class BatchLayout(ABC):
         """A file's rows with records that were joined on one line read apart, and the
         lines that held them; none are, by default."""
         return rows, []
+
+    def record_kinds(self, spec: Spec, rows: list[FileRow]) -> dict[str | None, RecordSpec]:
+        """The record kinds a file's rows are read as, by keyword (under None where rows
+        have no keyword): the spec's own, by default."""
+        return {r.keyword: r for r in spec.records}
 
     def written_rows(self, batch: Batch) -> list[list[str]]:
         """The rows of the batch's import file, as texts: each record's, by default."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ...specs.columns import header_key
-from ...specs.model import Spec
+from ...specs.model import RecordSpec, Spec
 from ..batch import Batch, Context, Row
-from ..table import table_rows, validate_table
-from .base import BatchLayout
+from ..table import bind_header, table_rows, validate_table
+from .base import BatchLayout, FileRow
 
 
 class HeaderTable(BatchLayout):
@@ -28,6 +28,10 @@ class HeaderTable(BatchLayout):
         known = {header_key(f.label) for f in spec.records[0].fields}
         hits = sum(1 for n in names if n in known)
         return hits >= 2 and hits * 2 >= len(names)
+
+    def record_kinds(self, spec: Spec, rows: list[FileRow]) -> dict[str | None, RecordSpec]:
+        # The rows are read as the file's header row names its columns.
+        return {None: bind_header(spec, *rows[0]).columns} if rows else {}
 
     def written_rows(self, batch: Batch) -> list[list[str]]:
         return table_rows(batch)
