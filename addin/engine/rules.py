@@ -28,7 +28,7 @@ from ..specs.model import (
     UniqueTogether,
     ZeroWhen,
 )
-from ..wording import numbered
+from ..wording import numbered, plural
 from . import company_rules
 from .fields import canonical_number, decimal_or_none, parse_date
 from .findings import Finding, Report
@@ -267,10 +267,12 @@ def _balanced(on: _On) -> None:
     unbalanced = [(key, g) for key, g in groups.items() if g.known and g.difference]
     for key, group in unbalanced:
         named = " and ".join(f"{label} {value or '(blank)'}" for label, value in zip(labels, key))
+        rows = [r.row for r in group.records]
         on.add(
             group.records[0],
-            f"The lines of {named} do not balance: {group.words()} ({word}s "
-            f"{numbered([r.row for r in group.records])}). Debits must equal credits: "
+            f"The lines of {named} do not balance: {group.words()} "
+            f"({word if len(rows) == 1 else plural(word)} "
+            f"{numbered(rows)}). Debits must equal credits: "
             "correct an amount, or add the missing line.",
         )
     if by and batch.known and batch.difference and len(unbalanced) != 1:
