@@ -328,11 +328,14 @@ def _choice_by_sign(on: _On) -> None:
     parties = table.column(kind.index(rule.by))
     amounts = table.column(kind.index(rule.amount))
     label = on.field.label
+    allowed = on.field.choices
     for record, code, party, text in zip(table.records, codes, parties, amounts):
         expected = rule.expected.get(party)
         value = decimal_or_none(text)
         if expected is None or not code or not value:
             continue
+        if allowed and code not in allowed:
+            continue  # a code the field does not take: its own error says so
         want = expected[0] if value > 0 else expected[1]
         if code == want:
             continue
