@@ -112,5 +112,5 @@ def test_validate_rows_are_sheet_rows_and_mark_writes_the_marking_columns(run, t
     ws = load_workbook(book)["Batch"]
     assert [ws.cell(1, c).value for c in range(19, 22)] == ["Errors in", "Warnings in", "Problems"]
     assert (ws.cell(4, 19).value, ws.cell(4, 20).value) == ("A", None)
-    assert ws.cell(4, 21).value.startswith("A: Period must be from 1 to 13")
+    assert str(ws.cell(4, 21).value).startswith("A: Period must be from 1 to 13")
     assert all(ws.cell(r, c).value is None for r in (2, 3) for c in range(19, 22))

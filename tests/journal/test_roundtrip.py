@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import run_process
+from tests.conftest import Run, run_process
 
 from .conftest import CASHBOOK, FORMATS, JOURNAL, SAMPLES, entry, line
 
 
-def roundtrip(run, source: Path, fmt: str, *extra: object) -> tuple[bytes, object]:
+def roundtrip(run, source: Path, fmt: str, *extra: object) -> tuple[bytes, Run]:
     """Import `source`, export the workbook: the exported bytes and the import's outcome."""
     book = source.with_suffix(".xlsx")
     out = source.with_name(source.stem + "-out.csv")
