@@ -619,7 +619,7 @@ def _line_about(text: str, path: Path) -> str:
 def test_status_and_uninstall_agree_on_which_files_were_changed(home: Path, platform: str) -> None:
     assert run("install", platform=platform, home=home, out=Console()) == 0
     layout = layout_for(platform, home)
-    edited, resaved, untouched = (layout.templates_dir / f"{name}.xltx" for name in SPECS)
+    edited, resaved, untouched, *_ = (layout.templates_dir / f"{name}.xltx" for name in SPECS)
     edited.write_bytes(b"the user's own template")
     resaved.write_bytes(_rezipped(resaved.read_bytes()))
     _rewrite_config_as_install_did(layout.config_file, layout.manifest, b'"OLD","x"\r\n')
@@ -646,7 +646,7 @@ def test_status_and_uninstall_agree_on_which_files_were_changed(home: Path, plat
 def test_a_changed_template_is_kept_and_the_rest_is_installed(home: Path, platform: str) -> None:
     assert run("install", platform=platform, home=home, out=Console()) == 0
     layout = layout_for(platform, home)
-    edited, removed, _ = (layout.templates_dir / f"{name}.xltx" for name in SPECS)
+    edited, removed, *_ = (layout.templates_dir / f"{name}.xltx" for name in SPECS)
     edited.write_bytes(b"the user's own template")
     removed.unlink()
     _rewrite_config_as_install_did(layout.config_file, layout.manifest, b'"OLD","x"\r\n')
