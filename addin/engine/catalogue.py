@@ -11,9 +11,12 @@ has one severity; a spec rule's is the rule's to set.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..specs.model import Spec
 from .findings import Severity
+
+if TYPE_CHECKING:  # the model loads pydantic: `--help` builds no format
+    from ..specs.model import Spec
 
 
 @dataclass(frozen=True)
