@@ -86,7 +86,7 @@ def test_a_file_of_another_format_is_named_once_and_nothing_is_written(run, tmp_
     done = run("import", INFUSION, "--format", "pastel-customer", "-o", target)
     assert done.code == 2
     assert done.err.count("\n") == 1
-    assert "but of Infusion; say --format infusion-customer-adjustments" in done.err
+    assert "Infusion customer adjustments; say --format infusion-customer-adjustments" in done.err
     assert not target.exists()
     checked = run("check", SAMPLE, "--format", "infusion-customer-adjustments")
     assert checked.code == 2
