@@ -54,6 +54,8 @@ EXAMPLE_FILES = {
     "pastel-customer": "pastel_customer_invoices_sample.csv",
     "pastel-supplier": "pastel_supplier_invoices_sample.csv",
     "infusion-customer-adjustments": "infusion_adjustments_sample.csv",
+    "pastel-journal": "pastel_journal_sample.csv",
+    "pastel-cashbook": "pastel_cashbook_sample.csv",
 }
 PASTEL = get_spec("pastel-customer")
 PASTEL_LAYOUT = Layout(PASTEL)
