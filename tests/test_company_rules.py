@@ -336,7 +336,10 @@ def test_each_journal_settings_rule_fires_and_stays_quiet(
 
 
 def test_every_settings_rule_code_is_exercised_here():
-    """A settings rule added to a spec needs a case above."""
+    """A settings rule added to a spec needs a case above (or, for the journal and cashbook
+    formats, in tests/journal/test_settings.py)."""
+    from tests.journal.test_settings import CASES as JOURNAL_CASES
+
     exercised = {c[2][0] for c in PASTEL_CASES + INFUSION_CASES}
     exercised |= {c[3][0] for c in JOURNAL_CASES}
     declared = {

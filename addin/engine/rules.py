@@ -28,7 +28,7 @@ from ..specs.model import (
     UniqueTogether,
     ZeroWhen,
 )
-from ..wording import numbered
+from ..wording import numbered, plural
 from . import company_rules
 from .fields import canonical_number, decimal_or_none, parse_date
 from .findings import Finding, Report
@@ -267,10 +267,12 @@ def _balanced(on: _On) -> None:
     unbalanced = [(key, g) for key, g in groups.items() if g.known and g.difference]
     for key, group in unbalanced:
         named = " and ".join(f"{label} {value or '(blank)'}" for label, value in zip(labels, key))
+        rows = [r.row for r in group.records]
         on.add(
             group.records[0],
-            f"The lines of {named} do not balance: {group.words()} ({word}s "
-            f"{numbered([r.row for r in group.records])}). Debits must equal credits: "
+            f"The lines of {named} do not balance: {group.words()} "
+            f"({word if len(rows) == 1 else plural(word)} "
+            f"{numbered(rows)}). Debits must equal credits: "
             "correct an amount, or add the missing line.",
         )
     if by and batch.known and batch.difference and len(unbalanced) != 1:
@@ -326,11 +328,14 @@ def _choice_by_sign(on: _On) -> None:
     parties = table.column(kind.index(rule.by))
     amounts = table.column(kind.index(rule.amount))
     label = on.field.label
+    allowed = on.field.choices
     for record, code, party, text in zip(table.records, codes, parties, amounts):
         expected = rule.expected.get(party)
         value = decimal_or_none(text)
         if expected is None or not code or not value:
             continue
+        if allowed and code not in allowed:
+            continue  # a code the field does not take: its own error says so
         want = expected[0] if value > 0 else expected[1]
         if code == want:
             continue
