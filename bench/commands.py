@@ -12,6 +12,10 @@ measured in turns in the same run.
     `batchsheet export BOOK`              against   the same read
     `batchsheet import CSV`               against   the writer writing the same cells
 
+and the same four (`check` and `--json`, `validate`, `export`, `import`) on a Pastel journal
+of as many lines as the document batch has records, against the same floors, so the cost
+per line of a journal compares with the cost per record of a document batch.
+
 A command that changes its workbook gets a fresh copy before every run (the copying is not
 timed). Each figure reports the child's wall time, its CPU time (user + system, from
 `wait4`) and its peak resident memory, the best of the repeats; output goes to a file.
@@ -298,6 +302,90 @@ def groups(data: Data) -> list[Group]:
         ),
         _import_group("clean Pastel CSV", data.clean_csv, data.clean_csv_small, pastel, "records"),
         _import_group("Infusion CSV", data.infusion_csv, data.infusion_csv_small, infusion, "rows"),
+        *_journal_groups(data),
+    ]
+
+
+def _journal_groups(data: Data) -> list[Group]:
+    """The document batch's `check`, `validate`, `export` and `import`, on a journal."""
+    exe, py = batchsheet(), sys.executable
+    journal = "pastel-journal"
+    calamine = {"calamine read": lambda src, _: [py, "-c", CALAMINE_READ, str(src)]}
+
+    def check(*extra: str) -> Callable[[Path, Path], list[str]]:
+        return lambda src, _: [exe, "check", str(src), "--format", journal, *extra]
+
+    return [
+        Group(
+            "Pastel journal CSV",
+            data.journal_csv,
+            data.journal_csv_small,
+            {"csv.reader parse": lambda src, _: [py, "-c", CSV_PARSE, str(src), "cp1252"]},
+            [
+                Command(
+                    "batchsheet check CSV (journal)",
+                    check(),
+                    "csv.reader parse",
+                    3.0,
+                    "≤ 3× the parse; ≤ 250 MB",
+                    250,
+                ),
+                Command(
+                    "batchsheet check CSV --json (journal)",
+                    check("--json"),
+                    "csv.reader parse",
+                    3.0,
+                    "≤ 3× the parse; ≤ 250 MB",
+                    250,
+                ),
+            ],
+            unit="lines",
+        ),
+        Group(
+            "journal as typed in Excel",
+            data.journal_typed_book,
+            data.journal_typed_book_small,
+            calamine,
+            [
+                Command(
+                    "batchsheet validate BOOK (journal)",
+                    lambda src, _: [exe, "validate", str(src)],
+                    "calamine read",
+                    2.0,
+                    "≤ 2× the calamine read; ≤ 250 MB",
+                    250,
+                ),
+            ],
+            unit="rows",
+        ),
+        Group(
+            "clean journal workbook (as our import writes it)",
+            data.journal_clean_book,
+            data.journal_clean_book_small,
+            calamine,
+            [
+                Command(
+                    "batchsheet export BOOK (journal)",
+                    lambda src, work: [
+                        exe,
+                        "export",
+                        str(src),
+                        "-o",
+                        str(work / "export.csv"),
+                        "--force",
+                    ],
+                    "calamine read",
+                ),
+            ],
+            unit="rows",
+        ),
+        _import_group(
+            "clean journal CSV",
+            data.journal_clean_csv,
+            data.journal_clean_csv_small,
+            journal,
+            "lines",
+        ),
     ]
 
 

@@ -59,6 +59,43 @@ EXCEL_DAMAGE: list[Callable[[list[Any]], None]] = [
 ]
 
 
+def _account_as_number(row: list[Any]) -> None:
+    if isinstance(row[3], str) and row[3].isdigit():
+        row[3] = int(row[3])  # a GL account typed into a General cell
+
+
+def _contra_as_number(row: list[Any]) -> None:
+    if isinstance(row[11], str) and row[11].isdigit():
+        row[11] = int(row[11])
+
+
+def _tax_type_as_number(row: list[Any]) -> None:
+    if isinstance(row[7], str) and row[7].isdigit():
+        row[7] = int(row[7])
+
+
+# A journal line's codes lost to General cells (Account Number, Contra Account, Tax Type).
+JOURNAL_EXCEL_DAMAGE: list[Callable[[list[Any]], None]] = [
+    _account_as_number,
+    _contra_as_number,
+    _tax_type_as_number,
+]
+
+
+def typed_lines(
+    spec: Spec, lines: Iterable[list[str]], seed: int, bad_share: float
+) -> Iterator[list[Any]]:
+    """Typed rows of a keyword-less format's lines (the Pastel journal): each field as
+    `typed`; `bad_share` of them also lose a code to Excel's typing."""
+    rng = random.Random(seed)
+    (kind,) = spec.records
+    for line in lines:
+        row = [typed(f, t) for f, t in zip(kind.fields, line)]
+        if rng.random() < bad_share:
+            JOURNAL_EXCEL_DAMAGE[rng.randrange(len(JOURNAL_EXCEL_DAMAGE))](row)
+        yield row
+
+
 def typed_rows(
     spec: Spec, records: Iterable[list[str]], seed: int, bad_share: float
 ) -> Iterator[list[Any]]:

@@ -66,6 +66,16 @@ class Data:
     typed_book_small: Path
     infusion_csv: Path
     infusion_csv_small: Path
+    # The Pastel journal: damaged lines, the clean lines, our import of them, the damaged
+    # lines as typed in Excel.
+    journal_csv: Path
+    journal_csv_small: Path
+    journal_clean_csv: Path
+    journal_clean_csv_small: Path
+    journal_clean_book: Path
+    journal_clean_book_small: Path
+    journal_typed_book: Path
+    journal_typed_book_small: Path
     out: Path
 
 

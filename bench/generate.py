@@ -2,6 +2,7 @@
 
     python -m bench.generate                       # 20,000 Pastel documents, 100,000 Infusion rows
     python -m bench.generate --docs 2000 --infusion-rows 10000 --out bench/out
+    python -m bench.generate --journal-lines 120000 --no-workbooks --out /tmp/bench
 
 Files already present are kept (names carry size and seed), so `bench.run` pays for
 generation once.
@@ -27,15 +28,17 @@ from addin.excel.template import BatchWorkbookWriter
 from addin.specs import SPECS
 from addin.transfer import import_csv
 
-from . import infusion_data, pastel_data
+from . import infusion_data, journal_data, pastel_data
 from .excel_file import excel_like
-from .excel_typing import typed_rows
+from .excel_typing import typed_lines, typed_rows
 
 OUT = Path(__file__).resolve().parent / "out"
 PASTEL = "pastel-customer"
 INFUSION = "infusion-customer-adjustments"
+JOURNAL = "pastel-journal"
 DEFAULT_DOCS = 20_000
 DEFAULT_INFUSION_ROWS = 100_000
+DEFAULT_JOURNAL_LINES = 120_000
 DEFAULT_SEED = 20250514
 DEFAULT_BAD_SHARE = 0.03
 # Bumped whenever the generators change, so stale files are not measured by mistake.
@@ -88,6 +91,35 @@ class InfusionFiles:
         return self.csv.with_suffix(".xlsx")
 
 
+@dataclass(frozen=True)
+class JournalFiles:
+    lines: int
+    seed: int
+    out: Path
+
+    def _name(self, what: str, suffix: str) -> Path:
+        return self.out / f"journal-{what}-{self.lines}lines-s{self.seed}-v{VERSION}.{suffix}"
+
+    @property
+    def csv(self) -> Path:
+        """The journal as a user's file holds it: a few per cent of lines damaged."""
+        return self._name("batch", "csv")
+
+    @property
+    def clean_csv(self) -> Path:
+        return self._name("clean", "csv")
+
+    @property
+    def clean_book(self) -> Path:
+        """The clean journal imported by our own writer: what Export reads."""
+        return self._name("clean", "xlsx")
+
+    @property
+    def typed_book(self) -> Path:
+        """The damaged journal as typed in Excel: numbers, dates, accounts lost to General."""
+        return self._name("typed", "xlsx")
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(path.suffix + ".part")
@@ -126,6 +158,33 @@ def make_pastel(
         # Straight onto the sheet, bypassing our own typing: this is Excel's.
         typed = TypedRows(list(typed_rows(spec, records, files.seed, bad_share)), layout)
         writer.save(files.typed_book, typed, replace=True)
+        last_column = column_letter(layout.data_width + len(MARK_HEADINGS))
+        last_row = layout.caption_rows + len(typed)
+        excel_like(files.typed_book, DATA_SHEET_XML, f"A1:{last_column}{last_row}")
+    return files
+
+
+def make_journal(
+    files: JournalFiles,
+    bad_share: float = DEFAULT_BAD_SHARE,
+    *,
+    kinds: Sequence[str] = PASTEL_KINDS,
+) -> JournalFiles:
+    """Write whatever of the journal files is missing, as `make_pastel` does."""
+    spec = SPECS[JOURNAL]
+    if "csv" in kinds and not files.csv.exists():
+        lines = journal_data.journal(files.lines, files.seed, bad_share)
+        _write(files.csv, _csv_bytes(lines, spec.encoding))
+    if "clean" in kinds and not files.clean_csv.exists():
+        lines = journal_data.journal(files.lines, files.seed, 0.0)
+        _write(files.clean_csv, _csv_bytes(lines, spec.encoding))
+    if "clean" in kinds and not files.clean_book.exists():
+        import_csv(spec, files.clean_csv, files.clean_book, replace=True)
+    if "typed" in kinds and not files.typed_book.exists():
+        lines = journal_data.journal(files.lines, files.seed, bad_share)
+        layout = Layout(spec)
+        typed = TypedRows(list(typed_lines(spec, lines, files.seed, bad_share)), layout)
+        BatchWorkbookWriter(spec).save(files.typed_book, typed, replace=True)
         last_column = column_letter(layout.data_width + len(MARK_HEADINGS))
         last_row = layout.caption_rows + len(typed)
         excel_like(files.typed_book, DATA_SHEET_XML, f"A1:{last_column}{last_row}")
@@ -178,7 +237,7 @@ def make_infusion(
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bench.generate",
-        description="Write seeded benchmark batches (Pastel CSV and workbooks, Infusion CSV).",
+        description="Write seeded benchmark batches (Pastel documents and journals, Infusion).",
     )
     size = p.add_mutually_exclusive_group()
     size.add_argument(
@@ -193,6 +252,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_INFUSION_ROWS,
         help=f"Infusion adjustments (default {DEFAULT_INFUSION_ROWS:,})",
+    )
+    p.add_argument(
+        "--journal-lines",
+        type=int,
+        default=DEFAULT_JOURNAL_LINES,
+        help=f"Pastel journal lines (default {DEFAULT_JOURNAL_LINES:,})",
     )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument(
@@ -217,8 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.bad_share,
         workbooks=not args.no_workbooks,
     )
+    journal = make_journal(
+        JournalFiles(args.journal_lines, args.seed, args.out), args.bad_share, kinds=kinds
+    )
     paths = [pastel.csv, pastel.clean_csv, pastel.clean_book, pastel.typed_book]
     paths += [infusion.csv, infusion.book]
+    paths += [journal.csv, journal.clean_csv, journal.clean_book, journal.typed_book]
     for path in paths:
         if path.exists():
             print(f"{path}  {path.stat().st_size / 1e6:.1f} MB")

@@ -2,6 +2,7 @@
 
     python -m bench.profile                    # all four, on the full-size files
     python -m bench.profile check validate --records 10000 --top 20
+    python -m bench.profile check --journal --out /tmp/bench    # on the Pastel journal
 
 Prints, for each operation, the functions with the most time of their own (share of the
 whole) and the package's functions by time including what they call. Profiling slows pure
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -81,29 +83,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--records", type=int, default=SIZES["full"], help="the large size (rows)")
     p.add_argument("--top", type=int, default=15)
     p.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    p.add_argument("--out", type=Path, default=generate.OUT, help="generated data (bench/out)")
+    p.add_argument(
+        "--journal",
+        action="store_true",
+        help="the Pastel journal's files (as many lines as the document batch has records)",
+    )
     args = p.parse_args(argv)
     unknown = set(args.operations) - set(OPERATIONS)
     if unknown:
         p.error(f"unknown operation {', '.join(sorted(unknown))}; choose from {OPERATIONS}")
-    data = prepare(args.records, args.seed, generate.OUT)
-    spec = SPECS[generate.PASTEL]
+    data = prepare(args.records, args.seed, args.out)
+    fmt = generate.JOURNAL if args.journal else generate.PASTEL
+    spec = SPECS[fmt]
+    damaged, typed_book, clean_book = (
+        (data.journal_csv, data.journal_typed_book, data.journal_clean_book)
+        if args.journal
+        else (data.pastel_csv, data.typed_book, data.clean_book)
+    )
     scratch = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    # Export records its batch: in a ledger of the scratch folder, never the user's.
+    os.environ.setdefault("BATCHSHEET_LEDGER", str(scratch / "ledger.sqlite3"))
     runs: dict[str, tuple[str, Callable[[], Any]]] = {
-        "check": (
-            f"check {data.pastel_csv.name}",
-            lambda: csv_check.check(generate.PASTEL, data.pastel_csv),
-        ),
-        "validate": (
-            f"validate {data.typed_book.name}",
-            lambda: validate_book(data.typed_book),
-        ),
+        "check": (f"check {damaged.name}", lambda: csv_check.check(fmt, damaged)),
+        "validate": (f"validate {typed_book.name}", lambda: validate_book(typed_book)),
         "import": (
-            f"import {data.pastel_csv.name}",
-            lambda: import_csv(spec, data.pastel_csv, scratch / "import.xlsx", replace=True),
+            f"import {damaged.name}",
+            lambda: import_csv(spec, damaged, scratch / "import.xlsx", replace=True),
         ),
         "export": (
-            f"export {data.clean_book.name}",
-            lambda: export_book(data.clean_book, scratch / "export.csv", replace=True),
+            f"export {clean_book.name}",
+            lambda: export_book(clean_book, scratch / "export.csv", replace=True),
         ),
     }
     for name in args.operations or OPERATIONS:

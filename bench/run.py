@@ -6,8 +6,9 @@
     python -m bench.run --write-results   # also rewrite bench/RESULTS.md
 
 Sizes: with `--records N`, the workbook and Infusion files hold N rows, the Pastel files
-N/5 documents (about 1.2 N records: 20,000 documents of 5 lines for N = 100,000), and each
-figure is measured again at a tenth of that to show how it grows.
+N/5 documents (about 1.2 N records: 20,000 documents of 5 lines for N = 100,000), the Pastel
+journal 1.2 N lines (120,000 for N = 100,000), and each figure is measured again at a tenth
+of that to show how it grows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import generate, pastel_data
+from . import generate, journal_data, pastel_data
 from .button import button_figures
 from .commands import command_figures
 from .figures import (
@@ -56,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="TITLE",
         help="of the command figures, only the groups whose title or commands hold one of "
-        "these words (help, check, validate, fix, export, import, Pastel, Infusion)",
+        "these words (help, check, validate, fix, export, import, Pastel, Infusion, journal)",
     )
     p.add_argument("--write-results", action="store_true", help="rewrite bench/RESULTS.md")
     return p
@@ -78,6 +79,10 @@ def prepare(records: int, seed: int, out: Path) -> Data:
     )
     infusion = generate.make_infusion(generate.InfusionFiles(records, seed, out))
     infusion_s = generate.make_infusion(generate.InfusionFiles(small, seed, out))
+    # The journal holds as many lines as the document batch has records, for the same N.
+    lines, lines_s = journal_data.lines_for_records(records), journal_data.lines_for_records(small)
+    journal = generate.make_journal(generate.JournalFiles(lines, seed, out))
+    journal_s = generate.make_journal(generate.JournalFiles(lines_s, seed, out))
     return Data(
         pastel_csv=pastel.csv,
         pastel_csv_small=pastel_s.csv,
@@ -89,6 +94,14 @@ def prepare(records: int, seed: int, out: Path) -> Data:
         typed_book_small=typed_s.typed_book,
         infusion_csv=infusion.csv,
         infusion_csv_small=infusion_s.csv,
+        journal_csv=journal.csv,
+        journal_csv_small=journal_s.csv,
+        journal_clean_csv=journal.clean_csv,
+        journal_clean_csv_small=journal_s.clean_csv,
+        journal_clean_book=journal.clean_book,
+        journal_clean_book_small=journal_s.clean_book,
+        journal_typed_book=journal.typed_book,
+        journal_typed_book_small=journal_s.typed_book,
         out=out,
     )
 

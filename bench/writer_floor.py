@@ -63,8 +63,8 @@ def typed_rows(spec: Spec, source: Path) -> Iterator[Typed]:
     plans = {k: [(_converter(f), number_format(f)) for f in r.fields] for k, r in kinds.items()}
     text = source.read_bytes().decode(spec.encoding)
     rows = csv.reader(io.StringIO(text, newline=""))
-    if None in kinds:
-        next(rows)  # the header row
+    if spec.layout == "table":
+        next(rows)  # the header row (a journal's lines have none)
     text_plan = [(str, "@")] * layout.data_width
     for row in rows:
         plan = plans.get(row[0] if None not in kinds else None, text_plan)
