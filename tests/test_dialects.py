@@ -94,7 +94,8 @@ def test_an_imported_file_with_a_sep_line_exports_as_the_file_without_it(run, tm
     done = run("import", source, "-o", book)
     assert done.code == 0, done
     assert done.out == (
-        f"{book}: imported 5 rows from {source}; 0 errors, 1 warning marked on the sheet.\n"
+        f"{book}: imported 5 adjustments from {source}; 0 errors, 1 warning marked on the "
+        "sheet.\n"
         "  About the file itself (1, not on the sheet):\n"
         f"    {SEPARATOR_NOTE}\n"
     )
@@ -232,8 +233,8 @@ def test_an_unquoted_thousands_separator_in_an_infusion_amount_is_one_finding(ru
         "thousands separators,",
     ):
         assert cascade not in done.out, cascade
-    # The amount is read as meant: the document's total is the whole number.
-    assert re.search(r"line 2  C1042 .* -1287\.50\n", done.out), done.out
+    # The amount is read as meant: the adjustment's total is the whole number.
+    assert re.search(r"line 2  C1042 .* -1,287\.50\n", done.out), done.out
 
 
 def test_an_imported_split_number_lands_on_its_row_and_marks_it(run, tmp_path):
