@@ -23,7 +23,7 @@ from .engine.layouts import layout_of
 from .engine.settings import CompanySettings, SettingsFile
 from .engine.table import bind_header, sheet_columns
 from .excel.batch_rows import BatchRow
-from .excel.layout import LAST_ROW, Layout, sheet_spec
+from .excel.layout import CELL_TEXT_LIMIT, LAST_ROW, Layout, sheet_spec
 from .excel.marks import Marks, marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
 from .excel.template import BatchWorkbookWriter
@@ -37,8 +37,6 @@ from .wording import counted
 
 # Problems after which a CSV cannot be placed on a sheet without dropping part of it.
 UNPLACEABLE = {"unbalanced-quote", "extra-field", "records-joined"}
-# The most characters Excel keeps in one cell; it cuts longer text when it opens the file.
-CELL_LIMIT = 32_767
 
 
 class ExportRefused(Exception):
@@ -176,28 +174,38 @@ def _refuse_unplaceable(
                 f.column,
             )
     layout = Layout(spec)
-    if len(rows) > LAST_ROW - layout.first_data_row + 1:
-        raise ReadError(str(source), f"{len(rows)} records do not fit on one Excel sheet")
+    room = LAST_ROW - layout.first_data_row + 1
+    # A header-row file's first row is the sheet's header row, above the data.
+    data = len(rows) - 1 if layout_of(spec).header_row and rows else len(rows)
+    if data > room:
+        first_left_out = rows[room + (len(rows) - data)][0]
+        raise ReadError(
+            str(source),
+            f"{data:,} {layout_of(spec).noun}s do not fit on one Excel sheet, which holds "
+            f"{room:,} below its {'header row' if layout.caption_rows == 1 else 'captions'}; "
+            f"line {first_left_out:,} would be the first left out: split the file in two",
+        )
     cells = list(map(itemgetter(1), rows))
     # The whole file is searched at once; only when it holds something a cell cannot is
     # each row looked at.
     whole = "\n".join(map("\n".join, cells))
     longest = max(map(len, chain.from_iterable(cells)), default=0)
-    if longest <= CELL_LIMIT and "\r" not in whole and not NOT_IN_WORKBOOK.search(whole):
+    if longest <= CELL_TEXT_LIMIT and "\r" not in whole and not NOT_IN_WORKBOOK.search(whole):
         return
     for line, fields in rows:
         joined = "\n".join(fields)
-        if len(joined) > CELL_LIMIT or "\r" in joined or NOT_IN_WORKBOOK.search(joined):
+        if len(joined) > CELL_TEXT_LIMIT or "\r" in joined or NOT_IN_WORKBOOK.search(joined):
             _refuse_cells(source, line, fields)
 
 
 def _refuse_cells(source: Path, line: int, fields: list[str]) -> None:
     for c, value in enumerate(fields, start=1):
-        if len(value) > CELL_LIMIT:
+        if len(value) > CELL_TEXT_LIMIT:
             raise ReadError(
                 str(source),
                 f"the field is {len(value):,} characters long; an Excel cell holds at most "
-                f"{CELL_LIMIT:,}, so the rest would be lost; shorten it in a text editor first",
+                f"{CELL_TEXT_LIMIT:,}, so the rest would be lost; shorten it in a text editor "
+                "first",
                 line,
                 column_letter(c),
             )

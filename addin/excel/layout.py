@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..specs.model import FieldSpec, RecordSpec, Spec
+from .limits import CELL_TEXT, EXCEL_ROWS
 
 DATA_SHEET = "Batch"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -24,11 +25,10 @@ LAYOUT_NAME = "Batchsheet_Layout"
 COLUMNS_SHEET = "Columns"
 TABLE_NAME = "Batch_Rows"
 LAYOUT_VERSION = "1"
-# Rows a template's formatting, dropdowns and marking rules cover.
-LAST_ROW = 1_048_576
+# Rows a template's formatting, dropdowns and marking rules cover: all of Excel's.
+LAST_ROW = EXCEL_ROWS
 MARK_HEADINGS = ("Errors in", "Warnings in", "Problems")
-# Excel's limit for the text of one cell.
-CELL_TEXT_LIMIT = 32_767
+CELL_TEXT_LIMIT = CELL_TEXT
 
 
 @dataclass(frozen=True)

@@ -38,18 +38,16 @@ from ..actions import action
 from ..engine.findings import column_index, column_letter
 from ..files import shown
 from ..refusals import ReadError
+from .limits import (
+    EXCEL_COLUMNS,
+    EXCEL_ROWS,
+    MAX_CELLS,
+    MAX_PARTS,
+    MAX_RATIO,
+    MAX_UNCOMPRESSED,
+    RATIO_FROM,
+)
 
-# A 100,000-row batch is about 85 MB of XML compressed about 10 to 1, so these leave room
-# for six times that, and refuse a zip bomb from its directory alone, before a byte is
-# inflated.
-MAX_UNCOMPRESSED = 512 * 2**20
-MAX_PARTS = 10_000
-MAX_RATIO = 100
-RATIO_FROM = 2**20  # small parts may compress better than any sheet; they cost nothing
-# The most cells a sheet's extent may cover: Excel's full height at 32 columns (a Pastel
-# sheet with its marking columns). A reader's grid of this size is about 1 GB.
-MAX_CELLS = 1_048_576 * 32
-EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 BLOCK = 8 * 2**20
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -76,7 +74,7 @@ WORKBOOK_SIGNATURES = (ZIP_SIGNATURE, OLE_SIGNATURE)
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_ROW = re.compile(rb"""<row\b[^>]*?\sr=["'](\d+)["']""")
 _FORMULA = re.compile(rb"<f[\s>/]")
 _PREFIXED_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 # The quick test of a namespace prefix, then the sure one.
@@ -194,7 +192,7 @@ def _check_directory(path: Path, archive: zipfile.ZipFile) -> None:
         raise refused(
             path,
             f"refused: the workbook would expand to {total // 2**20:,} MB, more than the "
-            f"{MAX_UNCOMPRESSED // 2**20} MB Batchsheet reads (a damaged file or a zip bomb)",
+            f"{MAX_UNCOMPRESSED // 2**20:,} MB Batchsheet reads (a damaged file or a zip bomb)",
         )
     for p in parts:
         if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(p.compress_size, 1):
@@ -408,41 +406,49 @@ def _check_counts(path: Path, name: str, block: bytes, size: int) -> None:
             )
 
 
-# The widest a sheet may be for the quick check of its extent; a wider one is measured.
-QUICK_WIDTH = 64
+# A cell or row tag that does not say where it stands in the plain way (`r="A1"` in
+# double or single quotes, upper-case letters): placed after the one before it, or written
+# by an unusual hand. A sheet with one is measured tag by tag (`_measured`).
+_UNPLACED = re.compile(rb"""<(?:c|row)(?=[\s>/])(?![^>]*\sr=["'][A-Z0-9])""")
+
+
 # A cell not written as `<c r="A1"`: another attribute first, other quotes or spaces.
 ODD_CELL = re.compile(rb"""<c(?:[\t\r\n>/]| (?!r="))""")
 
 
 class _Extent:
-    """How far a sheet's cells reach, checked against the budget without reading every
-    cell's reference in Python.
+    """How far a sheet's cells reach, found in one pass without reading every cell's
+    reference in Python, whatever order a writer puts a cell's attributes in.
 
-    Excel, LibreOffice, openpyxl and XlsxWriter all write each cell as `<c r="A1" …>`, in
-    rows that say their number, and a block ends with a row. The rows' numbers give the
-    height so far; one regular expression per block then looks for a cell written in any
-    other way, past that height, or past QUICK_WIDTH columns. Only a sheet where it finds
-    one, or taller than the budget allows at that width, is measured cell by cell.
+    Rows say their number (`<row r="7">`) and their cells come after them in the same block
+    (blocks end with a row), so the rows' numbers give the height. One search per block then
+    looks for a cell whose reference lies past the extent so far (`_beyond`): the first
+    block's cells, or a rare wider row, move the extent, measured for that block alone; the
+    rest of a sheet finds none. A sheet with a tag that does not say where it stands, or
+    with namespace prefixes, is measured tag by tag instead.
     """
 
     def __init__(self) -> None:
         self.rows = 0
-        self.unusual = False
+        self.columns = 0
+        self.careful = False
 
     def add(self, block: bytes) -> None:
+        if self.careful:
+            return
+        if _UNPLACED.search(block) or prefixed(block):
+            self.careful = True
+            return
         rows = _ROW.findall(block)
         if rows:
             self.rows = max(self.rows, max(map(int, rows)))
-        if not self.unusual:
-            self.unusual = bool(
-                _unusual(max(self.rows, 1)).search(block)
-                or ODD_CELL.search(block)
-                or prefixed(block)
-            )
+        if _beyond(max(self.rows, 1), self.columns).search(block):
+            height, width = _measured(iter((block,)))
+            self.rows, self.columns = max(self.rows, height), max(self.columns, width)
 
     def extent(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-        if not self.unusual and self.rows * QUICK_WIDTH <= MAX_CELLS:
-            return self.rows, QUICK_WIDTH
+        if not self.careful:
+            return self.rows, self.columns
         return _measured(_blocks(archive, info, b">"))
 
 
@@ -459,22 +465,23 @@ def _check_extent(path: Path, part: str, package: Package, extent: tuple[int, in
 
 
 @functools.lru_cache(maxsize=64)
-def _unusual(height: int) -> re.Pattern[bytes]:
-    """A cell written unusually, or whose reference is past row `height` or QUICK_WIDTH."""
-    column = greater(column_letter(QUICK_WIDTH), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+def _beyond(height: int, width: int) -> re.Pattern[bytes]:
+    """A cell, its attributes in any order, whose reference lies past row `height` or
+    column `width`: searched once per block, it finds nothing in nearly all of them."""
+    # No column yet (the sheet's first cells): any cell is past it.
+    column = greater(column_letter(width), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if width else b"[A-Z]+"
     row = greater(str(height), "0123456789", first="123456789")
     # Only a row number as long as the height, or longer, can pass it: the lookahead turns
     # every shorter one away before the alternatives are tried, at nearly every cell.
     digits = len(str(height))
-    # Lower-case references, rare and legal, fall to `[^A-Z]`: they are measured.
     return re.compile(
-        rb'<c r="(?:[^A-Z]|(?:'
+        rb"""<c\s[^>]*?(?<=\s)r=["'](?:(?:"""
         + column
-        + rb")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"
+        + rb""")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"""
         + str(digits - 1).encode()
-        + rb"})(?:"
+        + rb"""})(?:"""
         + row
-        + rb')")'
+        + rb""")["'])"""
     )
 
 
@@ -503,7 +510,7 @@ def greater(text: str, alphabet: str, first: str | None = None) -> bytes:
 
 
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
-_REF = re.compile(rb"""\br\s*=\s*["']\s*([A-Za-z]*)0*(\d*)\s*["']""")
+_REF = re.compile(rb"""(?<![\w.:-])r\s*=\s*["']\s*([A-Za-z]*)0*(\d*)\s*["']""")
 
 
 def _measured(blocks: Iterator[bytes]) -> tuple[int, int]:
@@ -512,17 +519,28 @@ def _measured(blocks: Iterator[bytes]) -> tuple[int, int]:
     height = width = row = column = 0
     for block in blocks:
         for m in _TAG.finditer(block):
-            ref = _REF.search(m.group(2))
-            letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
+            # A tag that says `r=` twice (one inside another attribute's value, in a crafted
+            # file) is taken at its farthest: the extent is never less than a reader's.
+            refs = _REF.findall(m.group(2))
+            letters = max((r[0].upper() for r in refs), key=_column_order, default=b"")
+            digits = max((r[1] for r in refs), key=_row_order, default=b"")
             if m.group(1) == b"row":
                 row = int(digits) if digits else row + 1
                 column = 0
                 height = max(height, row)
                 continue
-            column = column_index(letters.decode().upper()) if letters else column + 1
+            column = column_index(letters.decode()) if letters else column + 1
             height = max(height, int(digits) if digits else row)
             width = max(width, column)
     return height, width
+
+
+def _column_order(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
+
+
+def _row_order(digits: bytes) -> int:
+    return int(digits) if digits else 0
 
 
 def _formula_cells(block: bytes) -> tuple[list[str], list[str]]:

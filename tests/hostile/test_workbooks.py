@@ -19,7 +19,7 @@ import openpyxl.xml.functions
 import pytest
 
 from addin.engine.csv_read import ReadError
-from addin.excel.package import MAX_RATIO, MAX_UNCOMPRESSED
+from addin.excel.limits import MAX_RATIO, MAX_UNCOMPRESSED
 from addin.excel.workbook import read_book
 from tests.hostile.conftest import INFUSION, PASTEL, pastel_text, rezip, snapshot
 
@@ -165,10 +165,26 @@ def test_a_zip_bomb_is_refused_quickly_in_bounded_memory(run, tmp_path, gigabyte
     finally:
         tracemalloc.stop()
     assert peak < 16 * 2**20, f"refusing the bomb allocated {peak / 2**20:.0f} MB"
-    assert "refused: the workbook would expand to 1,024 MB, more than the 512 MB" in str(
-        caught.value
+    # A gigabyte is within what a workbook of Excel's full height may expand to; its
+    # ratio gives the bomb away, from the zip's directory alone.
+    assert f"refused: the part {SHEET} expands" in str(caught.value)
+    assert "more than 100 is a zip bomb" in str(caught.value)
+    refused(run, Path(book), "is a zip bomb")
+
+
+def test_a_workbook_larger_than_any_excel_can_hold_is_refused_by_its_size(run, tmp_path, books):
+    """Past every cell of Excel's full height at the widest sheet (2 GiB of XML), the size
+    the directory claims is refused before a byte is inflated, naming the file and both
+    sizes."""
+    book = rezip(books[PASTEL], tmp_path / "huge.xlsx", {})
+    _falsify_size(book, SHEET, MAX_UNCOMPRESSED + 2**30)
+    with pytest.raises(ReadError) as caught:
+        read_book(book)
+    assert str(caught.value) == (
+        f"{book}: refused: the workbook would expand to 3,072 MB, more than the 2,048 MB "
+        "Batchsheet reads (a damaged file or a zip bomb)"
     )
-    refused(run, Path(book), "(a damaged file or a zip bomb)")
+    refused(run, book, "would expand to 3,072 MB")
 
 
 def test_a_part_that_expands_too_far_is_refused_by_its_ratio(run, tmp_path, books):
