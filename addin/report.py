@@ -19,7 +19,7 @@ from .wording import counted, hanging, numbered, plural, terminal_width
 
 if TYPE_CHECKING:
     from .review import Review
-    from .specs.model import Spec
+    from .specs.model import Spec, Totals
 
 # Up to this many findings, every one is listed without being asked for.
 SHORT_LIST = 20
@@ -145,7 +145,7 @@ def totals_lines(checked: Review, row_word: str, each: bool, width: int) -> list
                 f"Totals of {counted(len(documents), noun)}: {parts} (each {noun}'s: --totals)",
                 width,
             ),
-            *left_out_lines(totals, noun, width),
+            *left_out_lines(totals, noun, checked.batch.spec.totals, width),
         ]
     rows = [
         (
@@ -176,7 +176,7 @@ def totals_lines(checked: Review, row_word: str, each: bool, width: int) -> list
         columns = " ".join(f"{a:>{w}}" for a, w in zip(figures, amounts))
         lines.append(f"  {place:<{where}}  {pieces[0]:<{label}}  {columns}")
         lines += [f"  {'':<{where}}  {piece}" for piece in pieces[1:]]
-    return lines + left_out_lines(totals, noun, width)
+    return lines + left_out_lines(totals, noun, checked.batch.spec.totals, width)
 
 
 def _grouped(amount: str | None) -> str:
@@ -186,12 +186,14 @@ def _grouped(amount: str | None) -> str:
     return money(Decimal(amount), grouped=True) or "?" if amount is not None else "?"
 
 
-def left_out_lines(totals: dict[str, object], noun: str, width: int) -> list[str]:
+def left_out_lines(
+    totals: dict[str, object], noun: str, spec_totals: Totals | None, width: int
+) -> list[str]:
     """What the batch's totals leave out (`totals.left_out_words`), as report lines."""
     from .engine.totals import left_out_words
 
-    words = left_out_words(totals, noun)
-    return hanging("  ", f"{words} (--settings).", width) if words else []
+    words = left_out_words(totals, noun, spec_totals)
+    return hanging("  ", f"{words}.", width) if words else []
 
 
 def check_lines(report: Report, width: int, *, every_check: bool = False) -> list[str]:

@@ -89,8 +89,17 @@ def spaces_only(value: Any) -> bool:
 
 
 def _spaces_blanked(rows: list[Row], empty: Any) -> list[Row]:
-    """`rows` with every cell `spaces_only` calls blank made blank."""
-    return [(n, [empty if spaces_only(c) else c for c in cells]) for n, cells in rows]
+    """`rows` with every cell `spaces_only` calls blank made blank. A batch repeats its
+    values: each distinct one is looked at once, and rows are rebuilt only when some cell
+    holds spaces."""
+    distinct = set(chain.from_iterable(map(itemgetter(1), rows)))
+    spaces = {v for v in distinct if v and spaces_only(v)}
+    if not spaces:
+        return rows
+    return [
+        (n, [empty if c in spaces else c for c in cells] if spaces.intersection(cells) else cells)
+        for n, cells in rows
+    ]
 
 
 def finding(

@@ -254,14 +254,20 @@ def _balanced(on: _On) -> None:
     keys = list(zip(*(table.column(present[k]) for k in by))) if by else [()] * n
     groups: dict[tuple[str, ...], _Sums] = {}
     batch = _Sums()
-    for record, amount, contra, key in zip(table.records, table.column(on.index), contras, keys):
+    # An amount with more decimals than the field takes has an error of its own: like an
+    # unreadable one, it leaves its entry unjudged rather than summed as written.
+    places = on.field.digits_after
+    for record, text, contra, key in zip(table.records, table.column(on.index), contras, keys):
         if contra:
             continue  # a contra account takes this line's other side
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Sums()
-        group.add(record, decimal_or_none(amount))
-        batch.add(record, decimal_or_none(amount))
+        amount = decimal_or_none(text)
+        if amount is not None and places is not None and _decimals(amount) > places:
+            amount = None
+        group.add(record, amount)
+        batch.add(record, amount)
     labels = [kind.fields[present[k]].label for k in by]
     word = on.context.row_word
     unbalanced = [(key, g) for key, g in groups.items() if g.known and g.difference]
@@ -288,6 +294,11 @@ def _balanced(on: _On) -> None:
                 "a batch whose debits and credits differ.",
             )
         )
+
+
+def _decimals(d: Decimal) -> int:
+    exponent = d.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 @dataclass

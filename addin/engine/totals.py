@@ -204,17 +204,18 @@ TOO_LARGE = Decimal(10) ** 15
 AMOUNT_TEXT = 16
 
 
-def left_out_words(totals: dict[str, object], noun: str) -> str | None:
+def left_out_words(totals: dict[str, object], noun: str, spec_totals: Totals | None) -> str | None:
     """What the batch's totals leave out and why, in words; None when nothing is: a total
-    that looks final says what it is missing."""
+    that looks final says what it is missing. Only an amount split by a tax table's rate
+    (`AmountTotals.list`) can be unknown for want of the settings."""
     left_out = cast(dict[str, int], totals.get("left_out") or {})
     if not left_out:
         return None
     parts = ", ".join(f"{part} of {counted(n, noun)}" for part, n in left_out.items())
-    return (
-        f"The totals leave out what is not known ('?'): {parts}. Not known: an amount "
-        "that cannot be read, and a tax without the tax table on the Settings sheet"
-    )
+    why = "an amount that cannot be read"
+    if isinstance(spec_totals, AmountTotals) and spec_totals.list is not None:
+        why += ", and a tax without the tax table on the Settings sheet (--settings)"
+    return f"The totals leave out what is not known ('?'): {parts}. Not known: {why}"
 
 
 def money(d: Decimal | None, *, grouped: bool = False) -> str | None:

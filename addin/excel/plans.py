@@ -157,7 +157,7 @@ def reviewed_text(checked) -> str:
             for name, t in zip(checked.parts, map(totals.get, checked.parts))
         )
         lines = [f"{counted(len(documents), noun)}: {figures}."]
-        missing = left_out_words(totals, noun)
+        missing = left_out_words(totals, noun, checked.batch.spec.totals)
         if missing:
             lines.append(f"{missing}.")
         for d in documents[:SHOWN_LINES]:

@@ -434,6 +434,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# The most choices a dropdown offers: a tax table's 31 lines (and their 0-padded spellings)
+# are picked from a list; a longer one is typed, and Validate checks it.
+LONGEST_LIST = 50
+
+
 def _dropdowns_and_prompts(ws: Worksheet, layout: Layout, lists: Worksheet) -> None:
     first = layout.first_data_row
     list_column = 1
@@ -446,7 +451,7 @@ def _dropdowns_and_prompts(ws: Worksheet, layout: Layout, lists: Worksheet) -> N
             if f.kind == "keyword":
                 continue
             choices = [x for x in (f.choices or ()) if x]
-            if f.kind in ("flag", "yesno") or (f.kind == "code" and len(choices) <= 10):
+            if f.kind in ("flag", "yesno") or (f.kind == "code" and len(choices) <= LONGEST_LIST):
                 ref = column_letter(list_column)
                 grid[1, list_column] = f"{keyword}: {f.label}" if keyword else f.label
                 for r, choice in enumerate(choices, start=2):

@@ -24,7 +24,7 @@ def test_a_document_batch_given_as_a_journal_is_named(run, examples, command, fm
     done = run(command, source, "--format", fmt)
     assert done.code == 2
     assert done.out == ""  # no line-by-line errors
-    assert f"line 1 is not that of {fmt}: the file is a Sage Pastel Partner customer document " \
+    assert f"line 1 is not that of {fmt} but of Sage Pastel Partner customer document " \
         "batch or Sage Pastel Partner supplier document batch; say --format pastel-customer " \
         "or --format pastel-supplier" in done.err  # fmt: skip
     assert not source.with_suffix(".xlsx").exists()
@@ -34,7 +34,7 @@ def test_a_document_batch_given_as_a_journal_is_named(run, examples, command, fm
 def test_a_journal_given_as_a_document_batch_is_named(run, fmt):
     done = run("check", SAMPLES[JOURNAL], "--format", fmt)
     assert done.code == 2 and done.out == ""
-    assert f"line 1 is not that of {fmt}: the file is a Sage Pastel Partner general ledger " \
+    assert f"line 1 is not that of {fmt} but of Sage Pastel Partner general ledger " \
         "journal batch or Sage Pastel Partner cashbook batch; say --format pastel-journal " \
         "or --format pastel-cashbook" in done.err  # fmt: skip
 
