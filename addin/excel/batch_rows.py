@@ -43,6 +43,9 @@ class CellStyles:
     text: int
     quoted: int
     by_format: Mapping[str, int]
+    # The Problems cell's, which wraps its lines (and its quoted twin).
+    problems: int
+    problems_quoted: int
 
 
 class _Bodies(dict[str, str]):
@@ -106,7 +109,8 @@ class BatchRows:
         spellers: dict[object, list[_Bodies]] = {_RAW: [text] * width}
         for kind in layout.spec.records:
             spellers[kind.keyword] = [_Bodies(_field_speller(f, styles)) for f in kind.fields]
-        marks = _Bodies(_text_speller(0, styles.quoted))
+        columns = _Bodies(_text_speller(0, styles.quoted))
+        marks = (columns, columns, _Bodies(_text_speller(styles.problems, styles.problems_quoted)))
         first = layout.first_data_row
         for start in range(0, len(self.rows), BLOCK_ROWS):
             block = self.rows[start : start + BLOCK_ROWS]
@@ -148,7 +152,7 @@ def _rows(
     rows: Sequence[BatchRow],
     numbers: list[str],
     spellers: list[_Bodies],
-    marks: _Bodies,
+    marks: tuple[_Bodies, _Bodies, _Bodies],
     first_mark: int,
 ) -> Iterator[str]:
     """The cells of rows of one kind, each row's as one string."""
@@ -161,9 +165,9 @@ def _rows(
         for texts in ([v[c] for v in values],)
     ]
     if any(m is not None for _, _, m in rows):
-        for i in range(3):
+        for i, speller in enumerate(marks):
             texts = [m[i] if m is not None else "" for _, _, m in rows]
-            spelled = list(map(marks.__getitem__, texts))
+            spelled = list(map(speller.__getitem__, texts))
             columns.append(_cells(column_letter(first_mark + i), numbers, spelled))
     if not columns:
         return iter([""] * len(rows))

@@ -27,6 +27,9 @@ LAYOUT_VERSION = "1"
 # Rows a template's formatting, dropdowns and marking rules cover.
 LAST_ROW = 1_048_576
 MARK_HEADINGS = ("Errors in", "Warnings in", "Problems")
+# The Problems column's width, in characters: a problem longer than that wraps onto the
+# next line of its cell, and the row grows to hold its lines.
+PROBLEMS_WIDTH = 80
 # Excel's limit for the text of one cell.
 CELL_TEXT_LIMIT = 32_767
 

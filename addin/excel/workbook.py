@@ -358,4 +358,7 @@ def marks_edit(book: BookRows, batch: Batch) -> SheetEdit:
     # Imported here, as the type above: validate alone never loads the editor.
     from .book_edit import SheetEdit
 
-    return SheetEdit(cells, clear=(start, start + len(MARK_HEADINGS) - 1, first))
+    problems = start + MARK_HEADINGS.index("Problems")
+    return SheetEdit(
+        cells, clear=(start, start + len(MARK_HEADINGS) - 1, first), wrapped=frozenset({problems})
+    )
