@@ -1140,9 +1140,7 @@ class Sheet:
         https://learn.microsoft.com/en-us/office/vba/api/excel.range.wraptext); a cell
         that does not wrap shows its text on one line, line breaks and all. Lines that
         wrap at the column's width are not counted: the model has no fonts."""
-        texts = [
-            str(v) for (row, c), v in self.grid.items() if row == r and self.wrap_text(r, c)
-        ]
+        texts = [str(v) for (row, c), v in self.grid.items() if row == r and self.wrap_text(r, c)]
         return max([1, *(t.count("\n") + 1 for t in texts)])
 
     # -- hidden rows and columns -----------------------------------------------------------

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..engine.findings import column_letter
 from ..specs.model import FieldSpec, RecordSpec
-from .layout import Layout, number_format
+from .layout import Layout, number_format, problems_height
 from .marks import Marks
 from .sheet_values import FORMULA_LIKE, as_typed_text, field_value, plain_number_text
 from .sheet_xml import date_serial, number_body, text_body
@@ -125,8 +125,14 @@ class BatchRows:
                 numbers = [str(first + start + i) for i in index]
                 spelled = _rows(rows, numbers, spellers[key], marks, width + 1)
                 for i, n, cells in zip(index, numbers, spelled):
-                    out[i] = f'<row r="{n}">{cells}</row>'
+                    out[i] = f'<row r="{n}"{_height(block[i][2])}>{cells}</row>'
             yield "".join(out).encode()
+
+
+def _height(marks: Marks | None) -> str:
+    """The row's height attribute: the lines of its Problems cell (`problems_height`)."""
+    height = problems_height(marks[2]) if marks is not None else None
+    return f' ht="{height:g}"' if height is not None else ""
 
 
 def live_values(layout: Layout, rows: Sequence[BatchRow]) -> list[list[object]]:

@@ -84,12 +84,14 @@ CALC_CHAIN_TYPE = rb"http://schemas.openxmlformats.org/officeDocument/2006/relat
 class SheetEdit:
     """What to change on one sheet: `cells` get new values; `clear` (first column, last
     column, first row) empties a block of columns from a row down, before `cells` apply.
-    A text written in one of the `wrapped` columns wraps at the column's width, and its
-    row is left for Excel to fit to it."""
+    A text written in one of the `wrapped` columns wraps at the column's width; its row
+    takes the height `heights` gives it, or none (the sheet's own), unless the user set
+    the row's height."""
 
     cells: Cells = field(default_factory=dict)
     clear: tuple[int, int, int] | None = None
     wrapped: frozenset[int] = frozenset()
+    heights: Mapping[int, float] = field(default_factory=dict)
 
 
 def edit_book(
@@ -432,7 +434,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             yield _widened(prelude, edit)
             if opening.group(1):  # <sheetData/>: no rows at all
                 yield b"<sheetData>"
-                yield from _new_rows(pending, by_row, column_styles, styles, edit.wrapped)
+                yield from _new_rows(pending, by_row, column_styles, styles, edit)
                 pending = []
                 yield b"</sheetData>"
                 yield block[opening.end() :]
@@ -466,7 +468,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             if before:
                 yield block[position : m.start()]
                 position = m.start()
-                yield from _new_rows(pending[:before], by_row, column_styles, styles, edit.wrapped)
+                yield from _new_rows(pending[:before], by_row, column_styles, styles, edit)
                 del pending[:before]
             if number not in wanted:
                 continue
@@ -480,7 +482,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             position = end
         if end_data >= 0:
             yield block[position:end_data]
-            yield from _new_rows(pending, by_row, column_styles, styles, edit.wrapped)
+            yield from _new_rows(pending, by_row, column_styles, styles, edit)
             pending = []
             yield block[end_data:]
             in_data = None  # type: ignore[assignment]
@@ -554,8 +556,9 @@ def _new_rows(
     by_row: dict[int, dict[int, object]],
     column_styles: list[tuple[int, int, int]],
     styles: Styles,
-    wrapped: frozenset[int],
+    edit: SheetEdit,
 ) -> Iterator[bytes]:
+    wrapped, heights = edit.wrapped, edit.heights
     for number in numbers:
         cells = [
             cell_xml(
@@ -568,7 +571,8 @@ def _new_rows(
             if v is not None
         ]
         if cells:
-            yield f'<row r="{number}">'.encode() + b"".join(cells) + b"</row>"
+            height = _height(heights.get(number)).decode()
+            yield f'<row r="{number}"{height}>'.encode() + b"".join(cells) + b"</row>"
 
 
 def _rebuilt_row(
@@ -614,13 +618,16 @@ def _rebuilt_row(
     # `spans` is an optional hint of the row's extent; an edited row no longer keeps it.
     attrs = _SPANS.sub(b"", attrs)
     if edit.wrapped.intersection(changes, cleared) and not _CUSTOM_HEIGHT.search(attrs):
-        # A height the user did not set was fitted to the old text: without one, Excel and
-        # LibreOffice fit the row to the new.
-        attrs = _HEIGHT.sub(b"", attrs)
+        # A height the user did not set was fitted to the old text.
+        attrs = _HEIGHT.sub(b"", attrs) + _height(edit.heights.get(number))
     if not cells and not prefix:
         return b"<row" + attrs + b"/>"
     kept = b"".join(cells[c] for c in sorted(cells))
     return b"<row" + attrs + b">" + prefix + kept + b"</row>"
+
+
+def _height(height: float | None) -> bytes:
+    return b' ht="%s"' % f"{height:g}".encode() if height is not None else b""
 
 
 def _written_style(

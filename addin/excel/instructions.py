@@ -7,7 +7,6 @@ the introduction's paragraphs each wrap across the table's width.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +19,7 @@ from ..engine.fields import canonical_number, choice_words
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..specs.model import FieldSpec, Spec
-from .layout import MARK_HEADINGS, Layout
+from .layout import LINE_PT, MARK_HEADINGS, Layout, column_px, prose_height
 from .text_cells import text_cell
 
 HEADING_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
@@ -31,13 +30,6 @@ FONT = "Calibri"
 # less the row headings, the vertical scroll bar and LibreOffice's sidebar tabs (1268 px
 # left in LibreOffice 7.4), less the 8 % LibreOffice draws a column wider than Excel does.
 SCREEN_PX = 1170
-# Calibri 11's line, in points: the height of one line of wrapped text.
-LINE_PT = 15.0
-# Pixels a character of prose takes, on average over a line: Calibri 11 averages 6.1 to 6.3
-# on the sheet's own texts (capitals 7.6); the rest is room for a line with more capitals.
-PROSE_CHAR_PX = 6.5
-# A cell's text keeps this many pixels from each side of the cell.
-CELL_PADDING_PX = 3
 
 
 @dataclass(frozen=True)
@@ -115,12 +107,6 @@ def field_notes(f: FieldSpec) -> str:
             f" The import file writes it with at least {f.min_decimals} decimals (85 as {shown})."
         )
     return notes
-
-
-def column_px(width: float) -> int:
-    """The pixels a column `width` characters wide takes at 100 % in Calibri 11: Excel's
-    7 a character and 5 of padding."""
-    return round(7 * width + 5)
 
 
 def allowed_values(f: FieldSpec) -> str:
@@ -281,17 +267,6 @@ def _write_sheet(
         rows.append([_styled(ws, v, wrap=c.wraps) for v, c in zip(values, columns)])
     for row in rows:
         ws.append(row)
-
-
-def prose_lines(text: str, px: int) -> int:
-    """How many lines `text` takes wrapped in a cell `px` pixels wide, at most."""
-    per_line = max(1, int((px - 2 * CELL_PADDING_PX) / PROSE_CHAR_PX))
-    return max(1, len(textwrap.wrap(text, per_line)))
-
-
-def prose_height(text: str, px: int) -> float:
-    """The height, in points, of `text` wrapped in a cell `px` pixels wide."""
-    return LINE_PT * prose_lines(text, px)
 
 
 def _styled(
