@@ -4,8 +4,10 @@ in a row tall enough to show them, whichever way the marks were written."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import time
 import zipfile
@@ -224,16 +226,21 @@ def screenshot(document: Path, keys: list[str], out: Path, folder: Path) -> list
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24"],
         pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
+        stderr=(folder / "xvfb.log").open("wb"),
     )
     os.close(write)
-    display = ":" + os.read(read, 16).decode().strip()
+    # Xvfb writes its display's number, then a line feed: both must find the pipe open.
+    number = b""
+    while not number.endswith(b"\n") and (chunk := os.read(read, 16)):
+        number += chunk
     os.close(read)
+    display = ":" + number.decode().strip()
     env = {**os.environ, "DISPLAY": display}
     office = subprocess.Popen(
         ["soffice", f"-env:UserInstallation=file://{profile}", "--norestore", "--nologo",
          "--calc", str(document)],
         env=env, stdout=subprocess.DEVNULL, stderr=(folder / "soffice.log").open("wb"),
+        start_new_session=True,  # soffice is a script: its office runs in a child process
     )  # fmt: skip
     try:
         window = ""
@@ -259,8 +266,14 @@ def screenshot(document: Path, keys: list[str], out: Path, folder: Path) -> list
         subprocess.run(["import", "-window", "root", str(out)], env=env, check=True)
         raw = subprocess.run(["convert", str(out), "rgb:-"], capture_output=True, check=True)
     finally:
-        office.terminate()
+        # The office and every process it started, then the screen they drew on.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(office.pid, signal.SIGTERM)
         office.wait(timeout=60)
+        for _ in range(60):
+            if subprocess.run(["pgrep", "-g", str(office.pid)], capture_output=True).returncode:
+                break
+            time.sleep(0.5)
         server.terminate()
         server.wait(timeout=30)
     width = SCREEN[0] * 3
