@@ -12,6 +12,8 @@ on macOS (AppleScript, `xlwings/_xlmac.py`) with `Excel(platform="macos")`:
   keeps the text as it is;
 - a cell can hold an Excel error value (`put_error`), which xlwings reads as None, or as its
   text with `err_to_str=True`, each platform in its own way;
+- a cell's text can wrap (`Range.wrap_text`, or a template's column format); a row then
+  shows as many lines as its wrapped text holds (`Sheet.row_lines`), as Excel fits it;
 - rows and columns can be hidden, by hand (`hide_rows`, `Range.api.EntireRow.Hidden`) or by
   an AutoFilter (`Range.api.AutoFilter`, `auto_filter`); reads see hidden cells, a search of
   values (`Range.find`) does not;
@@ -873,6 +875,8 @@ def _load_cells(sheet: Sheet, ws: Any) -> None:
         for cell in row:
             if cell.number_format != "General":
                 sheet.formats[cell.row, cell.column] = cell.number_format
+            if cell.has_style and cell.alignment.wrap_text is not None:
+                sheet.wraps[cell.row, cell.column] = bool(cell.alignment.wrap_text)
             value = cell.value
             if value is None:
                 continue
@@ -894,6 +898,8 @@ def _load_layout(sheet: Sheet, ws: Any) -> None:
         if dim.number_format and dim.number_format != "General":
             for c in columns:
                 sheet.column_formats[c] = dim.number_format
+        if dim.alignment is not None and dim.alignment.wrap_text:
+            sheet.wrapped_columns.update(columns)
         if dim.hidden:
             sheet.hidden_columns.update(columns)
     sheet.hidden_rows.update(r for r, dim in ws.row_dimensions.items() if dim.hidden)
@@ -1020,6 +1026,9 @@ class Sheet:
         self.formulas: dict[Cell, str] = {}
         self.formats: dict[Cell, str] = {}
         self.column_formats: dict[int, str] = {}
+        # Wrap text: set on cells (True or False), else as the column's format says.
+        self.wraps: dict[Cell, bool] = {}
+        self.wrapped_columns: set[int] = set()
         # The used range also covers formatted cells; a user who formats whole columns
         # makes it reach the sheet's last row.
         self.formatted_to: tuple[int, int] = (0, 0)
@@ -1120,6 +1129,19 @@ class Sheet:
 
     def number_format(self, r: int, c: int) -> str:
         return self.formats.get((r, c)) or self.column_formats.get(c, "General")
+
+    def wrap_text(self, r: int, c: int) -> bool:
+        return self.wraps.get((r, c), c in self.wrapped_columns)
+
+    def row_lines(self, r: int) -> int:
+        """For tests: the lines row `r` shows of its cells' text. Excel fits a row to the
+        text of its wrapped cells ("Microsoft Excel will change the row height of the
+        range, if necessary, to accommodate the text in the range",
+        https://learn.microsoft.com/en-us/office/vba/api/excel.range.wraptext); a cell
+        that does not wrap shows its text on one line, line breaks and all. Lines that
+        wrap at the column's width are not counted: the model has no fonts."""
+        texts = [str(v) for (row, c), v in self.grid.items() if row == r and self.wrap_text(r, c)]
+        return max([1, *(t.count("\n") + 1 for t in texts)])
 
     # -- hidden rows and columns -----------------------------------------------------------
 
@@ -1589,6 +1611,23 @@ class Range:
         self.sheet_impl.calls.add("number format", rows * columns)
         for cell in self._cells():
             self.sheet_impl.formats[cell] = value
+
+    @property
+    def wrap_text(self) -> bool | None:
+        """As xlwings' `Range.wrap_text` says: True or False when every cell agrees; when
+        they do not, None on Windows and False on macOS."""
+        self.sheet_impl.calls.add("wrap text")
+        states = {self.sheet_impl.wrap_text(r, c) for r, c in self._cells()}
+        if len(states) == 1:
+            return states.pop()
+        return None if self.sheet_impl.platform == WINDOWS else False
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        rows, columns = self.shape
+        self.sheet_impl.calls.add("wrap text", rows * columns)
+        for cell in self._cells():
+            self.sheet_impl.wraps[cell] = bool(value)
 
     @property
     def address(self) -> str:

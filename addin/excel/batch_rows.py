@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..engine.findings import column_letter
 from ..specs.model import FieldSpec, RecordSpec
-from .layout import Layout, number_format
+from .layout import Layout, number_format, problems_height
 from .marks import Marks
 from .sheet_values import FORMULA_LIKE, as_typed_text, field_value, plain_number_text
 from .sheet_xml import date_serial, number_body, text_body
@@ -43,6 +43,9 @@ class CellStyles:
     text: int
     quoted: int
     by_format: Mapping[str, int]
+    # The Problems cell's, which wraps its lines (and its quoted twin).
+    problems: int
+    problems_quoted: int
 
 
 class _Bodies(dict[str, str]):
@@ -106,7 +109,8 @@ class BatchRows:
         spellers: dict[object, list[_Bodies]] = {_RAW: [text] * width}
         for kind in layout.spec.records:
             spellers[kind.keyword] = [_Bodies(_field_speller(f, styles)) for f in kind.fields]
-        marks = _Bodies(_text_speller(0, styles.quoted))
+        columns = _Bodies(_text_speller(0, styles.quoted))
+        marks = (columns, columns, _Bodies(_text_speller(styles.problems, styles.problems_quoted)))
         first = layout.first_data_row
         for start in range(0, len(self.rows), BLOCK_ROWS):
             block = self.rows[start : start + BLOCK_ROWS]
@@ -121,8 +125,14 @@ class BatchRows:
                 numbers = [str(first + start + i) for i in index]
                 spelled = _rows(rows, numbers, spellers[key], marks, width + 1)
                 for i, n, cells in zip(index, numbers, spelled):
-                    out[i] = f'<row r="{n}">{cells}</row>'
+                    out[i] = f'<row r="{n}"{_height(block[i][2])}>{cells}</row>'
             yield "".join(out).encode()
+
+
+def _height(marks: Marks | None) -> str:
+    """The row's height attribute: the lines of its Problems cell (`problems_height`)."""
+    height = problems_height(marks[2]) if marks is not None else None
+    return f' ht="{height:g}"' if height is not None else ""
 
 
 def live_values(layout: Layout, rows: Sequence[BatchRow]) -> list[list[object]]:
@@ -148,7 +158,7 @@ def _rows(
     rows: Sequence[BatchRow],
     numbers: list[str],
     spellers: list[_Bodies],
-    marks: _Bodies,
+    marks: tuple[_Bodies, _Bodies, _Bodies],
     first_mark: int,
 ) -> Iterator[str]:
     """The cells of rows of one kind, each row's as one string."""
@@ -161,9 +171,9 @@ def _rows(
         for texts in ([v[c] for v in values],)
     ]
     if any(m is not None for _, _, m in rows):
-        for i in range(3):
+        for i, speller in enumerate(marks):
             texts = [m[i] if m is not None else "" for _, _, m in rows]
-            spelled = list(map(marks.__getitem__, texts))
+            spelled = list(map(speller.__getitem__, texts))
             columns.append(_cells(column_letter(first_mark + i), numbers, spelled))
     if not columns:
         return iter([""] * len(rows))

@@ -70,6 +70,11 @@ _SPANS = re.compile(rb'\sspans="[^"]*"')
 _DIMENSION = re.compile(rb'<dimension\s+ref="([^"]*)"\s*/>')
 _COL = re.compile(rb"<col\b([^>]*)/?>")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_ALIGNMENT = re.compile(rb"<alignment\b[^>]*?/>|<alignment\b[^>]*>.*?</alignment>", re.S)
+_TRUE_WRAP = re.compile(rb'\swrapText="(?:1|true)"')
+_WRAP = re.compile(rb'\swrapText="[^"]*"')
+_HEIGHT = re.compile(rb'\sht="[^"]*"')
+_CUSTOM_HEIGHT = re.compile(rb'\scustomHeight="(?:1|true)"')
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CALC_CHAIN_TYPE = rb"http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
@@ -78,10 +83,15 @@ CALC_CHAIN_TYPE = rb"http://schemas.openxmlformats.org/officeDocument/2006/relat
 @dataclass
 class SheetEdit:
     """What to change on one sheet: `cells` get new values; `clear` (first column, last
-    column, first row) empties a block of columns from a row down, before `cells` apply."""
+    column, first row) empties a block of columns from a row down, before `cells` apply.
+    A text written in one of the `wrapped` columns wraps at the column's width; its row
+    takes the height `heights` gives it, or none (the sheet's own), unless the user set
+    the row's height."""
 
     cells: Cells = field(default_factory=dict)
     clear: tuple[int, int, int] | None = None
+    wrapped: frozenset[int] = frozenset()
+    heights: Mapping[int, float] = field(default_factory=dict)
 
 
 def edit_book(
@@ -299,19 +309,40 @@ class Styles:
 
     def variant(self, index: int, **attrs: str) -> int:
         """The format `index` with `attrs` set: an existing one that matches, or a new one."""
-        base = self.xfs[index] if index < len(self.xfs) else b'<xf numFmtId="0" xfId="0"/>'
-        head, sep, rest = base.partition(b">")
-        closing = head.endswith(b"/")
-        head = head[:-1] if closing else head
-        for name, value in attrs.items():
-            pattern = re.compile(rb"\s" + name.encode() + rb'="[^"]*"')
-            pair = f' {name}="{value}"'.encode()
-            head = pattern.sub(pair, head) if pattern.search(head) else head + pair
-        new = head + (b"/" if closing else b"") + sep + rest
-        if new in self.xfs:
-            return self.xfs.index(new)
-        self.xfs.append(new)
-        self.added.append(new)
+        return self._registered(_with_attributes(self._xf(index), attrs))
+
+    def wraps(self, index: int) -> bool:
+        alignment = _ALIGNMENT.search(self._xf(index))
+        return alignment is not None and _TRUE_WRAP.search(alignment.group(0)) is not None
+
+    def wrapping_style(self, index: int) -> int:
+        """The format `index` with its text wrapped and read from the top of the cell."""
+        if self.wraps(index) or self.original is None:
+            return index  # a workbook without a styles part has no format to add to
+        xf = _with_attributes(self._xf(index), {"applyAlignment": "1"})
+        head, sep, rest = xf.partition(b">")
+        if head.endswith(b"/"):
+            head, rest = head[:-1], b"</xf>"
+        alignment = _ALIGNMENT.search(rest)
+        if alignment is None:
+            # An xf's alignment comes first among its children (CT_Xf).
+            rest = b'<alignment vertical="top" wrapText="1"/>' + rest
+        else:
+            element = _WRAP.sub(b"", alignment.group(0))
+            vertical = b"" if b"vertical=" in element else b' vertical="top"'
+            element = element.replace(b"<alignment", b"<alignment" + vertical + b' wrapText="1"', 1)
+            rest = rest[: alignment.start()] + element + rest[alignment.end() :]
+        return self._registered(head + sep + rest)
+
+    def _xf(self, index: int) -> bytes:
+        return self.xfs[index] if index < len(self.xfs) else b'<xf numFmtId="0" xfId="0"/>'
+
+    def _registered(self, xf: bytes) -> int:
+        """The index of the format `xf`: an existing one that matches, or a new one."""
+        if xf in self.xfs:
+            return self.xfs.index(xf)
+        self.xfs.append(xf)
+        self.added.append(xf)
         return len(self.xfs) - 1
 
     def text_style(self, index: int) -> int:
@@ -336,6 +367,18 @@ class Styles:
         return re.sub(
             rb"(<cellXfs\b[^>]*?)\s*>(.*?)</cellXfs>", grown, self.original, count=1, flags=re.S
         )
+
+
+def _with_attributes(xf: bytes, attrs: Mapping[str, str]) -> bytes:
+    """The `<xf>` element with `attrs` set on it."""
+    head, sep, rest = xf.partition(b">")
+    closing = head.endswith(b"/")
+    head = head[:-1] if closing else head
+    for name, value in attrs.items():
+        pattern = re.compile(rb"\s" + name.encode() + rb'="[^"]*"')
+        pair = f' {name}="{value}"'.encode()
+        head = pattern.sub(pair, head) if pattern.search(head) else head + pair
+    return head + (b"/" if closing else b"") + sep + rest
 
 
 # -- cells ---------------------------------------------------------------------------------
@@ -397,7 +440,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             yield _widened(prelude, edit)
             if opening.group(1):  # <sheetData/>: no rows at all
                 yield b"<sheetData>"
-                yield from _new_rows(pending, by_row, column_styles, styles)
+                yield from _new_rows(pending, by_row, column_styles, styles, edit)
                 pending = []
                 yield b"</sheetData>"
                 yield block[opening.end() :]
@@ -431,7 +474,7 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             if before:
                 yield block[position : m.start()]
                 position = m.start()
-                yield from _new_rows(pending[:before], by_row, column_styles, styles)
+                yield from _new_rows(pending[:before], by_row, column_styles, styles, edit)
                 del pending[:before]
             if number not in wanted:
                 continue
@@ -441,11 +484,11 @@ def edit_sheet(blocks: Iterator[bytes], edit: SheetEdit, styles: Styles) -> Iter
             changes = by_row.get(number, {})
             if pending and pending[0] == number:
                 del pending[0]
-            yield _rebuilt_row(m.group(1), number, body, changes, clear, column_styles, styles)
+            yield _rebuilt_row(m.group(1), number, body, changes, edit, column_styles, styles)
             position = end
         if end_data >= 0:
             yield block[position:end_data]
-            yield from _new_rows(pending, by_row, column_styles, styles)
+            yield from _new_rows(pending, by_row, column_styles, styles, edit)
             pending = []
             yield block[end_data:]
             in_data = None  # type: ignore[assignment]
@@ -519,15 +562,23 @@ def _new_rows(
     by_row: dict[int, dict[int, object]],
     column_styles: list[tuple[int, int, int]],
     styles: Styles,
+    edit: SheetEdit,
 ) -> Iterator[bytes]:
+    wrapped, heights = edit.wrapped, edit.heights
     for number in numbers:
         cells = [
-            cell_xml(f"{column_letter(c)}{number}", v, _column_style(column_styles, c), styles)
+            cell_xml(
+                f"{column_letter(c)}{number}",
+                v,
+                _written_style(c, _column_style(column_styles, c), wrapped, styles),
+                styles,
+            )
             for c, v in sorted(by_row[number].items())
             if v is not None
         ]
         if cells:
-            yield f'<row r="{number}">'.encode() + b"".join(cells) + b"</row>"
+            height = _height(heights.get(number)).decode()
+            yield f'<row r="{number}"{height}>'.encode() + b"".join(cells) + b"</row>"
 
 
 def _rebuilt_row(
@@ -535,10 +586,11 @@ def _rebuilt_row(
     number: int,
     body: bytes,
     changes: dict[int, object],
-    clear: tuple[int, int, int] | None,
+    edit: SheetEdit,
     column_styles: list[tuple[int, int, int]],
     styles: Styles,
 ) -> bytes:
+    clear = edit.clear
     cleared = range(clear[0], clear[1] + 1) if clear and number >= clear[2] else range(0)
     # The cells left of every column the edit touches are kept as bytes, unparsed (cells of
     # a row stand in column order); only a row written unusually is parsed whole.
@@ -566,13 +618,29 @@ def _rebuilt_row(
             style = _column_style(column_styles, c)
         if value is None and old is None:
             continue
+        if value is not None:
+            style = _written_style(c, style, edit.wrapped, styles)
         cells[c] = cell_xml(f"{column_letter(c)}{number}", value, style, styles)
     # `spans` is an optional hint of the row's extent; an edited row no longer keeps it.
     attrs = _SPANS.sub(b"", attrs)
+    if edit.wrapped.intersection(changes, cleared) and not _CUSTOM_HEIGHT.search(attrs):
+        # A height the user did not set was fitted to the old text.
+        attrs = _HEIGHT.sub(b"", attrs) + _height(edit.heights.get(number))
     if not cells and not prefix:
         return b"<row" + attrs + b"/>"
     kept = b"".join(cells[c] for c in sorted(cells))
     return b"<row" + attrs + b">" + prefix + kept + b"</row>"
+
+
+def _height(height: float | None) -> bytes:
+    return b' ht="%s"' % f"{height:g}".encode() if height is not None else b""
+
+
+def _written_style(
+    column: int, style: int | None, wrapped: frozenset[int], styles: Styles
+) -> int | None:
+    """The style of a value written in `column`: a wrapped column's wraps its text."""
+    return styles.wrapping_style(style or 0) if column in wrapped else style
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,6 +1,15 @@
-"""The Instructions sheet: the spec told in plain words, field by field."""
+"""The Instructions sheet: the spec told in plain words, field by field.
+
+It is laid out to be read at 100 % on a 1366-pixel laptop screen without scrolling
+sideways: the columns together fit `SCREEN_PX`, every long text wraps in its column, and
+the introduction's paragraphs each wrap across the table's width.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -10,14 +19,46 @@ from ..engine.fields import canonical_number, choice_words
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..specs.model import FieldSpec, Spec
-from .layout import MARK_HEADINGS, Layout
+from .layout import LINE_PT, MARK_HEADINGS, Layout, column_px, prose_height
 from .text_cells import text_cell
 
 HEADING_FILL = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
-COLUMNS = ("Record", "Column", "Field", "Required", "Format", "Allowed values", "What it holds")
-WIDTHS = (10, 8, 24, 22, 30, 26, 70)
-TABLE_COLUMNS = ("Column", "Header", "Required", "Format", "Allowed values", "What it holds")
-TABLE_WIDTHS = (8, 24, 26, 30, 26, 80)
+# The sheet's font, named: a cell whose font has no name is drawn in whatever the reader
+# falls back to, wider than the widths below allow for.
+FONT = "Calibri"
+# What a 1366-pixel laptop screen shows of a sheet at 100 %, in Excel's pixels: the screen
+# less the row headings, the vertical scroll bar and LibreOffice's sidebar tabs (1268 px
+# left in LibreOffice 7.4), less the 8 % LibreOffice draws a column wider than Excel does.
+SCREEN_PX = 1170
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the field table: its heading, its width in characters, and whether its
+    texts wrap (a short one, such as a column letter, never needs to)."""
+
+    heading: str
+    width: int
+    wraps: bool = True
+
+
+FIELD_COLUMNS = (
+    Column("Record", 8, wraps=False),
+    Column("Column", 7, wraps=False),
+    Column("Field", 18),
+    Column("Required", 17),
+    Column("Format", 24),
+    Column("Allowed values", 17),
+    Column("What it holds", 60),
+)
+TABLE_COLUMNS = (
+    Column("Column", 7, wraps=False),
+    Column("Header", 19),
+    Column("Required", 17),
+    Column("Format", 24),
+    Column("Allowed values", 20),
+    Column("What it holds", 63),
+)
 SETTINGS_WORDS = (
     "Settings sheet (optional): the financial year, the tax table and the lists you paste from "
     "your accounting system's exports (customers, GL accounts ...), one block per list under "
@@ -46,14 +87,26 @@ def field_format(f: FieldSpec) -> str:
         words = f"number, up to {f.digits_before} digits"
         if f.digits_after:
             words += f" and {f.digits_after} decimals"
-        if f.min_decimals:
-            words += f" (written with at least {f.min_decimals})"
         return words
     if f.kind == "flag":
         return "Y or blank"
     if f.kind == "yesno":
         return "Y or N"
     return "code"
+
+
+def field_notes(f: FieldSpec) -> str:
+    """What the field holds, and what else a bookkeeper should know of it: the notes that
+    are no format nor value (a note in those columns reads as one)."""
+    notes = f.help
+    if f.import_ignored and "gnored" not in notes:
+        notes += " Ignored when importing."
+    if f.min_decimals:
+        shown = canonical_number(Decimal(85), f.min_decimals)
+        notes += (
+            f" The import file writes it with at least {f.min_decimals} decimals (85 as {shown})."
+        )
+    return notes
 
 
 def allowed_values(f: FieldSpec) -> str:
@@ -103,10 +156,7 @@ def write_instructions(ws: Worksheet, layout: Layout, spec: Spec | None = None) 
         _table_instructions(ws, layout, spec or layout.spec)
         return
     spec = layout.spec
-    ws.sheet_properties.tabColor = "548235"
-    for c, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[column_letter(c)].width = width
-    lines = [
+    paragraphs = [
         spec.summary,
         "How to use: type or paste rows on the Batch sheet from row "
         f"{layout.first_data_row} down, press Validate on the Batchsheet tab, fix the cells "
@@ -122,28 +172,20 @@ def write_instructions(ws: Worksheet, layout: Layout, spec: Spec | None = None) 
         )
         + ".",
     ]
-    rows: list[list[object]] = [[_styled(ws, spec.title, Font(bold=True, size=14))]]
-    rows += [[_styled(ws, line)] for line in lines if line]
-    rows.append([])
-    rows.append([_styled(ws, h, Font(bold=True, color="FFFFFF"), HEADING_FILL) for h in COLUMNS])
-    ws.freeze_panes = f"A{len(rows) + 1}"
-    for record in spec.records:
-        for f in record.fields:
-            notes = f.help
-            if f.import_ignored and "gnored" not in notes:
-                notes += " Ignored when importing."
-            values = (
-                record.keyword or "",
-                f.column,
-                f.label,
-                required_words(f),
-                field_format(f),
-                allowed_values(f),
-                notes,
-            )
-            rows.append([_styled(ws, v, wrap=c == len(values)) for c, v in enumerate(values, 1)])
-    for row in rows:
-        ws.append(row)
+    fields = [
+        (
+            record.keyword or "",
+            f.column,
+            f.label,
+            required_words(f),
+            field_format(f),
+            allowed_values(f),
+            field_notes(f),
+        )
+        for record in spec.records
+        for f in record.fields
+    ]
+    _write_sheet(ws, spec.title, paragraphs, FIELD_COLUMNS, fields)
 
 
 def _alternative_labels(f: FieldSpec, spec: Spec) -> str:
@@ -151,9 +193,6 @@ def _alternative_labels(f: FieldSpec, spec: Spec) -> str:
 
 
 def _table_instructions(ws: Worksheet, layout: Layout, spec: Spec) -> None:
-    ws.sheet_properties.tabColor = "548235"
-    for c, width in enumerate(TABLE_WIDTHS, start=1):
-        ws.column_dimensions[column_letter(c)].width = width
     on_sheet = {f.key: f.column for f in layout.spec.records[0].fields}
     fields = spec.records[0].fields
     mandatory = ", ".join(
@@ -161,7 +200,7 @@ def _table_instructions(ws: Worksheet, layout: Layout, spec: Spec) -> None:
         for f in fields
         if f.required
     )
-    lines = [
+    paragraphs = [
         spec.summary,
         "The first row of the Batch sheet names the columns exactly as Infusion's export does: "
         "keep the names as they are. Columns may be in any order, and optional columns may be "
@@ -179,22 +218,53 @@ def _table_instructions(ws: Worksheet, layout: Layout, spec: Spec) -> None:
         "and never exported.",
         SETTINGS_WORDS,
     ]
-    rows: list[list[object]] = [[_styled(ws, spec.title, Font(bold=True, size=14))]]
-    rows += [[_styled(ws, line)] for line in lines if line]
-    rows.append([])
-    heading = Font(bold=True, color="FFFFFF")
-    rows.append([_styled(ws, h, heading, HEADING_FILL) for h in TABLE_COLUMNS])
-    ws.freeze_panes = f"A{len(rows) + 1}"
-    for f in fields:
-        values = (
+    rows = [
+        (
             on_sheet.get(f.key, "—"),
             f.label,
             required_words(f, spec),
             "any text" if f.export_only else field_format(f),
             "" if f.export_only else allowed_values(f),
-            f.help,
+            field_notes(f),
         )
-        rows.append([_styled(ws, v, wrap=c == len(values)) for c, v in enumerate(values, 1)])
+        for f in fields
+    ]
+    _write_sheet(ws, spec.title, paragraphs, TABLE_COLUMNS, rows)
+
+
+def _write_sheet(
+    ws: Worksheet,
+    title: str,
+    paragraphs: Sequence[str],
+    columns: Sequence[Column],
+    fields: Sequence[Sequence[str]],
+) -> None:
+    """The title and the paragraphs, each across the table's width, then the table."""
+    ws.sheet_properties.tabColor = "548235"
+    for c, column in enumerate(columns, start=1):
+        ws.column_dimensions[column_letter(c)].width = column.width
+    last = column_letter(len(columns))
+    across = sum(column_px(c.width) for c in columns)
+    rows: list[list[object]] = [[_styled(ws, title, Font(name=FONT, bold=True, size=14))]]
+    ws.merged_cells.add(f"A1:{last}1")
+    for paragraph in filter(None, paragraphs):
+        number = len(rows) + 1
+        # Excel fits no merged cell's height to its text: the row is given the height its
+        # lines take.
+        ws.row_dimensions[number].height = prose_height(paragraph, across)
+        ws.merged_cells.add(f"A{number}:{last}{number}")
+        rows.append([_styled(ws, paragraph, wrap=True)])
+    rows.append([])
+    heading = Font(name=FONT, bold=True, color="FFFFFF")
+    rows.append([_styled(ws, c.heading, heading, HEADING_FILL) for c in columns])
+    ws.freeze_panes = f"A{len(rows) + 1}"
+    for values in fields:
+        # Nor does LibreOffice fit a row to its wrapped text when it opens a workbook.
+        ws.row_dimensions[len(rows) + 1].height = max(
+            prose_height(v, column_px(c.width)) if c.wraps else LINE_PT
+            for v, c in zip(values, columns)
+        )
+        rows.append([_styled(ws, v, wrap=c.wraps) for v, c in zip(values, columns)])
     for row in rows:
         ws.append(row)
 
@@ -209,8 +279,7 @@ def _styled(
 ) -> Cell:
     cell = text_cell(ws, value)
     cell.alignment = Alignment(vertical="top", wrap_text=wrap)
-    if font is not None:
-        cell.font = font
+    cell.font = font or Font(name=FONT)
     if fill is not None:
         cell.fill = fill
     return cell

@@ -6,6 +6,7 @@ through these facts, so a template and the code that fills it cannot disagree.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from ..engine.findings import column_letter
@@ -28,6 +29,48 @@ LAYOUT_VERSION = "1"
 # Rows a template's formatting, dropdowns and marking rules cover: all of Excel's.
 LAST_ROW = EXCEL_ROWS
 MARK_HEADINGS = ("Errors in", "Warnings in", "Problems")
+# The Problems column's width, in characters: a problem longer than that wraps onto the
+# next line of its cell, and the row grows to hold its lines.
+PROBLEMS_WIDTH = 80
+# Calibri 11's line, in points: the height of one line of wrapped text.
+LINE_PT = 15.0
+# Pixels a character of prose takes, on average over a line: Calibri 11 averages 6.1 to 6.3
+# on Batchsheet's own texts (capitals 7.6); the rest is room for a line with more capitals.
+PROSE_CHAR_PX = 6.5
+# A cell's text keeps this many pixels from each side of the cell.
+CELL_PADDING_PX = 3
+
+
+def column_px(width: float) -> int:
+    """The pixels a column `width` characters wide takes at 100 % in Calibri 11: Excel's
+    7 a character and 5 of padding."""
+    return round(7 * width + 5)
+
+
+def prose_lines(text: str, px: int) -> int:
+    """How many lines `text` takes wrapped in a cell `px` pixels wide, at most; a line
+    break starts a line."""
+    per_line = max(1, int((px - 2 * CELL_PADDING_PX) / PROSE_CHAR_PX))
+    return sum(max(1, len(textwrap.wrap(line, per_line))) for line in text.split("\n"))
+
+
+def prose_height(text: str, px: int) -> float:
+    """The height, in points, of `text` wrapped in a cell `px` pixels wide."""
+    return LINE_PT * prose_lines(text, px)
+
+
+def problems_height(problems: str) -> float | None:
+    """The height of a row whose Problems cell holds `problems`; None for one line, the
+    sheet's own row height.
+
+    A workbook file says the height of each row that is not the default: LibreOffice does
+    not fit a row to its wrapped text when it opens a file. The height is not marked
+    custom, so Excel fits the row again when the cell is edited.
+    """
+    height = prose_height(problems, column_px(PROBLEMS_WIDTH))
+    return height if height > LINE_PT else None
+
+
 CELL_TEXT_LIMIT = CELL_TEXT
 
 

@@ -16,6 +16,9 @@ from ..engine.layouts import layout_of
 from .layout import CELL_TEXT_LIMIT, Layout
 
 Marks = tuple[str, str, str]
+# The Problems cell holds one problem a line; its cell wraps them at the column's width
+# (`layout.PROBLEMS_WIDTH`) and the row grows to show them all.
+PROBLEM_SEPARATOR = "\n"
 
 
 def marks_by_row(findings: list[Finding]) -> dict[int, Marks]:
@@ -35,7 +38,7 @@ def marks_by_row(findings: list[Finding]) -> dict[int, Marks]:
         words.setdefault(f.row, []).append(text)
     out: dict[int, Marks] = {}
     for row, texts in words.items():
-        problems = " | ".join(texts)
+        problems = PROBLEM_SEPARATOR.join(texts)
         if len(problems) > CELL_TEXT_LIMIT:
             problems = problems[: CELL_TEXT_LIMIT - 1] + "…"
         out[row] = (" ".join(errors.get(row, [])), " ".join(warnings.get(row, [])), problems)

@@ -433,8 +433,19 @@ def _write_marks(sheet: Any, batch: Batch, values: list[list[Any]]) -> None:
     first = data_start(batch.spec, values)
     last = max(len(values), first)
     block = marks_block(batch.report.findings, first, last)
-    target = sheet.range((first, data_width(batch.spec, values) + 1))
+    start = data_width(batch.spec, values) + 1
+    target = sheet.range((first, start))
     target.options(chunksize=_rows_per_call(len(MARK_HEADINGS))).value = block
+    _wrap_problems(sheet, start, first, last)
+
+
+def _wrap_problems(sheet: Any, first_mark: int, first: int, last: int) -> None:
+    """Wrap the Problems cells of rows first..last, one problem a line: Excel then fits
+    each row to its lines ("Microsoft Excel will change the row height of the range, if
+    necessary, to accommodate the text in the range",
+    https://learn.microsoft.com/en-us/office/vba/api/excel.range.wraptext). One call."""
+    column = first_mark + MARK_HEADINGS.index("Problems")
+    sheet.range((first, column), (last, column)).wrap_text = True
 
 
 # -- the buttons ---------------------------------------------------------------------------
@@ -643,8 +654,10 @@ def _fill_this_batch(book: Any, spec: Spec, source: Path) -> tuple[Transferred |
             )
     if placed.rows:
         values = live_values(placed.layout, placed.rows)
-        target = sheet.range((placed.layout.first_data_row, 1))
+        first = placed.layout.first_data_row
+        target = sheet.range((first, 1))
         target.options(chunksize=_rows_per_call(len(values[0]))).value = values
+        _wrap_problems(sheet, placed.layout.data_width + 1, first, first + len(values) - 1)
     return Transferred(
         placed.batch, Path(book.fullname), *counts(placed.batch), placed.unplaced
     ), ""

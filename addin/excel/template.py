@@ -50,6 +50,7 @@ from .layout import (
     LAYOUT_VERSION,
     LISTS_SHEET,
     MARK_HEADINGS,
+    PROBLEMS_WIDTH,
     SETTINGS_SHEET,
     TABLE_NAME,
     Layout,
@@ -93,6 +94,10 @@ KEPT_FILL = PatternFill("solid", start_color="7F7F7F", end_color="7F7F7F")
 # Excel keeps at most this many characters in one cell.
 CHUNK = 30_000
 THIN = Side(style="thin", color="BFBFBF")
+# The Problems cell: one problem a line, each wrapped at the column's width, read from the
+# top of a row that grows to hold them (no row is given a height, so Excel and LibreOffice
+# fit it).
+PROBLEMS_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 PROMPT_LIMIT = 255
 PROMPT_TITLE_LIMIT = 32
@@ -221,12 +226,14 @@ class SheetRows(Protocol):
 def _cell_styles(ws: Worksheet, layout: Layout) -> CellStyles:
     """Registers the formats the data rows use with the workbook, and says their indexes."""
 
-    def style(fmt: str, *, quoted: bool = False) -> int:
+    def style(fmt: str, *, quoted: bool = False, alignment: Alignment | None = None) -> int:
         cell = WriteOnlyCell(ws)
         cell.number_format = fmt
         if quoted:
             # quotePrefix keeps Excel from running formula-like text when it is edited.
             cell.quotePrefix = True
+        if alignment is not None:
+            cell.alignment = alignment
         return cell.style_id
 
     formats = {number_format(f) for r in layout.spec.records for f in r.fields} | {"@"}
@@ -234,6 +241,8 @@ def _cell_styles(ws: Worksheet, layout: Layout) -> CellStyles:
         text=style("@"),
         quoted=style("@", quoted=True),
         by_format={fmt: style(fmt) for fmt in sorted(formats)},
+        problems=style("@", alignment=PROBLEMS_ALIGNMENT),
+        problems_quoted=style("@", quoted=True, alignment=PROBLEMS_ALIGNMENT),
     )
 
 
@@ -392,10 +401,11 @@ def _columns(ws: Worksheet, layout: Layout) -> None:
         ws.column_dimensions[letter].number_format = column_format(layout, c)
     errors, warnings, problems = layout.mark_columns
     ws.column_dimensions[errors].width = 11
-    ws.column_dimensions[warnings].width = 12
-    ws.column_dimensions[problems].width = 80
+    ws.column_dimensions[warnings].width = 13
+    ws.column_dimensions[problems].width = PROBLEMS_WIDTH
     for letter in layout.mark_columns:
         ws.column_dimensions[letter].number_format = "@"
+    ws.column_dimensions[problems].alignment = PROBLEMS_ALIGNMENT
 
 
 def _prompt(layout: Layout, index: int) -> tuple[str, str]:

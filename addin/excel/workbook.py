@@ -32,6 +32,7 @@ from .layout import (
     MARK_HEADINGS,
     SETTINGS_SHEET,
     Layout,
+    problems_height,
 )
 from .marks import mark_cells, marks_by_row
 from .package import Package, declaration_refusal, inspect_package
@@ -346,13 +347,22 @@ def marks_edit(book: BookRows, batch: Batch) -> SheetEdit:
     first = Layout(book.spec).first_data_row
     start = book.width + 1
     cells: dict[tuple[int, int], object] = {}
+    heights: dict[int, float] = {}
     for row, marks in marks_by_row(batch.report.findings).items():
         if row < first:
             continue  # a header row's findings have no marking cells
         for offset, text in enumerate(marks):
             if text:
                 cells[(row, start + offset)] = text
+        if (height := problems_height(marks[2])) is not None:
+            heights[row] = height
     # Imported here, as the type above: validate alone never loads the editor.
     from .book_edit import SheetEdit
 
-    return SheetEdit(cells, clear=(start, start + len(MARK_HEADINGS) - 1, first))
+    problems = start + MARK_HEADINGS.index("Problems")
+    return SheetEdit(
+        cells,
+        clear=(start, start + len(MARK_HEADINGS) - 1, first),
+        wrapped=frozenset({problems}),
+        heights=heights,
+    )
