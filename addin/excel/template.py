@@ -12,6 +12,8 @@ import errno
 import io
 import os
 import re
+import shutil
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -150,7 +152,8 @@ class BatchWorkbookWriter:
         return path
 
     def write(self, target: Path, rows: SheetRows | None, *, kind: str = XLSX) -> None:
-        frame, part, styles = self._frame(None if rows is None else len(rows), kind)
+        with _own_temporary_folder():
+            frame, part, styles = self._frame(None if rows is None else len(rows), kind)
 
         def package(zip64: bool) -> None:
             pieces = rows.xml(styles) if rows is not None else iter(())
@@ -543,6 +546,21 @@ def _marking_rules(ws: Worksheet, layout: Layout) -> None:
 
 def template_name(spec: Spec) -> str:
     return f"{spec.name}.xltx"
+
+
+@contextlib.contextmanager
+def _own_temporary_folder() -> Iterator[None]:
+    """openpyxl's temporary files (each sheet as it is written) in a folder of this write's
+    own, removed whole however the write ends: a signal that stops the command between
+    openpyxl creating a file and noting it for its own clean-up leaves nothing behind."""
+    folder = tempfile.mkdtemp(prefix="batchsheet-")
+    before = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def save_template(spec: Spec, path: Path, *, replace: bool = True) -> Path:

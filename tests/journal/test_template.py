@@ -64,8 +64,9 @@ def test_gdc_and_open_item_have_dropdowns_and_every_column_a_message(written: Pa
 
     assert by_column["C"].type == "list" and listed("C") == ["G", "D", "C"]
     assert by_column["J"].type == "list" and listed("J") == ["O", "A"]
-    # Tax Type takes 0 to 30 (and 00 to 09): too many for a dropdown; its message says them.
-    assert by_column["H"].type is None and "0 no tax, else 1 to 30" in by_column["H"].prompt
+    # Tax Type: the tax table's lines 0 to 30 (and 00 to 09, the same lines 0-padded).
+    assert by_column["H"].type == "list" and listed("H")[:31] == [str(n) for n in range(31)]
+    assert "0 no tax, else 1 to 30" in by_column["H"].prompt
     for f in LINE.fields:
         dv = by_column[f.column]
         assert dv.prompt and len(dv.prompt) <= 255, f.label
