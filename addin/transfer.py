@@ -26,8 +26,6 @@ from .excel.batch_rows import BatchRow
 from .excel.layout import CELL_TEXT_LIMIT, LAST_ROW, Layout, sheet_spec
 from .excel.marks import Marks, marks_by_row
 from .excel.sheet_values import NOT_IN_WORKBOOK
-from .excel.template import BatchWorkbookWriter
-from .excel.workbook import read_book, validate_book
 from .files import WriteRefused, check_target, read_bytes, shown, write_atomically
 from .progress import stage
 from .refusals import ReadError
@@ -146,6 +144,8 @@ def import_csv(
     """Build a workbook of `spec`'s template holding every row of the CSV at `source`
     (`place_csv`); nothing is written when the file is refused. `settings` are checked
     against and kept on the workbook's Settings sheet."""
+    from .excel.template import BatchWorkbookWriter
+
     source, target = Path(source), Path(target)
     check_target(target, replace=replace, inputs=(source,), example="batch.xlsx")
     placed = place_csv(spec, source, settings)
@@ -251,6 +251,8 @@ def export_book(
     field quoted ("all") or only where needed (None: the Settings sheet says); `columns`
     replaces the workbook's column set, `settings` its Settings sheet.
     """
+    from .excel.workbook import validate_book
+
     book, target = Path(book), Path(target)
     check_target(target, replace=replace, inputs=(book,))
     batch = validate_book(book, columns=columns, settings=settings)
@@ -319,6 +321,9 @@ def new_batch(book: Path, target: Path, *, replace: bool = False) -> NewBatch:
     drops the export-only columns: a sheet imported from an export holds entries that are
     already posted, so the new batch starts with no rows.
     """
+    from .excel.template import BatchWorkbookWriter
+    from .excel.workbook import read_book
+
     book, target = Path(book), Path(target)
     check_target(target, replace=replace, inputs=(book,), example="batch.xlsx")
     source = read_book(book)

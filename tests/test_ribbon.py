@@ -405,7 +405,7 @@ def test_import_tells_look_alike_formats_apart_by_the_field_the_spec_names(tmp_p
 
 
 def test_validate_reads_the_document_type_as_the_command_does(run, excel, tmp_path):
-    from addin.excel.workbook import DOCUMENT_TYPE_NAME
+    from addin.excel.layout import DOCUMENT_TYPE_NAME
 
     source = tmp_path / "s.csv"
     source.write_bytes(csv_bytes([header(additional_costs="Y"), detail()]))

@@ -21,6 +21,8 @@ FORMAT_NAME = "Batchsheet_Format"
 # The blank workbook the add-in opens for Python when Excel has none open; Python closes it.
 HELPER_NAME = "Batchsheet_Helper"
 LAYOUT_NAME = "Batchsheet_Layout"
+# The document type a Pastel document batch is imported as, chosen on the Batch sheet.
+DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
 # Header-row formats: the hidden sheet holding the workbook's column set, and the Excel
 # table over the header row and data.
 COLUMNS_SHEET = "Columns"
@@ -167,3 +169,15 @@ AUDIT_SHEET = "Audit"
 AUDIT_HEADINGS = ("Cell", "Old", "New", "Rule", "Time")
 # The Settings sheet: block titles on row 1, column headings on row 2, values below.
 SETTINGS_FIRST_ROW = 3
+
+
+def quoted_constant(text: str | None) -> str | None:
+    """The text of a defined name that holds a quoted constant (`"pastel-customer"`)."""
+    if text is None:
+        return None
+    text = text.strip()
+    if text.startswith("="):
+        text = text[1:].strip()
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return None

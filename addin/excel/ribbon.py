@@ -33,13 +33,13 @@ from ..specs import SPECS, Spec
 from ..transfer import ExportRefused, Transferred, counts, export_batch, place_csv
 from ..transfer import import_csv as import_csv_file
 from .batch_rows import live_values
-from .book_fixes import audit_rows
 from .fixes import CellFix, plan_fixes
 from .grid import data_start, data_width, grid_rows, table_width
 from .layout import (
     AUDIT_HEADINGS,
     AUDIT_SHEET,
     DATA_SHEET,
+    DOCUMENT_TYPE_NAME,
     FORMAT_NAME,
     HELPER_NAME,
     INSTRUCTIONS_SHEET,
@@ -47,6 +47,7 @@ from .layout import (
     MARK_HEADINGS,
     SETTINGS_SHEET,
     Layout,
+    quoted_constant,
 )
 from .marks import mark_cells, marks_block
 from .plans import (
@@ -65,8 +66,6 @@ from .plans import (
     suggested_export_name,
 )
 from .sheet_values import as_typed_text
-from .template import BatchWorkbookWriter
-from .workbook import DOCUMENT_TYPE_NAME, quoted_constant
 
 P = ParamSpec("P")
 ENTRY_POINTS = {
@@ -595,6 +594,10 @@ def _write_run(sheet: Any, column: int, run: list[CellFix]) -> None:
 
 def _write_audit(book: Any, plan: list[CellFix]) -> None:
     """Append the changes to the Audit sheet (made on first use), in one write."""
+    # Only Fix writes the Audit sheet: a press of another button need not load the workbook
+    # editor (and the readers it brings).
+    from .book_fixes import audit_rows
+
     rows = audit_rows(plan, dt.datetime.now())
     try:
         sheet = book.sheets[AUDIT_SHEET]
@@ -675,6 +678,8 @@ def new_batch(format_name: str, book: Any | None = None) -> None:
             raise Refused(f"Unknown format {format_name!r}.")
         target = new_batch_path(spec, documents_folder(), dt.date.today())
         target.parent.mkdir(parents=True, exist_ok=True)
+        from .template import BatchWorkbookWriter  # New batch only: openpyxl
+
         BatchWorkbookWriter(spec).save(target)
         xw.Book(str(target))
 

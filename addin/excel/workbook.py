@@ -28,11 +28,13 @@ from .grid import data_width, grid_rows
 from .layout import (
     COLUMNS_SHEET,
     DATA_SHEET,
+    DOCUMENT_TYPE_NAME,
     FORMAT_NAME,
     MARK_HEADINGS,
     SETTINGS_SHEET,
     Layout,
     problems_height,
+    quoted_constant,
 )
 from .marks import mark_cells, marks_by_row
 from .package import Package, declaration_refusal, inspect_package
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
     # The editor is loaded only by the commands that write: validate alone reads.
     from .book_edit import SheetEdit
 
-DOCUMENT_TYPE_NAME = "Batchsheet_DocumentType"
 # Endings by which python-calamine reads a file as the Office Open XML workbook it is.
 CALAMINE_BY_NAME = (".xlsx", ".xlsm")
 NOT_CALCULATED = "formula-not-calculated"
@@ -179,18 +180,6 @@ class OpenpyxlSheets:
 
 
 Sheets = CalamineSheets | OpenpyxlSheets
-
-
-def quoted_constant(text: str | None) -> str | None:
-    """The text of a defined name that holds a quoted constant (`"pastel-customer"`)."""
-    if text is None:
-        return None
-    text = text.strip()
-    if text.startswith("="):
-        text = text[1:].strip()
-    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
-        return text[1:-1].replace('""', '"')
-    return None
 
 
 def book_spec(sheets: Sheets, path: Path) -> Spec:
