@@ -360,18 +360,26 @@ def _rate_of(rates: dict[str, Decimal], code: str) -> Decimal | None:
     return rate
 
 
-def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> None:
-    f = _field(spec, rule)
-    name = _name(spec, rule, f)
+def _rates(
+    rule: PriceIncludesTax | TaxMatchesRate, spec: Spec, report: Report, settings
+) -> dict[str, Decimal] | None:
+    """The tax table's rates by tax type, said as the rule's check; None (and why) when
+    the table is not filled in."""
+    name = _name(spec, rule, _field(spec, rule))
     found, why = _loaded(settings, spec, rule.list, rule.rate_column)
     if found is None:
         report.check(name, False, why)
-        return
-    rates = tax_rates(found, rule.rate_column)
+        return None
     report.check(
         name, True, f"{counted(len(found.by_code()), 'tax type')}, within {rule.tolerance}"
     )
-    if not records:
+    return tax_rates(found, rule.rate_column)
+
+
+def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> None:
+    f = _field(spec, rule)
+    rates = _rates(rule, spec, report, settings)
+    if rates is None or not records:
         return
     kind = records[0].kind
     index, exclusive, tax = kind.index(rule.field), kind.index(rule.exclusive), kind.index(rule.tax)
@@ -401,16 +409,8 @@ def _price(rule: PriceIncludesTax, spec, records, report, settings, context) -> 
 
 def _tax(rule: TaxMatchesRate, spec, records, report, settings, context) -> None:
     f = _field(spec, rule)
-    name = _name(spec, rule, f)
-    found, why = _loaded(settings, spec, rule.list, rule.rate_column)
-    if found is None:
-        report.check(name, False, why)
-        return
-    rates = tax_rates(found, rule.rate_column)
-    report.check(
-        name, True, f"{counted(len(found.by_code()), 'tax type')}, within {rule.tolerance}"
-    )
-    if not records:
+    rates = _rates(rule, spec, report, settings)
+    if rates is None or not records:
         return
     kind = records[0].kind
     index, amount_at, tax_at = kind.index(rule.field), kind.index(rule.amount), kind.index(rule.tax)

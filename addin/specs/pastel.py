@@ -41,9 +41,26 @@ TAX_TYPES = tuple(str(n) for n in range(31)) + tuple(f"{n:02d}" for n in range(1
 GOODS_LINES: dict[str, tuple[str, ...]] = {"line_type": ("4", "6")}
 
 
-def _text(key: str, label: str, column: str, max_length: int, help: str, **kw) -> FieldSpec:
+def text_field(key: str, label: str, column: str, max_length: int, help: str, **kw) -> FieldSpec:
+    """A text field of a Pastel record (shared by the document, journal and cashbook lines)."""
     return FieldSpec(
         key=key, label=label, column=column, kind="text", max_length=max_length, help=help, **kw
+    )
+
+
+def period_field(label: str, column: str, help: str) -> FieldSpec:
+    """The period of the financial year a Pastel record posts to, 1 to 13."""
+    return FieldSpec(
+        key="period",
+        label=label,
+        column=column,
+        kind="integer",
+        required=True,
+        digits_before=2,
+        minimum=Decimal(1),
+        maximum=Decimal(13),
+        example="3",
+        help=help,
     )
 
 
@@ -88,7 +105,7 @@ def _header(party: str) -> RecordSpec:
                 kind="keyword",
                 help="The word Header: starts a new document.",
             ),
-            _text(
+            text_field(
                 "document_number",
                 "Document Number",
                 "B",
@@ -110,17 +127,10 @@ def _header(party: str) -> RecordSpec:
                 example="ABC001",
                 help=f"The {party}'s account code in Pastel, 1 to 6 characters.",
             ),
-            FieldSpec(
-                key="period",
-                label="Period Number",
-                column="F",
-                kind="integer",
-                required=True,
-                digits_before=2,
-                minimum=Decimal(1),
-                maximum=Decimal(13),
-                example="3",
-                help="Period of the company's financial year (1 to 13), not the calendar month.",
+            period_field(
+                "Period Number",
+                "F",
+                "Period of the company's financial year (1 to 13), not the calendar month.",
             ),
             FieldSpec(
                 key="date",
@@ -131,7 +141,7 @@ def _header(party: str) -> RecordSpec:
                 example="14/05/2025",
                 help="Document date, DD/MM/YYYY.",
             ),
-            _text(
+            text_field(
                 "order_number",
                 "Order Number",
                 "H",
@@ -162,14 +172,16 @@ def _header(party: str) -> RecordSpec:
                 warn_negative=True,
                 help="Document (invoice) discount; blank or 0 when none.",
             ),
-            _text("message_1", "Invoice Message 1", "K", 30, "Printed on the document."),
-            _text("message_2", "Invoice Message 2", "L", 30, "Printed on the document."),
-            _text("message_3", "Invoice Message 3", "M", 30, "Printed on the document."),
+            text_field("message_1", "Invoice Message 1", "K", 30, "Printed on the document."),
+            text_field("message_2", "Invoice Message 2", "L", 30, "Printed on the document."),
+            text_field("message_3", "Invoice Message 3", "M", 30, "Printed on the document."),
             *(
-                _text(f"address_{n}", f"Delivery Address {n}", column, 30, "Delivery address line.")
+                text_field(
+                    f"address_{n}", f"Delivery Address {n}", column, 30, "Delivery address line."
+                )
                 for n, column in zip(range(1, 6), "NOPQR")
             ),
-            _text(
+            text_field(
                 "sales_analysis",
                 "Sales Analysis Code",
                 "S",
@@ -197,9 +209,9 @@ def _header(party: str) -> RecordSpec:
                 help="DD/MM/YYYY: the due date for invoices, expiry for quotes, "
                 "delivery for orders.",
             ),
-            _text("telephone", "Telephone", "V", 16, "Contact telephone.", excel_text=True),
-            _text("fax", "Fax Number", "W", 16, "Contact fax number.", excel_text=True),
-            _text("contact", "Contact Person", "X", 16, "Contact person."),
+            text_field("telephone", "Telephone", "V", 16, "Contact telephone.", excel_text=True),
+            text_field("fax", "Fax Number", "W", 16, "Contact fax number.", excel_text=True),
+            text_field("contact", "Contact Person", "X", 16, "Contact person."),
             FieldSpec(
                 key="exchange_rate",
                 label="Exchange Rate",
@@ -211,8 +223,8 @@ def _header(party: str) -> RecordSpec:
                 blank_means="1",
                 help="Home-currency units per foreign unit, above 0; 1 for home-currency accounts.",
             ),
-            _text("freight_method", "Freight Method", "Z", 10, "How the goods travel."),
-            _text("ship_deliver", "Ship/Deliver", "AA", 16, "Shipping or delivery note."),
+            text_field("freight_method", "Freight Method", "Z", 10, "How the goods travel."),
+            text_field("ship_deliver", "Ship/Deliver", "AA", 16, "Shipping or delivery note."),
             FieldSpec(
                 key="additional_costs",
                 label="Additional Costs",
@@ -265,7 +277,7 @@ def _detail(party: str) -> RecordSpec:
                 "E",
                 "The price per unit including tax (9 digits, 4 decimals).",
             ),
-            _text("unit", "Unit", "F", 4, "Unit of measure, up to 4 characters."),
+            text_field("unit", "Unit", "F", 4, "Unit of measure, up to 4 characters."),
             FieldSpec(
                 key="tax_type",
                 label="Tax Type",
@@ -298,7 +310,7 @@ def _detail(party: str) -> RecordSpec:
                 example="1250",
                 help="Percent × 100 with no decimals: 12.5 % is 1250; 0 to 9999.",
             ),
-            _text(
+            text_field(
                 "code",
                 "Code",
                 "J",
@@ -307,7 +319,7 @@ def _detail(party: str) -> RecordSpec:
                 excel_text=True,
                 required_when=GOODS_LINES,
             ),
-            _text(
+            text_field(
                 "description",
                 "Description",
                 "K",
@@ -323,7 +335,7 @@ def _detail(party: str) -> RecordSpec:
                 choices=("4", "6", "7"),
                 help="4 inventory, 6 general ledger, 7 remark.",
             ),
-            _text(
+            text_field(
                 "project",
                 "Projects Code",
                 "M",
@@ -331,7 +343,7 @@ def _detail(party: str) -> RecordSpec:
                 "Project code, up to 5 characters.",
                 excel_text=True,
             ),
-            _text(
+            text_field(
                 "store", "Store", "N", 3, "Multi-store code, inventory lines only.", excel_text=True
             ),
         ),

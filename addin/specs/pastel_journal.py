@@ -29,7 +29,7 @@ from .model import (
     TaxMatchesRate,
     UniqueTogether,
 )
-from .pastel import PASTEL_DELIMITER_NOTE, TAX_TYPES
+from .pastel import PASTEL_DELIMITER_NOTE, TAX_TYPES, period_field, text_field
 
 PARTIES: dict[str, tuple[str, ...]] = {"gdc": ("D", "C")}
 GL_LINES: dict[str, tuple[str, ...]] = {"gdc": ("G",)}
@@ -63,28 +63,13 @@ def _rate(key: str, label: str, column: str, help: str) -> FieldSpec:
     )
 
 
-def _text(key: str, label: str, column: str, max_length: int, help: str, **kw) -> FieldSpec:
-    return FieldSpec(
-        key=key, label=label, column=column, kind="text", max_length=max_length, help=help, **kw
-    )
-
-
 def _line(book: str) -> RecordSpec:
     return RecordSpec(
         keyword=None,
         caption=f"{book} line",
         fields=(
-            FieldSpec(
-                key="period",
-                label="Period",
-                column="A",
-                kind="integer",
-                required=True,
-                digits_before=2,
-                minimum=Decimal(1),
-                maximum=Decimal(13),
-                example="3",
-                help="The period of the financial year the line posts to, 1 to 13.",
+            period_field(
+                "Period", "A", "The period of the financial year the line posts to, 1 to 13."
             ),
             FieldSpec(
                 key="date",
@@ -104,7 +89,7 @@ def _line(book: str) -> RecordSpec:
                 example="G",
                 help="G general ledger, D customer, C supplier: what Account Number is.",
             ),
-            _text(
+            text_field(
                 "account",
                 "Account Number",
                 "D",
@@ -116,8 +101,8 @@ def _line(book: str) -> RecordSpec:
                 excel_text=True,
                 example="7000000",
             ),
-            _text("reference", "Reference", "E", 8, "Up to 8 characters.", excel_text=True),
-            _text("description", "Description", "F", 36, "Up to 36 characters."),
+            text_field("reference", "Reference", "E", 8, "Up to 8 characters.", excel_text=True),
+            text_field("description", "Description", "F", 36, "Up to 36 characters."),
             _amount(
                 "amount",
                 "Amount",
@@ -147,8 +132,10 @@ def _line(book: str) -> RecordSpec:
                 blank_means="not an open item",
                 help="Customer and supplier lines: O an original invoice, A an allocation.",
             ),
-            _text("project", "Projects Code", "K", 5, "Project code, up to 5.", excel_text=True),
-            _text(
+            text_field(
+                "project", "Projects Code", "K", 5, "Project code, up to 5.", excel_text=True
+            ),
+            text_field(
                 "contra",
                 "Contra Account",
                 "L",
