@@ -472,7 +472,7 @@ def breakdown(batch: Batch, repeats: int, work: Path) -> str:
             "",
         ]
         if button == "export_csv":
-            lines[-1:] = ["`_record` includes its own `review`, listed apart too.", ""]
+            lines += ["`_record` includes its own `review`, listed apart too.", ""]
     return "\n".join(lines)
 
 
