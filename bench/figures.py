@@ -36,6 +36,8 @@ class Figure:
     growth_ours: float | None = None
     growth_baseline: float | None = None
     notes: list[str] = field(default_factory=list)
+    # A whole process timed from start to exit (the command figures are named for theirs).
+    whole_process: bool = False
 
 
 def growth(large: Timing, large_n: int, small: Timing, small_n: int) -> float:

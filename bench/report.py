@@ -77,9 +77,21 @@ def summary(figures: list[Figure]) -> str:
     return "; ".join(parts) + " (whole processes, CPU time)." if parts else ""
 
 
+def _whole(f: Figure) -> bool:
+    return f.whole_process or f.name.startswith("batchsheet")
+
+
 def results_markdown(
-    figures: list[Figure], command: str, machine: dict[str, str], repeats: int
+    figures: list[Figure],
+    command: str,
+    machine: dict[str, str],
+    repeats: int,
+    sections: dict[str, str] | None = None,
 ) -> str:
+    """The whole file; `sections` (title: Markdown) follow the README line."""
+    extra = [
+        line for title, text in (sections or {}).items() for line in (f"## {title}", "", text, "")
+    ]
     return "\n".join(
         [
             "# Benchmark results",
@@ -101,18 +113,19 @@ def results_markdown(
             "Each command is its own process, timed from start to exit; its floor is a whole "
             "process too, run in turns with it.",
             "",
-            table([f for f in figures if f.name.startswith("batchsheet")]),
+            table([f for f in figures if _whole(f)]),
             "",
             "## In-process breakdown",
             "",
             "The engine's parts timed inside one process: where a command's time goes, not "
             "what a user waits for.",
             "",
-            table([f for f in figures if not f.name.startswith("batchsheet")]),
+            table([f for f in figures if not _whole(f)]),
             "",
             "## For the README",
             "",
             summary(figures),
             "",
+            *extra,
         ]
     )

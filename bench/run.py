@@ -4,11 +4,13 @@
     python -m bench.run --size small      # a smoke run, well under a minute
     python -m bench.run --records 50000   # the large size; growth is measured from a tenth of it
     python -m bench.run --write-results   # also rewrite bench/RESULTS.md
+    python -m bench.run --only press      # a ribbon button's press, a whole process each
 
 Sizes: with `--records N`, the workbook and Infusion files hold N rows, the Pastel files
 N/5 documents (about 1.2 N records: 20,000 documents of 5 lines for N = 100,000), the Pastel
 journal 1.2 N lines (120,000 for N = 100,000), and each figure is measured again at a tenth
-of that to show how it grows.
+of that to show how it grows. The press figures (`bench/press.py`) are at 1,000 and 10,000
+rows whatever the size: a press's cost at a typical batch is mostly start-up.
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ from .figures import (
     transfer_figures,
     workbook_figures,
 )
+from .press import press_figures
 from .report import results_markdown, table
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"small": 5_000, "full": 100_000}
 REPEATS = {"small": 2, "full": 3}
-FIGURES = ("commands", "csv", "frictionless", "workbook", "button", "transfer")
+FIGURES = ("commands", "press", "csv", "frictionless", "workbook", "button", "transfer")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,6 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = prepare(records, args.seed, args.out)
     print(f"  ready in {time.perf_counter() - started:.0f} s", flush=True)
 
+    sections: dict[str, str] = {}
+
+    def press() -> list[Figure]:
+        figures, text = press_figures(args.out, args.seed, repeats)
+        sections["A press of a ribbon button: in-process breakdown"] = text
+        return figures
+
     steps: dict[str, Callable[[], list[Figure]]] = {
         "csv": lambda: [csv_figure(data, max(repeats, 5))],
         "frictionless": lambda: [frictionless_figure(data, repeats)],
@@ -126,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "button": lambda: button_figures(data, repeats),
         # Each transfer repeat is a fresh process; in a smoke run two are plenty.
         "commands": lambda: command_figures(data, repeats, args.group),
+        "press": press,
         "transfer": lambda: transfer_figures(
             data, repeats if args.size == "full" or args.records else 2, ROOT
         ),
@@ -145,12 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print()
     print(table(figures))
+    for title, text in sections.items():
+        print(f"\n{title}\n\n{text}")
     print(f"\nTotal {time.perf_counter() - started:.0f} s; medians of {repeats} repeats.")
     if args.write_results:
         path = Path(__file__).resolve().parent / "RESULTS.md"
         facts = machine()
         facts["load"] = f"{load_before} at the start, {facts['load']} at the end"
-        path.write_text(results_markdown(figures, command, facts, repeats), encoding="utf-8")
+        path.write_text(
+            results_markdown(figures, command, facts, repeats, sections), encoding="utf-8"
+        )
         print(f"Wrote {path}")
     return 1 if failed else 0
 
