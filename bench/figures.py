@@ -36,6 +36,9 @@ class Figure:
     growth_ours: float | None = None
     growth_baseline: float | None = None
     notes: list[str] = field(default_factory=list)
+    # A whole process's wall time and peak resident memory, where a figure reports them.
+    wall: float | None = None
+    peak_mb: float | None = None
 
 
 def growth(large: Timing, large_n: int, small: Timing, small_n: int) -> float:
