@@ -168,8 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         facts["load"] = f"{load_before} at the start, {facts['load']} at the end"
         if args.only and set(args.only) <= set(LARGE):
             # Only the large figures: their section, the rest of the file as it was.
-            section = large_markdown(figures, command, facts, repeats)
-            text = with_section(path.read_text(encoding="utf-8"), section)
+            text = path.read_text(encoding="utf-8")
+            for section in large_markdown(figures, command, facts, repeats):
+                text = with_section(text, section)
         else:
             text = results_markdown(figures, command, facts, repeats)
         path.write_text(text, encoding="utf-8")
