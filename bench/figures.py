@@ -38,6 +38,9 @@ class Figure:
     notes: list[str] = field(default_factory=list)
     # A whole process timed from start to exit (the command figures are named for theirs).
     whole_process: bool = False
+    # A whole process's wall time and peak resident memory, where a figure reports them.
+    wall: float | None = None
+    peak_mb: float | None = None
 
 
 def growth(large: Timing, large_n: int, small: Timing, small_n: int) -> float:

@@ -132,6 +132,8 @@ def _csv_bytes(rows: Iterable[Sequence[str]], encoding: str) -> bytes:
 
 
 PASTEL_KINDS = ("csv", "clean", "typed")
+# The clean CSV alone, without our import of it (the pipeline imports it itself).
+CLEAN_CSV = "clean-csv"
 
 
 def make_pastel(
@@ -141,12 +143,13 @@ def make_pastel(
     kinds: Sequence[str] = PASTEL_KINDS,
 ) -> PastelFiles:
     """Write whatever of the Pastel files is missing: the damaged CSV (`csv`), the clean CSV
-    and our import of it (`clean`), the workbook as typed in Excel (`typed`)."""
+    and our import of it (`clean`), the clean CSV alone (`clean-csv`), the workbook as typed
+    in Excel (`typed`)."""
     spec = SPECS[PASTEL]
     if "csv" in kinds and not files.csv.exists():
         records = pastel_data.documents(files.docs, files.seed, bad_share)
         _write(files.csv, _csv_bytes(records, spec.encoding))
-    if "clean" in kinds and not files.clean_csv.exists():
+    if ("clean" in kinds or CLEAN_CSV in kinds) and not files.clean_csv.exists():
         records = pastel_data.documents(files.docs, files.seed, 0.0)
         _write(files.clean_csv, _csv_bytes(records, spec.encoding))
     if "clean" in kinds and not files.clean_book.exists():

@@ -81,6 +81,115 @@ def _whole(f: Figure) -> bool:
     return f.whole_process or f.name.startswith("batchsheet")
 
 
+PIPELINE = "pipeline: "
+INSPECTION = "inspect_package"
+
+
+def _large(f: Figure) -> bool:
+    return f.name.startswith((PIPELINE, INSPECTION))
+
+
+def _mb(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} MB"
+
+
+def pipeline_table(figures: list[Figure]) -> str:
+    """The pipeline's steps: each a whole process, against its floor and its own cost per
+    record at a tenth of the size."""
+    lines = [
+        "| Command | Records | CPU | Wall | Peak RSS | Floor (CPU) | Ratio to floor "
+        "| Per record ×10 (ours / floor) | Target | Met |",
+        "|---|---:|---:|---:|---:|---|---|---|---|---|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| `batchsheet {f.name.removeprefix(PIPELINE)}` | {f.size.split()[0]} | "
+            f"{_seconds(f.ours)} | {_seconds(f.wall)} | {_mb(f.peak_mb)} | "
+            f"{f.baseline_name} {_seconds(f.baseline)} | {f.ratio_words or '—'} | "
+            f"{_growth(f.growth_ours)} / {_growth(f.growth_baseline)} | {f.target or '—'} | "
+            f"{_met(f.met)} |"
+        )
+    return "\n".join(lines)
+
+
+def inspection_table(figures: list[Figure]) -> str:
+    lines = [
+        "| Workbook | Rows | CPU per 100,000 rows | At a tenth | Ratio | Target | Met |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {_spelling(f)} | {f.size.split()[0]} | {_seconds(f.ours)} | {_seconds(f.baseline)} "
+            f"| {f.ratio_words or '—'} | {f.target or '—'} | {_met(f.met)} |"
+        )
+    return "\n".join(lines)
+
+
+def _spelling(f: Figure) -> str:
+    return f.name.removeprefix(INSPECTION).strip(" ()")
+
+
+def large_markdown(
+    figures: list[Figure], command: str, machine: dict[str, str], repeats: int
+) -> list[str]:
+    """The sections of bench/RESULTS.md for the pipeline and for the inspection at a large
+    size: each replaced by a run that measures it, the other left as it was."""
+    steps = [f for f in figures if f.name.startswith(PIPELINE)]
+    inspected = [f for f in figures if f.name.startswith(INSPECTION)]
+
+    def head(title: str) -> list[str]:
+        return [
+            f"## {title}",
+            "",
+            f"- Date: {machine['date']}; code `{machine['commit']}`",
+            f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['system']}, "
+            f"Python {machine['python']}",
+            f"- Load average (1, 5, 15 min): {machine['load']}",
+            f"- Command: `{command}` (the best of {repeats} by CPU)",
+            "",
+        ]
+
+    sections = []
+    if steps:
+        lines = head(f"{steps[0].size}: the whole pipeline")
+        lines += [
+            "Each step a process of its own on what the step before it left, timed from start "
+            "to exit (CPU user + system, wall, peak resident memory), in turns with its floor. "
+            "The last column but two is the cost per record at this size over the same "
+            "command's at a tenth of it, in the same run: 1.00 is linear.",
+            "",
+            pipeline_table(steps),
+            "",
+            *(f"- **{f.name.removeprefix(PIPELINE)}**: {n}" for f in steps for n in f.notes),
+        ]
+        sections.append("\n".join(lines))
+    if inspected:
+        lines = head(f"{inspected[0].size.split()[0]} rows: the package inspection")
+        lines += [
+            "`inspect_package` in process (CPU, the median of at least three repeats) on the "
+            "workbooks `import` wrote, and on the same workbooks with every cell spelled "
+            '`<c s="…" r="…">`. The extent is also found both ways, each timed alone (CPU): '
+            "the one pass the inspection uses and cell by cell (`_measured`).",
+            "",
+            inspection_table(inspected),
+            "",
+            *(f"- **{_spelling(f)}**: {n}" for f in inspected for n in f.notes),
+        ]
+        sections.append("\n".join(lines))
+    return sections
+
+
+def with_section(text: str, section: str) -> str:
+    """`text` with `section` in place of the section of the same heading, or appended."""
+    heading = section.split("\n", 1)[0]
+    start = text.find(heading + "\n")
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    end = text.find("\n## ", start + len(heading))
+    rest = text[end + 1 :] if end >= 0 else ""
+    return text[:start] + section.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
+
+
 def results_markdown(
     figures: list[Figure],
     command: str,
@@ -120,12 +229,13 @@ def results_markdown(
             "The engine's parts timed inside one process: where a command's time goes, not "
             "what a user waits for.",
             "",
-            table([f for f in figures if not _whole(f)]),
+            table([f for f in figures if not _whole(f) and not _large(f)]),
             "",
             "## For the README",
             "",
             summary(figures),
             "",
             *extra,
+            *(s + "\n" for s in large_markdown(figures, command, machine, repeats)),
         ]
     )
