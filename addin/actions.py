@@ -16,11 +16,6 @@ from contextvars import ContextVar
 _ACTIONS: dict[str, tuple[str, str | None]] = {
     "new-batch": ("`batchsheet new-batch`", "New batch"),
     "import": ("`batchsheet import`", "Import CSV"),
-    "validate": ("`batchsheet validate`", "Validate"),
-    "mark": ("`batchsheet validate --mark`", "Validate"),
-    "export": ("`batchsheet export`", "Export CSV"),
-    "fix": ("`batchsheet fix --apply`", "Fix"),
-    "clear": ("`batchsheet validate --mark`", "Clear marks"),
 }
 
 _BUTTONS: ContextVar[bool] = ContextVar("buttons", default=False)
