@@ -32,18 +32,10 @@ def _sheet_values(path: Path) -> list[list[Any]]:
 
 
 def _excel_book(values: list[list[Any]]):
-    from tests.memory_excel import Excel, as_stored
+    from tests.memory_excel import Excel
 
     excel = Excel()
-    book = excel.blank()
-    sheet = book.impl.sheets.named("Sheet1")
-    sheet.name = DATA_SHEET
-    for r, row in enumerate(values, start=1):
-        for c, v in enumerate(row, start=1):
-            if v not in (None, ""):
-                sheet.grid[r, c] = as_stored(v)
-    book.impl.names.add(FORMAT_NAME, f'="{PASTEL}"')
-    return excel, book
+    return excel, excel.batch(values, DATA_SHEET, FORMAT_NAME, PASTEL)
 
 
 def _press(excel, book) -> float:

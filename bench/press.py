@@ -67,18 +67,11 @@ PRESS = """\
 import pickle, sys
 harness, values, sheet_name, format_name, spec, button, target = sys.argv[1:8]
 sys.path.insert(0, harness)
-from tests.memory_excel import Excel, as_stored
+from tests.memory_excel import Excel
 with open(values, "rb") as f:
     rows = pickle.load(f)
 excel = Excel()
-book = excel.blank()
-sheet = book.impl.sheets.named("Sheet1")
-sheet.name = sheet_name
-for r, row in enumerate(rows, start=1):
-    for c, v in enumerate(row, start=1):
-        if v not in (None, ""):
-            sheet.grid[r, c] = as_stored(v)
-book.impl.names.add(format_name, '="' + spec + '"')
+book = excel.batch(rows, sheet_name, format_name, spec)
 if button == "validate":
     from addin.excel import ribbon
     ribbon.validate(book)
@@ -98,19 +91,12 @@ harness, values, sheet_name, format_name, spec, button, target = sys.argv[1:8]
 sys.path.insert(0, harness)
 clock = time.process_time
 t0 = clock()
-from tests.memory_excel import Excel, as_stored
+from tests.memory_excel import Excel
 t1 = clock()
 with open(values, "rb") as f:
     rows = pickle.load(f)
 excel = Excel()
-book = excel.blank()
-sheet = book.impl.sheets.named("Sheet1")
-sheet.name = sheet_name
-for r, row in enumerate(rows, start=1):
-    for c, v in enumerate(row, start=1):
-        if v not in (None, ""):
-            sheet.grid[r, c] = as_stored(v)
-book.impl.names.add(format_name, '="' + spec + '"')
+book = excel.batch(rows, sheet_name, format_name, spec)
 t2 = clock()
 from addin.excel import ribbon
 t3 = clock()

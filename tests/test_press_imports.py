@@ -27,22 +27,15 @@ FILE_LIBRARIES = ("openpyxl", "python_calamine", "defusedxml", "lxml")
 
 PRESS = """
 import datetime, json, sys
-from tests.memory_excel import Excel, as_stored
+from tests.memory_excel import Excel
 values, target = json.load(sys.stdin)
 before = set(sys.modules)
 from addin.excel import ribbon
 from addin.excel.layout import DATA_SHEET, FORMAT_NAME
+rows = [[datetime.datetime.fromisoformat(v["date"]) if isinstance(v, dict) else v
+         for v in row] for row in values]
 excel = Excel()
-book = excel.blank()
-sheet = book.impl.sheets.named("Sheet1")
-sheet.name = DATA_SHEET
-for r, row in enumerate(values, start=1):
-    for c, v in enumerate(row, start=1):
-        if isinstance(v, dict):
-            v = datetime.datetime.fromisoformat(v["date"])
-        if v not in (None, ""):
-            sheet.grid[r, c] = as_stored(v)
-book.impl.names.add(FORMAT_NAME, '="pastel-customer"')
+book = excel.batch(rows, DATA_SHEET, FORMAT_NAME, "pastel-customer")
 ribbon.validate(book)
 loaded = {"validate": sorted(set(sys.modules) - before)}
 before = set(sys.modules)
