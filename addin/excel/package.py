@@ -477,44 +477,34 @@ def _check_extent(path: Path, part: str, package: Package, extent: tuple[int, in
         )
 
 
+def _past(height: int, width: int) -> bytes:
+    """A reference past row `height` or column `width`, its closing quote included: the
+    pattern both `_beyond` searches share. With no column yet (the sheet's first cells),
+    any cell is past it."""
+    column = greater(column_letter(width), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if width else b"[A-Z]+"
+    row = greater(str(height), "0123456789", first="123456789")
+    # Only a row number as long as the height, or longer, can pass it: the lookahead turns
+    # every shorter one away before the alternatives are tried, at nearly every cell.
+    digits = len(str(height))
+    return (
+        rb"(?:" + column + rb")[0-9]|[A-Z]+0*(?=[1-9][0-9]{" + str(digits - 1).encode()
+        + rb"})(?:" + row + rb""")["']"""
+    )  # fmt: skip
+
+
 @functools.lru_cache(maxsize=64)
 def _beyond_plain(height: int, width: int) -> re.Pattern[bytes]:
     """`_beyond` for cells written `<c r="A1"`: anchored on that text, which the search
     finds quickly, with the few references a reader would place otherwise (lower-case
     letters, none at all) found as beyond, so their row is measured."""
-    column = greater(column_letter(width), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if width else b"[A-Z]+"
-    row = greater(str(height), "0123456789", first="123456789")
-    digits = len(str(height))
-    return re.compile(
-        rb'<c r="(?:[^A-Z]|(?:'
-        + column
-        + rb")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"
-        + str(digits - 1).encode()
-        + rb"})(?:"
-        + row
-        + rb')")'
-    )
+    return re.compile(rb'<c r="(?:[^A-Z]|' + _past(height, width) + rb")")
 
 
 @functools.lru_cache(maxsize=64)
 def _beyond(height: int, width: int) -> re.Pattern[bytes]:
     """A cell, its attributes in any order, whose reference lies past row `height` or
     column `width`: searched once per block, it finds nothing in nearly all of them."""
-    # No column yet (the sheet's first cells): any cell is past it.
-    column = greater(column_letter(width), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if width else b"[A-Z]+"
-    row = greater(str(height), "0123456789", first="123456789")
-    # Only a row number as long as the height, or longer, can pass it: the lookahead turns
-    # every shorter one away before the alternatives are tried, at nearly every cell.
-    digits = len(str(height))
-    return re.compile(
-        rb"""<c\s[^>]*?(?<=\s)r=["'](?:(?:"""
-        + column
-        + rb""")[0-9]|[A-Z]+0*(?=[1-9][0-9]{"""
-        + str(digits - 1).encode()
-        + rb"""})(?:"""
-        + row
-        + rb""")["'])"""
-    )
+    return re.compile(rb"""<c\s[^>]*?(?<=\s)r=["'](?:""" + _past(height, width) + rb")")
 
 
 def prefixed(block: bytes) -> bool:
