@@ -47,14 +47,14 @@ VERSION = 2
 DATA_SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
-@dataclass(frozen=True)
-class PastelFiles:
-    docs: int
-    seed: int
+class _BatchFiles:
+    """A batch's files, named by `_name`: the damaged CSV, the clean one, the clean batch
+    imported by our own writer, and the damaged one as typed into Excel."""
+
     out: Path
 
     def _name(self, what: str, suffix: str) -> Path:
-        return self.out / f"pastel-{what}-{self.docs}docs-s{self.seed}-v{VERSION}.{suffix}"
+        raise NotImplementedError
 
     @property
     def csv(self) -> Path:
@@ -77,6 +77,26 @@ class PastelFiles:
 
 
 @dataclass(frozen=True)
+class PastelFiles(_BatchFiles):
+    docs: int
+    seed: int
+    out: Path
+
+    def _name(self, what: str, suffix: str) -> Path:
+        return self.out / f"pastel-{what}-{self.docs}docs-s{self.seed}-v{VERSION}.{suffix}"
+
+
+@dataclass(frozen=True)
+class JournalFiles(_BatchFiles):
+    lines: int
+    seed: int
+    out: Path
+
+    def _name(self, what: str, suffix: str) -> Path:
+        return self.out / f"journal-{what}-{self.lines}lines-s{self.seed}-v{VERSION}.{suffix}"
+
+
+@dataclass(frozen=True)
 class InfusionFiles:
     rows: int
     seed: int
@@ -89,35 +109,6 @@ class InfusionFiles:
     @property
     def book(self) -> Path:
         return self.csv.with_suffix(".xlsx")
-
-
-@dataclass(frozen=True)
-class JournalFiles:
-    lines: int
-    seed: int
-    out: Path
-
-    def _name(self, what: str, suffix: str) -> Path:
-        return self.out / f"journal-{what}-{self.lines}lines-s{self.seed}-v{VERSION}.{suffix}"
-
-    @property
-    def csv(self) -> Path:
-        """The journal as a user's file holds it: a few per cent of lines damaged."""
-        return self._name("batch", "csv")
-
-    @property
-    def clean_csv(self) -> Path:
-        return self._name("clean", "csv")
-
-    @property
-    def clean_book(self) -> Path:
-        """The clean journal imported by our own writer: what Export reads."""
-        return self._name("clean", "xlsx")
-
-    @property
-    def typed_book(self) -> Path:
-        """The damaged journal as typed in Excel: numbers, dates, accounts lost to General."""
-        return self._name("typed", "xlsx")
 
 
 def _write(path: Path, data: bytes) -> None:
