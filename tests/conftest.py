@@ -100,6 +100,15 @@ def run(capsys):
     return _run
 
 
+# What `check --json` found, as the format tests read it.
+def codes(result: dict, severity: str | None = None) -> list[str]:
+    return [f["code"] for f in result["findings"] if severity in (None, f["severity"])]
+
+
+def found(result: dict, code: str) -> list[dict]:
+    return [f for f in result["findings"] if f["code"] == code]
+
+
 def batchsheet_exe() -> str:
     """The installed console script, as a user runs it."""
     exe = shutil.which("batchsheet") or shutil.which(

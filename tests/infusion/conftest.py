@@ -70,11 +70,3 @@ def check(run) -> Callable[..., dict]:
         return result
 
     return _check
-
-
-def codes(result: dict, severity: str | None = None) -> list[str]:
-    return [f["code"] for f in result["findings"] if severity in (None, f["severity"])]
-
-
-def found(result: dict, code: str) -> list[dict]:
-    return [f for f in result["findings"] if f["code"] == code]

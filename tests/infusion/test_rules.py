@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import HEADER, codes, found, row
+from tests.conftest import codes, found
+
+from .conftest import HEADER, row
 
 
 def test_a_clean_file_has_no_findings(check, write):

@@ -96,14 +96,6 @@ def check(run) -> Callable[..., dict]:
     return _check
 
 
-def codes(result: dict, severity: str | None = None) -> list[str]:
-    return [f["code"] for f in result["findings"] if severity in (None, f["severity"])]
-
-
-def found(result: dict, code: str) -> list[dict]:
-    return [f for f in result["findings"] if f["code"] == code]
-
-
 def where(result: dict) -> list[tuple[str, str, int, str]]:
     """Every finding as (severity, code, row, column)."""
     return [(f["severity"], f["code"], f["row"], f["column"]) for f in result["findings"]]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CASHBOOK, FORMATS, JOURNAL, codes, entry, found, line, where
+from tests.conftest import codes, found
+
+from .conftest import CASHBOOK, FORMATS, JOURNAL, entry, line, where
 
 CONTRA = "8400000"  # a line with a contra account balances itself: no balance to keep
 

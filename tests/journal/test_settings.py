@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CASHBOOK, FORMATS, JOURNAL, codes, line, where
+from tests.conftest import codes
+
+from .conftest import CASHBOOK, FORMATS, JOURNAL, line, where
 
 CONTRA = "8400000"
 SETTINGS = {
