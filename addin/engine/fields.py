@@ -62,6 +62,12 @@ def char_name(ch: str) -> str:
     return f"U+{ord(ch):04X} {name}".strip()
 
 
+def decimal_places(canonical: str) -> int:
+    """The decimals a number has, its trailing zeros aside (`1.230` has 2), from its
+    `canonical_number` text: what a field's `digits_after` limits."""
+    return len(canonical.partition(".")[2].rstrip("0"))
+
+
 def canonical_number(d: Decimal, min_decimals: int = 0) -> str:
     """Plain decimal text: no exponent, no trailing zeros beyond `min_decimals`, no -0."""
     if d == 0:
@@ -348,8 +354,8 @@ class FieldCheck:
         d = Decimal(text)
         canonical = canonical_number(d, f.min_decimals)
         problems: list[Problem] = []
-        whole, _, frac = canonical.lstrip("-").partition(".")
-        decimals = len(frac.rstrip("0")) if f.min_decimals else len(frac)
+        whole = canonical.lstrip("-").partition(".")[0]
+        decimals = decimal_places(canonical)
         if f.kind == "integer" and d != d.to_integral_value():
             fix = None
             message = f"{f.label} must be a whole number; {text} is not."

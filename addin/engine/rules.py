@@ -30,7 +30,7 @@ from ..specs.model import (
 )
 from ..wording import numbered, plural
 from . import company_rules
-from .fields import canonical_number, decimal_or_none, parse_date
+from .fields import canonical_number, decimal_or_none, decimal_places, parse_date
 from .findings import Finding, Report
 from .records import Records
 
@@ -264,7 +264,11 @@ def _balanced(on: _On) -> None:
         if group is None:
             group = groups[key] = _Sums()
         amount = decimal_or_none(text)
-        if amount is not None and places is not None and _decimals(amount) > places:
+        if (
+            amount is not None
+            and places is not None
+            and decimal_places(canonical_number(amount)) > places
+        ):
             amount = None
         group.add(record, amount)
         batch.add(record, amount)
@@ -294,11 +298,6 @@ def _balanced(on: _On) -> None:
                 "a batch whose debits and credits differ.",
             )
         )
-
-
-def _decimals(d: Decimal) -> int:
-    exponent = d.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 @dataclass
