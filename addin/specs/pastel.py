@@ -48,6 +48,20 @@ def text_field(key: str, label: str, column: str, max_length: int, help: str, **
     )
 
 
+def tax_type_field(key: str, label: str, column: str, help: str, **kw) -> FieldSpec:
+    """A line of the company's tax table, 0 to 30 (01 and 1 the same line)."""
+    return FieldSpec(
+        key=key,
+        label=label,
+        column=column,
+        kind="code",
+        choices=TAX_TYPES,
+        excel_text=True,
+        help=help,
+        **kw,
+    )
+
+
 def period_field(label: str, column: str, help: str) -> FieldSpec:
     """The period of the financial year a Pastel record posts to, 1 to 13."""
     return FieldSpec(
@@ -278,15 +292,12 @@ def _detail(party: str) -> RecordSpec:
                 "The price per unit including tax (9 digits, 4 decimals).",
             ),
             text_field("unit", "Unit", "F", 4, "Unit of measure, up to 4 characters."),
-            FieldSpec(
-                key="tax_type",
-                label="Tax Type",
-                column="G",
-                kind="code",
-                choices=TAX_TYPES,
-                excel_text=True,
+            tax_type_field(
+                "tax_type",
+                "Tax Type",
+                "G",
+                "00 to 30: the line of the company's tax table, not a percentage.",
                 example="01",
-                help="00 to 30: the line of the company's tax table, not a percentage.",
             ),
             FieldSpec(
                 key="discount_type",

@@ -29,7 +29,7 @@ from .model import (
     TaxMatchesRate,
     UniqueTogether,
 )
-from .pastel import PASTEL_DELIMITER_NOTE, TAX_TYPES, period_field, text_field
+from .pastel import PASTEL_DELIMITER_NOTE, period_field, tax_type_field, text_field
 
 PARTIES: dict[str, tuple[str, ...]] = {"gdc": ("D", "C")}
 GL_LINES: dict[str, tuple[str, ...]] = {"gdc": ("G",)}
@@ -112,15 +112,12 @@ def _line(book: str) -> RecordSpec:
                 nonzero=True,
                 example="1250.00",
             ),
-            FieldSpec(
-                key="tax_type",
-                label="Tax Type",
-                column="H",
-                kind="code",
-                choices=TAX_TYPES,
+            tax_type_field(
+                "tax_type",
+                "Tax Type",
+                "H",
+                "0 no tax, else 1 to 30: the line of the company's tax table.",
                 blank_means="0",
-                excel_text=True,
-                help="0 no tax, else 1 to 30: the line of the company's tax table.",
             ),
             _amount("tax_amount", "Tax Amount", "I", "The tax of the line; negative is a credit."),
             FieldSpec(
@@ -167,15 +164,12 @@ def _line(book: str) -> RecordSpec:
                 blank_means="once",
                 help="How many times Pastel repeats the line, 1 to 99; 0 or blank: once.",
             ),
-            FieldSpec(
-                key="discount_tax_type",
-                label="Discount Tax Type",
-                column="P",
-                kind="code",
-                choices=TAX_TYPES,
+            tax_type_field(
+                "discount_tax_type",
+                "Discount Tax Type",
+                "P",
+                "0 no tax, else 1 to 30: the tax table's line for the discount.",
                 blank_means="0",
-                excel_text=True,
-                help="0 no tax, else 1 to 30: the tax table's line for the discount.",
             ),
             _amount("discount_amount", "Discount Amount", "Q", "Settlement discount given."),
             _amount(
