@@ -37,10 +37,22 @@ def test_help_and_a_usage_mistake_load_no_format(tmp_path: Path):
     assert heavy == set()
 
 
-def test_a_csv_check_loads_no_workbook_library(tmp_path: Path):
+def test_a_csv_check_loads_no_workbook_library_and_no_pydantic(tmp_path: Path):
+    """pydantic reads a column-set file a user gives; a declared spec needs none."""
     sample = EXAMPLES / "pastel_customer_invoices_sample.csv"
     heavy, code = loaded_by(["check", str(sample), "--format", "pastel-customer"], tmp_path)
     assert code in (0, 1)
+    assert heavy == set()
+
+
+def test_a_column_set_file_is_read_through_pydantic(tmp_path: Path):
+    from addin.specs.infusion_columns import DEFAULT_COLUMNS
+
+    columns = tmp_path / "columns.json"
+    columns.write_text(DEFAULT_COLUMNS.dumps(), encoding="utf-8")
+    sample = EXAMPLES / "infusion_adjustments_sample.csv"
+    heavy, code = loaded_by(["check", str(sample), "--columns", str(columns)], tmp_path)
+    assert code == 0
     assert heavy == {"pydantic"}
 
 

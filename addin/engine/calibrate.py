@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..specs.columns import ColumnSet, clean_header, header_key
@@ -95,11 +95,9 @@ def calibrate(spec: Spec, names: Sequence[str], source: str = "") -> Calibration
             matches.append(
                 ColumnMatch(letter, name, "matches" if name == f.label else "spelling", f)
             )
-        fields.append(f.model_copy(update={"label": name}))
+        fields.append(replace(f, label=name))
     absent = [f for f in configured if header_key(f.label) not in seen]
     ordered = [*fields, *absent]
-    lettered = tuple(
-        f.model_copy(update={"column": column_letter(i)}) for i, f in enumerate(ordered, start=1)
-    )
+    lettered = tuple(replace(f, column=column_letter(i)) for i, f in enumerate(ordered, start=1))
     origin = f"calibrated from {source}" if source else "calibrated from an export"
     return Calibration(matches, absent, ColumnSet(spec.name, lettered, origin))

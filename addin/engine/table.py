@@ -9,7 +9,7 @@ never carries (export-only, or unknown to the column set) are kept as they are, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any
 
@@ -62,7 +62,7 @@ def is_written(f: FieldSpec) -> bool:
 
 
 def _kept(f: FieldSpec, label: str, letter: str) -> FieldSpec:
-    return f.model_copy(update={"label": label, "column": letter, "kind": "raw", "required": False})
+    return replace(f, label=label, column=letter, kind="raw", required=False)
 
 
 def _unknown(label: str, letter: str) -> FieldSpec:
@@ -141,7 +141,7 @@ def bind_header(spec: Spec, number: int, cells: Sequence[Any]) -> Header:
         if f.export_only:
             bound.append(_kept(f, f.label, letter))
         else:
-            bound.append(f.model_copy(update={"column": letter}))
+            bound.append(replace(f, column=letter))
     either = _requirements(spec, bound, number, findings)
     return Header(number, RecordSpec(keyword=None, fields=tuple(bound)), findings, either, unnamed)
 
@@ -159,14 +159,14 @@ def _requirements(
         if f.key in present:
             if f.required and alternatives:
                 mine = present[f.key]
-                bound[mine] = bound[mine].model_copy(update={"required": False})
+                bound[mine] = replace(bound[mine], required=False)
                 for alt in alternatives:
-                    bound[present[alt.key]] = alt.model_copy(update={"required": False})
+                    bound[present[alt.key]] = replace(alt, required=False)
                 either.append((bound[mine], [bound[present[a.key]] for a in alternatives]))
             continue
         if f.required and alternatives:
             stand_in = present[alternatives[0].key]
-            bound[stand_in] = bound[stand_in].model_copy(update={"required": True})
+            bound[stand_in] = replace(bound[stand_in], required=True)
         elif f.required:
             names = " or ".join(
                 repr(g.label) for g in (f, *(spec.records[0].field(k) for k in f.alternatives))
@@ -410,7 +410,5 @@ def sheet_columns(spec: Spec, columns: RecordSpec, *, new_batch: bool = False) -
         for f in columns.fields
         if not (new_batch and (f.export_only or f.label == ""))
     ]
-    fields = tuple(
-        f.model_copy(update={"column": column_letter(i)}) for i, f in enumerate(kept, start=1)
-    )
+    fields = tuple(replace(f, column=column_letter(i)) for i, f in enumerate(kept, start=1))
     return RecordSpec(keyword=None, fields=fields)

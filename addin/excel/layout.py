@@ -7,7 +7,7 @@ through these facts, so a template and the code that fills it cannot disagree.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
@@ -126,11 +126,9 @@ def sheet_spec(spec: Spec, columns: RecordSpec | None = None) -> Spec:
         return spec
     if columns is None:
         kept = [f for f in spec.records[0].fields if not f.export_only]
-        fields = tuple(
-            f.model_copy(update={"column": column_letter(i)}) for i, f in enumerate(kept, 1)
-        )
+        fields = tuple(replace(f, column=column_letter(i)) for i, f in enumerate(kept, 1))
         columns = RecordSpec(keyword=None, fields=fields)
-    return spec.model_copy(update={"records": (columns,)})
+    return replace(spec, records=(columns,))
 
 
 # The decimals a number cell shows at most: as many as a finding about decimals can name

@@ -7,12 +7,13 @@ import re
 from decimal import Decimal
 from pathlib import Path, PurePath
 
+from .. import specs
 from ..engine.csv_batch import parse_csv
 from ..engine.findings import Report
 from ..engine.identify import candidates, first_record
 from ..engine.totals import PARTS, left_out_words, money
 from ..refusals import ReadError
-from ..specs import SPECS, Spec
+from ..specs import Spec
 from ..wording import counted, plural
 from .fixes import CellFix, shown
 from .marks import Summary
@@ -73,12 +74,12 @@ def import_format(source: Path, current: Spec | None) -> tuple[Spec, str]:
     except OSError as e:
         raise ReadError(str(source), f"cannot read the file: {e.strerror or e}") from None
     line, first = first_record(data, str(source))
-    found = candidates(SPECS.values(), first)
+    found = candidates(specs.SPECS.values(), first)
     if not found:
         raise ReadError(
             str(source),
             "this file is not a batch of any format Batchsheet knows "
-            f"({', '.join(SPECS)}): its first line does not match",
+            f"({', '.join(specs.FORMAT_NAMES)}): its first line does not match",
             line,
         )
     if len(found) == 1:

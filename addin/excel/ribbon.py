@@ -29,7 +29,7 @@ from ..ledger import Ledger, LedgerError
 from ..progress import shown_to
 from ..refusals import ReadError
 from ..review import review
-from ..specs import SPECS, Spec
+from ..specs import Spec, known_spec
 from ..transfer import ExportRefused, Transferred, counts, export_batch, place_csv
 from ..transfer import import_csv as import_csv_file
 from .batch_rows import live_values
@@ -242,7 +242,7 @@ def _close_helper(book: Any) -> None:
 def book_format(book: Any) -> Spec | None:
     """The format a workbook records in its defined name, or None for any other workbook."""
     name = _defined(book, FORMAT_NAME)
-    return SPECS.get(name) if name is not None else None
+    return known_spec(name)
 
 
 def _defined(book: Any, name: str) -> str | None:
@@ -673,7 +673,7 @@ def new_batch(format_name: str, book: Any | None = None) -> None:
     import xlwings as xw
 
     with _button(book) as book:
-        spec = SPECS.get(format_name)
+        spec = known_spec(format_name)
         if spec is None:
             raise Refused(f"Unknown format {format_name!r}.")
         target = new_batch_path(spec, documents_folder(), dt.date.today())

@@ -39,6 +39,12 @@ def get_spec(name: str) -> Spec:
     return spec
 
 
+def known_spec(name: str | None) -> Spec | None:
+    """The spec of a format named by a workbook or a caller, or None if it is not one of ours;
+    only that format's spec is built (a button press builds one, not all)."""
+    return get_spec(name) if isinstance(name, str) and name in FORMATS else None
+
+
 def __getattr__(name: str) -> Any:
     # `SPECS` and the model classes, built on first use (see the module's docstring).
     if name == "SPECS":
@@ -60,4 +66,5 @@ __all__ = [
     "Spec",
     "UnknownFormat",
     "get_spec",
+    "known_spec",
 ]

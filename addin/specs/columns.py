@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..cell_refs import column_letter
 from ..files import json_document, read_user_text
 from ..refusals import Refusal
@@ -54,9 +52,11 @@ class ColumnSet:
         return {header_key(f.label): f for f in self.fields}
 
     def to_json(self) -> dict[str, Any]:
+        from .validation import field_to_json
+
         columns = []
         for f in self.fields:
-            entry = f.model_dump(mode="json", exclude_defaults=True, exclude={"column"})
+            entry = field_to_json(f)
             ordered = {"key": entry.pop("key"), "header": entry.pop("label")}
             columns.append(ordered | entry)
         out: dict[str, Any] = {"format": self.format}
@@ -71,6 +71,10 @@ class ColumnSet:
 
 def parse_column_set(text: str, origin: str) -> ColumnSet:
     """A column set from its JSON text; `origin` names it in messages."""
+    from pydantic import ValidationError
+
+    from .validation import field_from_json
+
     data = json_document(text, origin, ColumnSetError)
     if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
         raise ColumnSetError(f"{origin}: a column set is an object with a 'columns' list")
@@ -85,7 +89,7 @@ def parse_column_set(text: str, origin: str) -> ColumnSet:
         values["label"] = clean_header(entry["header"])
         values["column"] = column_letter(i + 1)
         try:
-            fields.append(FieldSpec.model_validate(values))
+            fields.append(field_from_json(values))
         except ValidationError as e:
             problem = e.errors()[0]
             place = ".".join(str(p) for p in problem["loc"])

@@ -1,16 +1,15 @@
 """Infusion customer adjustments: one header row of column names, one adjustment per row.
 
-The columns themselves are data (`infusion_columns.json`, or a set calibrated from a real
-Infusion export); this module holds what does not change with them: the dialect and the
-rules between columns.
+The columns themselves are data (the default in `infusion_columns.py`, or a set calibrated
+from a real Infusion export); this module holds what does not change with them: the dialect
+and the rules between columns.
 """
 
 from __future__ import annotations
 
-from importlib import resources
-
-from .columns import ColumnSet, header_key, parse_column_set
+from .columns import ColumnSet, header_key
 from .company import INFUSION_LISTS, INFUSION_VALUES
+from .infusion_columns import DEFAULT_COLUMNS
 from .model import (
     AmountTotals,
     DateInWindow,
@@ -24,14 +23,6 @@ from .model import (
 )
 
 NAME = "infusion-customer-adjustments"
-DEFAULT_COLUMNS_FILE = "infusion_columns.json"
-
-
-def default_columns() -> ColumnSet:
-    text = resources.files("addin.specs").joinpath(DEFAULT_COLUMNS_FILE).read_text("utf-8")
-    return parse_column_set(text, DEFAULT_COLUMNS_FILE)
-
-
 INFUSION_SETTINGS = SettingsSpec(values=INFUSION_VALUES, lists=INFUSION_LISTS)
 
 
@@ -93,4 +84,4 @@ def _spec(columns: ColumnSet) -> Spec:
     )
 
 
-INFUSION_ADJUSTMENTS = _spec(default_columns())
+INFUSION_ADJUSTMENTS = _spec(DEFAULT_COLUMNS)

@@ -4,25 +4,40 @@ A spec is data: every field's column, label, type, limits, allowed values and he
 plus the cross-field rules the format needs. The engine, the CSV dialect, the workbook
 template and the Instructions sheet are all derived from it, so a new format is a new spec,
 not new engine code.
+
+The models are frozen dataclasses, annotated as pydantic reads them: `validation.py` holds
+every declaration to these annotations in the test suite, and reads a column-set file a user
+gives through them. A button press (a new Python each time) builds its spec without loading
+pydantic.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import ClassVar, Literal
 
 # "raw": kept as it is and never checked (a column that is never written to an import file).
 FieldKind = Literal["keyword", "text", "integer", "number", "date", "flag", "yesno", "code", "raw"]
 Severity = Literal["error", "warning"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+# Every model is `@dataclass(frozen=True, kw_only=True)`: frozen, and built by keyword only,
+# so a declaration names every value it sets and an unknown name is a TypeError where it is
+# written.
 
 
-class Rewrite(_Frozen):
+class _Declared:
+    # How pydantic reads these classes (`validation.py`): no key a model does not have, and
+    # a built instance checked field by field as a dict of its values would be.
+    __pydantic_config__: ClassVar[dict[str, str]] = {
+        "extra": "forbid",
+        "revalidate_instances": "always",
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rewrite(_Declared):
     """An accepted spelling of a value, rewritten to the canonical one (`1000/000` is the
     GL account `1000000`): a pattern the whole value matches, and its replacement."""
 
@@ -32,7 +47,8 @@ class Rewrite(_Frozen):
     words: str
 
 
-class FieldSpec(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class FieldSpec(_Declared):
     """One field of a record: one column of the sheet and of the CSV."""
 
     key: str
@@ -74,20 +90,19 @@ class FieldSpec(_Frozen):
     # The master list (customers, GL accounts, ...) a value must be in once one is loaded.
     lookup: str | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> FieldSpec:
+    def __post_init__(self) -> None:
         if self.kind in ("integer", "number") and self.digits_before is None:
             raise ValueError(f"{self.label}: a number needs digits_before")
         if self.kind == "code" and not self.choices:
             raise ValueError(f"{self.label}: a code needs its choices")
-        return self
 
     @property
     def is_numeric(self) -> bool:
         return self.kind in ("integer", "number")
 
 
-class RecordSpec(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class RecordSpec(_Declared):
     """A kind of record (Pastel's Header or Detail; the one row kind of a table format)."""
 
     keyword: str | None
@@ -110,7 +125,8 @@ class RecordSpec(_Frozen):
 # Cross-field rules. Each names the fields it reads by key; the engine implements each kind once.
 
 
-class PatternWhen(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class PatternWhen(_Declared):
     """A field must match a pattern (while other fields hold certain values, with `when`)."""
 
     rule: Literal["pattern-when"] = "pattern-when"
@@ -128,7 +144,8 @@ class PatternWhen(_Frozen):
     title: str = ""
 
 
-class NotBefore(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class NotBefore(_Declared):
     """A date that should not be earlier than another date of the same record."""
 
     rule: Literal["not-before"] = "not-before"
@@ -141,7 +158,8 @@ class NotBefore(_Frozen):
     title: str = ""
 
 
-class ZeroWhen(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class ZeroWhen(_Declared):
     """A number that should not be 0 (or blank) while another field holds certain values."""
 
     rule: Literal["zero-when"] = "zero-when"
@@ -158,7 +176,8 @@ class ZeroWhen(_Frozen):
     title: str = ""
 
 
-class TaxTypeAsRate(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class TaxTypeAsRate(_Declared):
     """A tax code that may have been written as the rate it stands for (15 for 15 %): with
     no tax table to look it up, said once per batch when the lines' prices carry that rate."""
 
@@ -176,7 +195,8 @@ class TaxTypeAsRate(_Frozen):
     code: str = "tax-type-as-rate"
 
 
-class OnlyForDocumentTypes(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class OnlyForDocumentTypes(_Declared):
     """A value that only makes sense in batches of certain document types."""
 
     rule: Literal["only-for-document-types"] = "only-for-document-types"
@@ -190,7 +210,8 @@ class OnlyForDocumentTypes(_Frozen):
     title: str = ""
 
 
-class UniqueInBatch(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class UniqueInBatch(_Declared):
     """A value that should appear once in a batch."""
 
     rule: Literal["unique-in-batch"] = "unique-in-batch"
@@ -202,7 +223,8 @@ class UniqueInBatch(_Frozen):
     title: str = ""
 
 
-class UniqueTogether(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class UniqueTogether(_Declared):
     """A combination of values that should appear once in a batch; marked on `field`.
 
     Fields absent from the sheet count as blank; rows blank in all of them are skipped.
@@ -218,7 +240,8 @@ class UniqueTogether(_Frozen):
     title: str = ""
 
 
-class Balanced(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Balanced(_Declared):
     """Signed amounts that add up to zero, debits equal to credits: over the batch and
     over each group of lines `by` shares (a journal entry's Date and Reference). Lines with
     `unless` filled in balance themselves (a contra account takes their other side)."""
@@ -232,7 +255,8 @@ class Balanced(_Frozen):
     code: str = "out-of-balance"
 
 
-class ChoiceBySign(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class ChoiceBySign(_Declared):
     """A code that follows from the sign of an amount and the value of another field (a
     journal's Open Item: O on a debit to a customer, A on a credit). `expected` maps each
     value of `by` to the code for a positive and for a negative amount; "" means blank."""
@@ -247,7 +271,8 @@ class ChoiceBySign(_Frozen):
     code: str = "choice-by-sign"
 
 
-class SetTogether(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class SetTogether(_Declared):
     """Two fields filled in together or not at all (a tax amount and its tax type): a
     number of 0 or a value in `unset` counts as not filled in."""
 
@@ -266,7 +291,8 @@ class SetTogether(_Frozen):
 SettingKind = Literal["month", "integer", "date", "text", "choice"]
 
 
-class SettingValue(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class SettingValue(_Declared):
     """One company-wide value (the month the financial year starts, the conversion date)."""
 
     key: str
@@ -279,7 +305,8 @@ class SettingValue(_Frozen):
     choices: tuple[str, ...] = ()
 
 
-class ListColumn(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class ListColumn(_Declared):
     """A column of a master list; the first column of a list holds its codes."""
 
     key: str
@@ -292,7 +319,8 @@ class ListColumn(_Frozen):
     rewrite: Rewrite | None = None
 
 
-class MasterListSpec(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class MasterListSpec(_Declared):
     """A list pasted from the accounting system's export: customers, GL accounts, ..."""
 
     key: str
@@ -307,7 +335,8 @@ class MasterListSpec(_Frozen):
         raise KeyError(key)
 
 
-class SettingsSpec(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class SettingsSpec(_Declared):
     """What a format's Settings sheet holds: values, then one block per master list."""
 
     values: tuple[SettingValue, ...] = ()
@@ -320,7 +349,8 @@ class SettingsSpec(_Frozen):
         raise KeyError(key)
 
 
-class InList(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class InList(_Declared):
     """A code that must be one of a master list's codes, once that list is filled in.
 
     `column` names the list column to look in (default: its first); `when` limits the rule
@@ -338,7 +368,8 @@ class InList(_Frozen):
     message: str = ""
 
 
-class FlaggedInList(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class FlaggedInList(_Declared):
     """A code whose master-list entry carries a flag the user should look at (a GL control
     account)."""
 
@@ -355,7 +386,8 @@ class FlaggedInList(_Frozen):
     title: str = ""
 
 
-class PeriodMatchesDate(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class PeriodMatchesDate(_Declared):
     """A period number that should be the period the date falls in under the financial year."""
 
     rule: Literal["period-matches-date"] = "period-matches-date"
@@ -368,7 +400,8 @@ class PeriodMatchesDate(_Frozen):
     code: str = "period-not-date"
 
 
-class PriceIncludesTax(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class PriceIncludesTax(_Declared):
     """An inclusive price that should be the exclusive price plus the tax type's rate."""
 
     rule: Literal["price-includes-tax"] = "price-includes-tax"
@@ -385,7 +418,8 @@ class PriceIncludesTax(_Frozen):
     code: str = "inclusive-price-mismatch"
 
 
-class RateOnForeignAccount(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class RateOnForeignAccount(_Declared):
     """An exchange rate left at 1 (or blank) on an account the master list says is foreign."""
 
     rule: Literal["rate-on-foreign-account"] = "rate-on-foreign-account"
@@ -399,7 +433,8 @@ class RateOnForeignAccount(_Frozen):
     code: str = "rate-one-foreign-account"
 
 
-class TaxMatchesRate(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class TaxMatchesRate(_Declared):
     """A tax amount that should be the amount's tax at the rate of its tax type, the amount
     read as exclusive or as inclusive of it (either is accepted: *inferred*)."""
 
@@ -415,7 +450,8 @@ class TaxMatchesRate(_Frozen):
     code: str = "tax-amount-mismatch"
 
 
-class DateInWindow(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class DateInWindow(_Declared):
     """A date that should fall on or after the conversion date and in the current
     financial year."""
 
@@ -429,7 +465,7 @@ class DateInWindow(_Frozen):
     code: str = "date-outside-window"
 
 
-Rule = Annotated[
+Rule = (
     PatternWhen
     | NotBefore
     | ZeroWhen
@@ -446,9 +482,8 @@ Rule = Annotated[
     | Balanced
     | ChoiceBySign
     | SetTogether
-    | TaxMatchesRate,
-    Field(discriminator="rule"),
-]
+    | TaxMatchesRate
+)
 
 # Settings rules: each names the settings or lists it needs, and runs only once they are there.
 SETTINGS_RULES = (
@@ -462,7 +497,8 @@ SETTINGS_RULES = (
 )
 
 
-class LineTotals(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class LineTotals(_Declared):
     """Document totals from Header/Detail lines: quantity × price, less the line discount."""
 
     kind: Literal["lines"] = "lines"
@@ -475,7 +511,8 @@ class LineTotals(_Frozen):
     when: dict[str, tuple[str, ...]] | None = None
 
 
-class AmountTotals(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class AmountTotals(_Declared):
     """Totals of one-row documents: a signed amount, inclusive or exclusive of a named rate."""
 
     kind: Literal["amount"] = "amount"
@@ -487,7 +524,8 @@ class AmountTotals(_Frozen):
     rate_column: str = "rate"
 
 
-class DebitCreditTotals(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class DebitCreditTotals(_Declared):
     """Totals of ledger lines: debits (positive amounts), credits (negative ones) and their
     difference, per entry (the lines sharing the spec's document key) and for the batch.
     A line with `contra` filled in posts both sides. With `bank` (a cashbook batch) the
@@ -499,10 +537,11 @@ class DebitCreditTotals(_Frozen):
     bank: bool = False
 
 
-Totals = Annotated[LineTotals | AmountTotals | DebitCreditTotals, Field(discriminator="kind")]
+Totals = LineTotals | AmountTotals | DebitCreditTotals
 
 
-class DocumentKey(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class DocumentKey(_Declared):
     """What identifies a document to a person and, with its amounts, to the batch ledger.
 
     Each entry is a field of the document's first record, or fields that stand in for one
@@ -520,12 +559,14 @@ class DocumentKey(_Frozen):
     groups: bool = False
 
 
-class DocumentType(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class DocumentType(_Declared):
     key: str
     label: str
 
 
-class OlderLayout(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class OlderLayout(_Declared):
     """A record kind's layout in an older version of the system: `fields` wide, with a value
     that is not a date in `column`, where the current layout has one."""
 
@@ -536,7 +577,8 @@ class OlderLayout(_Frozen):
     change: str
 
 
-class Spec(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Spec(_Declared):
     """A whole import format."""
 
     name: str

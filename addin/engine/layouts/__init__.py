@@ -4,6 +4,7 @@ the layout a spec declares."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ...specs.columns import ColumnSet, ColumnSetError
 from ...specs.model import RecordSpec, Spec
@@ -42,7 +43,7 @@ def with_columns(spec: Spec, columns: ColumnSet) -> Spec:
     if columns.format != spec.name:
         raise ColumnSetError(f"the column set is for {columns.format!r}, not for {spec.name!r}")
     record = RecordSpec(keyword=None, fields=columns.fields, caption="Columns")
-    return spec.model_copy(update={"records": (record,)})
+    return replace(spec, records=(record,))
 
 
 __all__ = ["LAYOUTS", "BatchLayout", "layout_of", "validate_rows", "with_columns"]
