@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .engine.bulk import paused_collector
 from .files import editing, reading, streamed, write_atomically
-from .ledger import ENV
+from .ledger_place import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
 from .specs import FORMAT_NAMES, get_spec
@@ -247,7 +247,7 @@ def _inputs(args: argparse.Namespace) -> list[Path]:
     """Every file the command reads, by its arguments or options: none is its output."""
     named = [getattr(args, name, None) for name in INPUT_ARGUMENTS]
     if args.command in LEDGER_COMMANDS:
-        from .ledger import default_path
+        from .ledger_place import default_path
 
         named.append(getattr(args, "ledger", None) or default_path())
     return [Path(p) for p in named if p is not None]

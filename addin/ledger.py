@@ -12,7 +12,6 @@ from corrupting it. Reading it never creates it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .engine.findings import Finding
 from .files import shown
+from .ledger_place import default_path
 from .refusals import Refusal
 from .wording import plural
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .engine.batch import Batch
     from .engine.totals import DocumentTotal
 
-ENV = "BATCHSHEET_LEDGER"
 ALREADY_EXPORTED = "already-exported"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -71,14 +70,6 @@ class LedgerBatch:
             "file": self.file,
             "documents": self.documents,
         }
-
-
-def default_path() -> Path:
-    """The ledger in use: $BATCHSHEET_LEDGER, else .batchsheet/ledger.sqlite3 in the home."""
-    configured = os.environ.get(ENV)
-    if configured:
-        return Path(configured).expanduser()
-    return Path.home() / ".batchsheet" / "ledger.sqlite3"
 
 
 class Ledger:

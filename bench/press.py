@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from addin.excel.layout import DATA_SHEET, FORMAT_NAME, Layout
-from addin.ledger import ENV as LEDGER_ENV
+from addin.ledger_place import ENV as LEDGER_ENV
 from addin.specs import SPECS
 
 from . import generate, pastel_data
