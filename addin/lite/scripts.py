@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 
-def validate(book: Any) -> None:
+async def validate(book: Any) -> None:
     raise NotImplementedError
 
 
-def clear_marks(book: Any) -> None:
+async def clear_marks(book: Any) -> None:
     raise NotImplementedError
 
 
-def fix(book: Any, *, apply: bool = False) -> None:
+async def fix(book: Any, *, apply: bool = False) -> None:
     raise NotImplementedError
 
 
-def export_csv(book: Any) -> None:
+async def export_csv(book: Any) -> None:
     raise NotImplementedError
 
 
-def import_csv(book: Any, file_name: str = "") -> None:
+async def import_csv(book: Any, file_name: str = "") -> None:
     raise NotImplementedError
