@@ -26,7 +26,7 @@ from ..review import review
 from ..specs import SPECS, Spec
 from ..transfer import Placed
 from .batch_rows import live_values
-from .fixes import CellFix
+from .fixes import CellFix, audit_rows
 from .grid import Rows, data_start, data_width, table_width
 from .layout import (
     AUDIT_HEADINGS,
@@ -187,10 +187,6 @@ def _write_run(sheet: Any, column: int, run: list[CellFix]) -> None:
 
 def write_audit(book: Any, plan: list[CellFix], now: dt.datetime) -> None:
     """Append the changes to the Audit sheet (made on first use), in one write."""
-    # Only Fix writes the Audit sheet: a press of another button need not load the workbook
-    # editor (and the readers it brings).
-    from .book_fixes import audit_rows
-
     rows = audit_rows(plan, now)
     try:
         sheet = book.sheets[AUDIT_SHEET]
