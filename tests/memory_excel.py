@@ -668,8 +668,14 @@ def _clean_mac(value, datetime_builder, empty_as, number_builder, err_to_str):
     in `_xlmac.Range.raw_value` (see `Range._mac_raw_value`)."""
     if value == "" or value is MISSING_VALUE:
         return empty_as
+    return _built(value, datetime_builder, number_builder)
+
+
+def _built(value, datetime_builder, number_builder):
+    """A datetime or float as the caller's builders make it: the last step of `_xlmac`'s
+    and `_xlremote`'s `_clean_value_data_element` alike."""
     if isinstance(value, dt.datetime) and datetime_builder is not dt.datetime:
-        value = datetime_builder(
+        return datetime_builder(
             month=value.month,
             day=value.day,
             year=value.year,
@@ -679,8 +685,8 @@ def _clean_mac(value, datetime_builder, empty_as, number_builder, err_to_str):
             microsecond=value.microsecond,
             tzinfo=None,
         )
-    elif number_builder is not None and isinstance(value, float):
-        value = number_builder(value)
+    if number_builder is not None and isinstance(value, float):
+        return number_builder(value)
     return value
 
 
@@ -2327,20 +2333,7 @@ def _clean_lite(value, datetime_builder, empty_as, number_builder, err_to_str):
             value = dt.datetime.fromisoformat(value[:-1])
         elif not err_to_str and value in _LITE_ERRORS:
             value = None
-    if isinstance(value, dt.datetime) and datetime_builder is not dt.datetime:
-        value = datetime_builder(
-            month=value.month,
-            day=value.day,
-            year=value.year,
-            hour=value.hour,
-            minute=value.minute,
-            second=value.second,
-            microsecond=value.microsecond,
-            tzinfo=None,
-        )
-    elif number_builder is not None and isinstance(value, float):
-        value = number_builder(value)
-    return value
+    return _built(value, datetime_builder, number_builder)
 
 
 def _lite_cell(value: Any) -> Any:
