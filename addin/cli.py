@@ -687,6 +687,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
+    from .ledger import batch_noun
+
     ledger = _ledger(args)
     if args.action == "list":
         if args.which:
@@ -704,7 +706,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
         width = terminal_width()
         formats = max(len(b.format) for b in batches)
-        held = [counted(b.documents, _noun(b.format)) for b in batches]
+        held = [counted(b.documents, batch_noun(b.format)) for b in batches]
         sizes = max(map(len, held))
         for b, size in zip(batches, held):
             line = (
@@ -724,7 +726,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if not gone:
         raise Usage(f"no batch {args.which!r} in the ledger {ledger.path} (see: ledger list)")
     for b in gone:
-        _say(f"forgot batch {b.id} ({counted(b.documents, _noun(b.format))} exported to {b.file})")
+        count = counted(b.documents, batch_noun(b.format))
+        _say(f"forgot batch {b.id} ({count} exported to {b.file})")
     return OK
 
 
@@ -815,14 +818,6 @@ COMMANDS = {
 
 
 # -- output --------------------------------------------------------------------------------
-
-
-def _noun(format_name: str) -> str:
-    """What a batch of `format_name` holds, as the ledger counts it (a format no longer
-    known: documents)."""
-    from .specs import FORMATS, get_spec
-
-    return get_spec(format_name).noun if format_name in FORMATS else "document"
 
 
 def _say(text: str, file: TextIO | None = None) -> None:

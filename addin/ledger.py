@@ -23,7 +23,7 @@ from .engine.findings import Finding
 from .files import shown
 from .ledger_place import default_path
 from .refusals import Refusal
-from .wording import plural
+from .wording import counted, plural
 
 if TYPE_CHECKING:
     from .engine.batch import Batch
@@ -72,9 +72,29 @@ class LedgerBatch:
         }
 
 
+def batch_noun(format_name: str) -> str:
+    """What a batch of `format_name` holds, as the ledger counts it (a format no longer
+    known: documents)."""
+    from .specs import FORMATS, get_spec
+
+    return get_spec(format_name).noun if format_name in FORMATS else "document"
+
+
+def exported_batch(batch: LedgerBatch) -> str:
+    """A batch of the ledger in words: what it held, when and where it was exported."""
+    when = batch.exported_at.replace("T", " ")
+    held = counted(batch.documents, batch_noun(batch.format))
+    return f"{held} exported on {when} to {Path(batch.file).name}"
+
+
 class Ledger:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+
+    def forgetting(self, batch_id: int) -> str:
+        """How the bookkeeper takes batch `batch_id` out of this ledger, as the warning of a
+        document exported before says it."""
+        return f"remove it from the ledger with `batchsheet ledger forget {batch_id}`"
 
     @contextmanager
     def _connect(self, *, create: bool) -> Iterator[sqlite3.Connection]:
@@ -216,8 +236,7 @@ def check_batch(batch: Batch, ledger: Ledger, documents: Sequence[DocumentTotal]
             where = said[before.id] = (
                 f"was already exported on {when} to {Path(before.file).name} (ledger batch "
                 f"{before.id}): importing it again posts it twice. If that file was never "
-                f"imported, remove it from the ledger with `batchsheet ledger forget "
-                f"{before.id}`."
+                f"imported, {ledger.forgetting(before.id)}."
             )
         report.findings.append(
             Finding(

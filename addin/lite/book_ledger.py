@@ -40,6 +40,17 @@ CHUNK = CELL_TEXT_LIMIT // 4 * 4
 FIRST_ROW = 2
 
 
+class WorkbookLedger(Ledger):
+    """The ledger held by a workbook: there is no `batchsheet` command to forget a batch
+    with, so its warnings name the Forget an export script."""
+
+    def forgetting(self, batch_id: int) -> str:
+        return (
+            f"remove it from this workbook's ledger: type {batch_id} in batch and press "
+            "Forget an export"
+        )
+
+
 def _sheet(book: Any) -> Any | None:
     try:
         return book.sheets[LEDGER_SHEET]
@@ -63,7 +74,7 @@ def book_ledger(book: Any) -> Iterator[Ledger]:
     sheet = _sheet(book)
     data = _stored(sheet) if sheet is not None else b""
     with tempfile.TemporaryDirectory(prefix="batchsheet-ledger-") as folder:
-        ledger = Ledger(Path(folder) / "ledger.sqlite3")
+        ledger = WorkbookLedger(Path(folder) / "ledger.sqlite3")
         if data:
             ledger.path.write_bytes(data)
         yield ledger

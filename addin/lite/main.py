@@ -74,3 +74,14 @@ async def import_csv(book: xw.Book, file_name: str = "") -> None:
     leave **file_name** empty; otherwise type its name. A batch that already has rows is
     never written over: start from an empty template instead."""
     await scripts.import_csv(book, file_name)
+
+
+@xw.script(name="Forget an export")
+async def forget_export(book: xw.Book, batch: int = 0) -> None:
+    """## Forget an export
+
+    Validate warns when a document was already exported from this workbook, because
+    importing it twice posts it twice. If an exported file was never imported, forget it
+    here: press with **batch** at 0 to list the exports this workbook remembers, then
+    type the number of the one to forget and press again."""
+    await scripts.forget_export(book, batch)

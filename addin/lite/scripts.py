@@ -71,9 +71,11 @@ from ..excel.plans import (
     suggested_export_name,
 )
 from ..files import WriteRefused
+from ..ledger import exported_batch
 from ..refusals import ReadError
 from ..review import review
 from ..transfer import ExportRefused, Transferred, counts, export_batch, place_csv
+from ..wording import counted
 from .book_ledger import book_ledger
 
 # Lite's folder for the files a user imports and downloads (https://lite.xlwings.org/files).
@@ -220,6 +222,34 @@ async def export_csv(book: Any, folder: Path | None = None) -> None:
             recorded = record_export(batch, target, ledger)
         print(exported_text(done, hidden) + "\n" + recorded)
         print(f"\nDownload {target.name} from {FILES_MENU}.")
+
+
+async def forget_export(book: Any, batch: int = 0) -> None:
+    """Forget an export: with no batch, list the exports this workbook remembers; with one,
+    take it out of the ledger, so that Validate no longer warns of its documents."""
+    with _script():
+        with book_ledger(book) as ledger:
+            if not batch:
+                held = ledger.batches()
+                if not held:
+                    print("This workbook has exported no batch yet: its ledger is empty.")
+                    return
+                print(f"This workbook's ledger remembers {counted(len(held), 'export')}:")
+                for b in held:
+                    print(f"  {b.id}: {exported_batch(b)}")
+                print(
+                    "\nTo forget one that was never imported, type its number in batch and "
+                    "press Forget an export again."
+                )
+                return
+            gone = ledger.forget(str(batch))
+        if not gone:
+            raise Refused(
+                f"This workbook's ledger has no batch {batch}: nothing was forgotten. Leave "
+                "batch at 0 and press Forget an export to list the ones it has."
+            )
+        for b in gone:
+            print(f"Forgot batch {b.id}: {exported_batch(b)}.")
 
 
 async def _hidden_rows(sheet: Any, first: int, last: int) -> int | None:

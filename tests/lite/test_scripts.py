@@ -248,6 +248,46 @@ def test_the_ledger_in_the_workbook_catches_a_second_export(made, tmp_path, caps
     assert warned and "was already exported on " in problems and f"to {name}" in problems
 
 
+def test_forget_an_export_lists_and_forgets_what_the_workbook_remembers(made, tmp_path, capsys):
+    """Lite has no `batchsheet ledger forget`: the warning names the Forget an export script,
+    which lists the workbook's exports, forgets the one named, and then Validate no longer
+    warns; a batch the ledger does not have is refused with nothing changed."""
+    m = made("pastel-customer", 1_000)
+    files = tmp_path / "data"
+    files.mkdir()
+    name = suggested_export_name(m.book.name, m.spec.name, dt.date.today())
+    with lite_excel() as excel:
+        book = copy_of(excel, m.book)
+        excel.run_script(scripts.forget_export, book)
+        assert printed(capsys) == "This workbook has exported no batch yet: its ledger is empty."
+        assert book.impl.sheets.named(LEDGER_SHEET) is None, "listing creates no ledger"
+        excel.run_script(scripts.export_csv, book, folder=files)
+        printed(capsys)
+        excel.run_script(scripts.validate, book)
+        warned = printed(capsys)
+        assert "type 1 in batch and press Forget an export" in warned
+        assert "batchsheet ledger forget" not in warned
+        excel.run_script(scripts.forget_export, book)
+        listed = printed(capsys)
+        documents = listed.split("\n")[1].split(": ", 1)[1].split(" exported")[0]
+        assert listed.startswith("This workbook's ledger remembers 1 export:\n  1: ")
+        assert f" to {name}\n" in listed and documents.endswith(" documents")
+        stored = ledger_cells(book)
+        excel.run_script(scripts.forget_export, book, 7)
+        assert printed(capsys).startswith("This workbook's ledger has no batch 7: nothing was")
+        assert ledger_cells(book) == stored, "a refused forget leaves the ledger as it was"
+        excel.run_script(scripts.forget_export, book, 1)
+        assert printed(capsys).startswith(f"Forgot batch 1: {documents} exported on ")
+        excel.run_script(scripts.validate, book)
+        again = printed(capsys)
+    assert "already exported" not in again and "Forget an export" not in again
+
+
+def ledger_cells(book) -> dict:
+    sheet = book.impl.sheets.named(LEDGER_SHEET)
+    return dict(sheet.grid)
+
+
 # -- Import CSV ------------------------------------------------------------------------------
 
 
@@ -363,5 +403,13 @@ def test_main_py_scripts_run_the_same_work(made, tmp_path, monkeypatch, capsys):
         assert printed(capsys).startswith("Fixed ")
         excel.run_script(main.import_csv, book, file_name=name)
         assert "never writes over them" in printed(capsys)
-    for script in (main.validate, main.clear_marks, main.fix, main.export_csv, main.import_csv):
+    scripts_ = (
+        main.validate,
+        main.clear_marks,
+        main.fix,
+        main.export_csv,
+        main.import_csv,
+        main.forget_export,
+    )
+    for script in scripts_:
         assert script.__doc__ and script.__doc__.startswith("## ")
