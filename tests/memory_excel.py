@@ -18,7 +18,10 @@ on macOS (AppleScript, `xlwings/_xlmac.py`) with `Excel(platform="macos")`:
   an AutoFilter (`Range.api.AutoFilter`, `auto_filter`); reads see hidden cells, a search of
   values (`Range.find`) does not;
 - on macOS an alert can go unanswered until appscript gives up (`TIMED_OUT`), and a second
-  button press can run while the first is still working (`App.press_during`).
+  button press can run while the first is still working (`App.press_during`);
+- with `Excel(platform="lite")` it answers as xlwings Lite does (see "xlwings Lite" below):
+  the workbook is reached only from a script (`Excel.run_script`), whose reads come from the
+  values loaded when it started and whose writes are applied when it returns.
 
 Every call that would cross into Excel is counted, with the cells it moves, so a test can
 say how many calls a button takes. A sheet's used range can be made larger than its data
@@ -30,9 +33,11 @@ documentation. What no source settles is said to be a choice of this model.
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import datetime as dt
 import functools
+import inspect
 import itertools
 import re
 import sys
@@ -58,7 +63,7 @@ from xlwings.constants import (
 
 LAST_ROW = 1_048_576
 LAST_COLUMN = 16_384
-WINDOWS, MACOS = "windows", "macos"
+WINDOWS, MACOS, LITE = "windows", "macos", "lite"
 Cell = tuple[int, int]
 
 
@@ -599,8 +604,8 @@ class Engine:
     type = "desktop"
 
     def __init__(self, platform: str = WINDOWS, typing: Typing | None = None) -> None:
-        if platform not in (WINDOWS, MACOS):
-            raise ValueError(f"platform is {WINDOWS!r} or {MACOS!r}, not {platform!r}")
+        if platform not in (WINDOWS, MACOS, LITE):
+            raise ValueError(f"platform is {WINDOWS!r}, {MACOS!r} or {LITE!r}, not {platform!r}")
         self.platform = platform
         self.typing = typing or Typing()
         self.calls = Calls()
@@ -612,12 +617,14 @@ class Engine:
         # None is written as "" on both; macOS sends ints as floats (GH 227).
         if x is None:
             return ""
+        if self.platform == LITE:
+            return _lite_data_element(x)
         if self.platform == MACOS and isinstance(x, int) and not isinstance(x, bool):
             return float(x)
         return x
 
     def clean_value_data(self, data, datetime_builder, empty_as, number_builder, err_to_str):
-        clean = _clean_windows if self.platform == WINDOWS else _clean_mac
+        clean = {WINDOWS: _clean_windows, MACOS: _clean_mac, LITE: _clean_lite}[self.platform]
         return [
             [clean(c, datetime_builder, empty_as, number_builder, err_to_str) for c in row]
             for row in data
@@ -760,6 +767,10 @@ class App:
         self._event("alert")
         self.calls.add("alert")
         self.alerts.append((prompt, mode))
+        if self.engine.platform == LITE:
+            # `_xlremote.App.alert` queues the alert for the add-in to show and answers
+            # nothing.
+            return None
         if self.answers and self.answers[0] is TIMED_OUT:
             self.answers.pop(0)
             if self.engine.platform != MACOS:
@@ -798,14 +809,23 @@ class App:
 
     @property
     def status_bar(self) -> str | bool:
+        self._no_status_bar_in_lite()
         return self._status
 
     @status_bar.setter
     def status_bar(self, value: str | bool) -> None:
+        self._no_status_bar_in_lite()
         self.calls.add("status bar")
         self.statuses.append(value)
         self._status = value
         self._event("status")
+
+    def _no_status_bar_in_lite(self) -> None:
+        # `_xlremote.App.status_bar`: Office.js' Application has no status bar.
+        if self.engine.platform == LITE:
+            raise NotImplementedError(
+                "App.status_bar is not supported on this engine: it has no equivalent setting."
+            )
 
     def calculate(self) -> None:
         pass
@@ -849,7 +869,19 @@ class Books:
     def open(self, fullname: str, *args: Any, **kw: Any) -> Book:
         """The workbook at `fullname` as Excel holds it once opened: its values and error
         values, formulas (worked out where simple), number formats, hidden rows and columns
-        and AutoFilter range."""
+        and AutoFilter range.
+
+        Not in xlwings Lite, whose books are the workbooks the add-in sends over
+        (`_xlremote.Books.open` takes that JSON, not a path): "Book(path) is not possible"."""
+        if self.app.engine.platform == LITE:
+            raise NotImplementedError(
+                f"{fullname}: xlwings Lite cannot open a workbook file; a script works on "
+                "the workbook it is given"
+            )
+        return self.load(fullname)
+
+    def load(self, fullname: str) -> Book:
+        """The workbook at `fullname`, opened by the user (for tests: in Lite too)."""
         self.app.calls.add("open")
         path = Path(fullname)
         book = Book(self.app, path.name, str(path.resolve()))
@@ -918,6 +950,7 @@ class Book:
         self.names = Names(self)
         self.closed = False
         self.selection: Range | None = None
+        self.lite: LiteRun | None = None
 
     @property
     def api(self) -> Book:
@@ -925,7 +958,24 @@ class Book:
 
     @property
     def fullname(self) -> str:
+        if self.app.engine.platform == LITE:
+            return self.name  # `_xlremote.Book.fullname`: the add-in knows no path
         return self._fullname or self.name
+
+    def lite_run(self) -> LiteRun:
+        """The script running on this workbook (Lite); reaching it otherwise is a mistake."""
+        if self.lite is None:
+            raise LiteViolation("xlwings Lite reaches a workbook only from a running script")
+        return self.lite
+
+    async def flush(self) -> None:
+        self.lite_run().flush()
+
+    async def load(self, values: bool | None = None) -> None:
+        """`Book.load`: the queued writes applied, every sheet's values loaded anew."""
+        run = self.lite_run()
+        run.flush()
+        run.load(self)
 
     def close(self) -> None:
         self.calls.add("close")
@@ -979,6 +1029,12 @@ class Sheets:
         sheet = Sheet(self.book, name or f"Sheet{len(self._sheets) + 1}")
         self._sheets.append(sheet)
         self.active = sheet
+        if self.book.lite is not None:
+            # `_xlremote.Sheets.add`: the new sheet is in the book's data at once, empty;
+            # adding it in Excel is queued, and undone here if the script fails.
+            self.book.lite.values[sheet] = {}
+            self.book.lite.used[sheet] = (1, 1)
+            self.book.lite.added.append(sheet)
         return sheet
 
 
@@ -1037,6 +1093,7 @@ class Sheet:
         self.filtered_rows: set[int] = set()
         self.hidden_columns: set[int] = set()
         self._filter: _Filter | None = None
+        self.visible = True
 
     @property
     def platform(self) -> str:
@@ -1044,8 +1101,21 @@ class Sheet:
 
     @property
     def api(self) -> Any:
-        # On macOS `.api` is an appscript reference (`_xlmac.Sheet.api` returns `self.xl`).
+        # On macOS `.api` is an appscript reference (`_xlmac.Sheet.api` returns `self.xl`);
+        # in Lite, the sheet's data as the add-in sent it (`_xlremote.Sheet.api`).
+        if self.platform == LITE:
+            return {"name": self.name, "values": self.lite_values()}
         return SheetApi(self) if self.platform == WINDOWS else AppleScriptReference("sheet")
+
+    def lite_values(self) -> dict[Cell, Any]:
+        return self.book.lite_run().values[self]
+
+    def queue(self, action: Callable[[], None]) -> bool:
+        """In Lite: `action` queued until the script returns (True); else False."""
+        if self.platform != LITE:
+            return False
+        self.book.lite_run().queue.append(action)
+        return True
 
     @property
     def name(self) -> str:
@@ -1082,15 +1152,26 @@ class Sheet:
 
     def clear_contents(self) -> None:
         self.calls.add("clear")
+        if self.queue(self._clear_contents):
+            return
+        self._clear_contents()
+
+    def _clear_contents(self) -> None:
         self.grid.clear()
         self.formulas.clear()
 
     @property
     def used_range(self) -> Range:
         self.calls.add("used range")
+        if self.platform == LITE:
+            # `_xlremote.Sheet.used_range`: the address the add-in sent with the values.
+            return Range(self, (1, 1), self.book.lite_run().used[self])
+        return Range(self, (1, 1), self.used_extent())
+
+    def used_extent(self) -> Cell:
         rows = [r for r, _ in self.grid] + [self.formatted_to[0]]
         columns = [c for _, c in self.grid] + [self.formatted_to[1]]
-        return Range(self, (1, 1), (max(max(rows), 1), max(max(columns), 1)))
+        return max(max(rows), 1), max(max(columns), 1)
 
     # The cell as Excel stores it after `value` is written to it.
     def store(self, r: int, c: int, value: Any) -> None:
@@ -1402,7 +1483,10 @@ class Range:
 
     @property
     def api(self) -> Any:
-        # On macOS `.api` is an appscript reference (`_xlmac.Range.api` returns `self.xl`).
+        # On macOS `.api` is an appscript reference (`_xlmac.Range.api` returns `self.xl`);
+        # in Lite, the range's loaded values (`_xlremote.Range.api`, `get_range_api`).
+        if self.sheet_impl.platform == LITE:
+            return self._lite_values()
         if self.sheet_impl.platform == WINDOWS:
             return RangeApi(self.sheet_impl, self.first, self.last)
         return AppleScriptReference("range")
@@ -1419,12 +1503,27 @@ class Range:
         asks `entire_row.rows.hidden` once."""
         sheet = self.sheet_impl
         rows = range(self.first[0], self.last[0] + 1)
+        if sheet.platform == LITE:
+            # `_xlremote.Range.row_hidden`: visibility is not in the loaded data.
+            raise NotImplementedError(
+                "Reading row visibility synchronously isn't supported on this engine. "
+                "Use 'await myrange.rows.get_hidden()' to fetch it."
+            )
         if sheet.platform == WINDOWS:
             for _ in rows:
                 sheet.calls.add("row hidden")
         else:
             sheet.calls.add("row hidden")
         states = {sheet.row_hidden(r) for r in rows}
+        return states.pop() if len(states) == 1 else None
+
+    async def get_row_hidden(self) -> bool | None:
+        """`_xlremote.Range.get_row_hidden`: asked of Excel on demand, after the queued
+        writes; None when some rows are hidden and some not."""
+        sheet = self.sheet_impl
+        sheet.book.lite_run().flush()
+        sheet.calls.add("row hidden")
+        states = {sheet.row_hidden(r) for r in range(self.first[0], self.last[0] + 1)}
         return states.pop() if len(states) == 1 else None
 
     @property
@@ -1465,6 +1564,8 @@ class Range:
     def raw_value(self) -> Any:
         rows, columns = self.shape
         self.sheet_impl.calls.add("read", rows * columns)
+        if self.sheet_impl.platform == LITE:
+            return self._lite_values()
         if self.sheet_impl.platform == MACOS:
             return self._mac_raw_value()
         (r1, c1), (r2, c2) = self.first, self.last
@@ -1479,6 +1580,15 @@ class Range:
             grid = tuple(map(tuple, patched))
         # COM answers one cell with its value, and any range as rows of values.
         return grid[0][0] if rows == columns == 1 else grid
+
+    def _lite_values(self) -> list[tuple[Any, ...]]:
+        """The range's values as loaded when the script started: always rows of values,
+        one cell too (`_xlremote.get_range_api`)."""
+        (r1, c1), (r2, c2) = self.first, self.last
+        get = self.sheet_impl.lite_values().get
+        return [
+            tuple(_lite_cell(get((r, c))) for c in range(c1, c2 + 1)) for r in range(r1, r2 + 1)
+        ]
 
     def _apple_event_value(self, read: Callable[[Any], Any]) -> Any:
         """AppleScript's answer for the range: a scalar for one cell, a flat list for one
@@ -1526,6 +1636,11 @@ class Range:
     def raw_value(self, value: Any) -> None:
         rows, columns = self.shape
         self.sheet_impl.calls.add("write", rows * columns)
+        if self.sheet_impl.queue(lambda: self._store(value)):
+            return
+        self._store(value)
+
+    def _store(self, value: Any) -> None:
         if not isinstance(value, (list, tuple)):
             for r, c in self._cells():
                 self.sheet_impl.store(r, c, value)
@@ -1540,6 +1655,11 @@ class Range:
     def clear_contents(self) -> None:
         rows, columns = self.shape
         self.sheet_impl.calls.add("clear", rows * columns)
+        if self.sheet_impl.queue(self._clear):
+            return
+        self._clear()
+
+    def _clear(self) -> None:
         for cell in self._cells():
             self.sheet_impl.grid.pop(cell, None)
             self.sheet_impl.formulas.pop(cell, None)
@@ -1551,7 +1671,20 @@ class Range:
         """xlwings' `Range.find` as `_xlwindows.Range.find` (and, alike, `_xlmac.Range.find`)
         makes it: one Find with LookIn xlValues, starting after the last cell going forward
         and after the first going backward; a one-cell range is searched as two cells (Find
-        sent to one cell searches the sheet) and a hit outside it refused."""
+        sent to one cell searches the sheet) and a hit outside it refused.
+
+        In Lite, `_xlremote.Range.find` is a coroutine: the search is asked of Excel when it
+        is awaited, after the queued writes. Not awaited, it finds nothing."""
+        if self.sheet_impl.platform == LITE:
+
+            async def found() -> Range | None:
+                self.sheet_impl.book.lite_run().flush()
+                return self._find(text, whole, direction, order, match_case)
+
+            return found()
+        return self._find(text, whole, direction, order, match_case)
+
+    def _find(self, text: str, whole: bool, direction: str, order: str, match_case: bool):
         sheet = self.sheet_impl
         if self.shape == (1, 1):
             row, column = self.first
@@ -1584,6 +1717,22 @@ class Range:
     @property
     @_excel_work
     def formula(self) -> Any:
+        if self.sheet_impl.platform == LITE:
+            # `_xlremote.Range.formula`: formulas are not in the loaded data.
+            raise NotImplementedError(
+                "Reading formulas synchronously isn't supported on this engine. "
+                "Use 'await myrange.get_formula()' to fetch them on demand."
+            )
+        return self._formulas()
+
+    async def get_formula(self) -> Any:
+        """`_xlremote.Range.get_formula`: asked of Excel after the queued writes; always
+        rows of formulas (a constant's as its text, an empty cell's "")."""
+        self.sheet_impl.book.lite_run().flush()
+        got = self._formulas()
+        return [list(row) for row in got] if isinstance(got, tuple) else [[got]]
+
+    def _formulas(self) -> Any:
         rows, columns = self.shape
         self.sheet_impl.calls.add("read formulas", rows * columns)
         (r1, c1), (r2, c2) = self.first, self.last
@@ -1603,19 +1752,36 @@ class Range:
 
     @property
     def number_format(self) -> str:
+        if self.sheet_impl.platform == LITE:
+            # `_xlremote.Range.number_format`: formats are not in the loaded data.
+            raise NotImplementedError(
+                "Reading the number format synchronously isn't supported on this engine. "
+                "Use 'await myrange.get_number_format()' to fetch it on demand."
+            )
         return self.sheet_impl.number_format(*self.first)
 
     @number_format.setter
     def number_format(self, value: str) -> None:
         rows, columns = self.shape
         self.sheet_impl.calls.add("number format", rows * columns)
-        for cell in self._cells():
-            self.sheet_impl.formats[cell] = value
+
+        def formatted() -> None:
+            for cell in self._cells():
+                self.sheet_impl.formats[cell] = value
+
+        if not self.sheet_impl.queue(formatted):
+            formatted()
 
     @property
     def wrap_text(self) -> bool | None:
         """As xlwings' `Range.wrap_text` says: True or False when every cell agrees; when
         they do not, None on Windows and False on macOS."""
+        if self.sheet_impl.platform == LITE:
+            # `_xlremote.Range.wrap_text`: not in the loaded data.
+            raise NotImplementedError(
+                "Reading the wrap text flag synchronously isn't supported on this engine. "
+                "Use 'await myrange.get_wrap_text()' to fetch it on demand."
+            )
         self.sheet_impl.calls.add("wrap text")
         states = {self.sheet_impl.wrap_text(r, c) for r, c in self._cells()}
         if len(states) == 1:
@@ -1626,8 +1792,13 @@ class Range:
     def wrap_text(self, value: bool) -> None:
         rows, columns = self.shape
         self.sheet_impl.calls.add("wrap text", rows * columns)
-        for cell in self._cells():
-            self.sheet_impl.wraps[cell] = bool(value)
+
+        def wrapped() -> None:
+            for cell in self._cells():
+                self.sheet_impl.wraps[cell] = bool(value)
+
+        if not self.sheet_impl.queue(wrapped):
+            wrapped()
 
     @property
     def address(self) -> str:
@@ -1646,6 +1817,10 @@ class Range:
 
     def select(self) -> None:
         self.sheet_impl.calls.add("select")
+        if not self.sheet_impl.queue(self._select):  # `_xlremote.Range.select`: queued
+            self._select()
+
+    def _select(self) -> None:
         book = self.sheet_impl.book
         book.sheets.active = self.sheet_impl
         book.selection = self
@@ -2097,6 +2272,183 @@ def _shown_text(cell: Cell, value: Any) -> str:
     return _as_text(value)
 
 
+# -- xlwings Lite ----------------------------------------------------------------------------
+#
+# xlwings Lite runs xlwings' API in the browser through its remote engine (in xlwings
+# 0.37.8, the module `_xlremote` of xlwings' licensed package, read here, never imported).
+# What a script sees, as https://lite.xlwings.org/async-api says it: "Getting a sync book
+# [...] fetches all values from the entire workbook" when the script starts; "When you
+# assign a value to a range [...] it's only applied [...] when a script finishes"; "Anything
+# you read via the sync API reflects the workbook state from the start of [...] the script";
+# and "if a script raises an exception, its pending actions are discarded" (xlwings' own
+# `Book.flush` docstring). Reads that are not in the loaded values are made on demand and
+# awaited (`find`, `get_formula`, `rows.get_hidden`); each first applies the queued writes
+# (`client_read` flushes; `Book.flush` docstring: "Asynchronous getters [...] flush
+# pending actions automatically before they read").
+
+
+class LiteViolation(AssertionError):
+    """A script did what xlwings Lite cannot: read a workbook file, open a workbook."""
+
+
+def _lite_data_element(x: Any) -> Any:
+    """`_xlremote.Engine.prepare_xl_data_element`: a date is sent as its ISO text, a
+    datetime as `YYYY-MM-DD HH:MM:SS` (or its date alone at midnight)."""
+    if isinstance(x, dt.datetime):
+        if x.time() == dt.time(0, 0):
+            return x.date().isoformat()
+        return x.replace(tzinfo=None).isoformat(sep=" ").split(".")[0]
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    return x
+
+
+_LITE_DATETIME = re.compile(
+    r"^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])T(2[0-3]|[01][0-9])"
+    r":([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[0-3]|[01][0-9]):[0-5][0-9])?$"
+)
+_LITE_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!")
+
+
+def _clean_lite(value, datetime_builder, empty_as, number_builder, err_to_str):
+    """`_xlremote._clean_value_data_element`, as it is: "" reads as `empty_as`, an ISO
+    datetime text (how the add-in sends a date) as a datetime, one of eight error texts as
+    None unless `err_to_str`."""
+    if value == "":
+        return empty_as
+    if isinstance(value, str):
+        if _LITE_DATETIME.match(value):
+            value = dt.datetime.fromisoformat(value[:-1])
+        elif not err_to_str and value in _LITE_ERRORS:
+            value = None
+    if isinstance(value, dt.datetime) and datetime_builder is not dt.datetime:
+        value = datetime_builder(
+            month=value.month,
+            day=value.day,
+            year=value.year,
+            hour=value.hour,
+            minute=value.minute,
+            second=value.second,
+            microsecond=value.microsecond,
+            tzinfo=None,
+        )
+    elif number_builder is not None and isinstance(value, float):
+        value = number_builder(value)
+    return value
+
+
+def _lite_cell(value: Any) -> Any:
+    """A cell's value as the add-in hands it to Python: Office.js' `Range.values` gives ""
+    for an empty cell and an error's text for an error value
+    (https://learn.microsoft.com/en-us/javascript/api/excel/excel.range#excel-excel-range-values-member);
+    a date goes as its ISO text; a JavaScript number that is a safe integer arrives in
+    Pyodide as an int, any other as a float
+    (https://pyodide.org/en/stable/usage/type-conversions.html, "JavaScript to Python")."""
+    if value is None:
+        return ""
+    if isinstance(value, CellError):
+        return value.text
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="milliseconds") + "Z"
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53 - 1:
+        return int(value)
+    return value
+
+
+@dataclass
+class LiteRun:
+    """One script's run: each sheet's values as loaded when it started (or last reloaded),
+    its used range then, and the writes queued since."""
+
+    values: dict[Any, dict[Cell, Any]] = field(default_factory=dict)
+    used: dict[Any, Cell] = field(default_factory=dict)
+    queue: list[Callable[[], None]] = field(default_factory=list)
+    added: list[Any] = field(default_factory=list)
+
+    def load(self, book: Book) -> None:
+        """Every sheet's values at once, as `getBookData` sends them."""
+        book.calls.add("load", sum(len(s.grid) for s in book.sheets))
+        for sheet in book.sheets:
+            self.values[sheet] = dict(sheet.grid)
+            self.used[sheet] = sheet.used_extent()
+
+    def flush(self) -> None:
+        """Apply the queued writes in order (`Book.flush`)."""
+        queued, self.queue = self.queue, []
+        for action in queued:
+            action()
+
+
+# What a workbook file is read with; a Lite script has no workbook file to read.
+_FILE_READERS = ("openpyxl", "python_calamine")
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls")
+_guarded: list[list[str]] = []
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    opened = args[0] if event == "open" and args else None
+    workbook = isinstance(opened, (str, Path)) and str(opened).lower().endswith(_WORKBOOK_SUFFIXES)
+    if _guarded and workbook:
+        _guarded[-1].append(f"opened {opened}")
+        raise LiteViolation(f"{opened}: xlwings Lite has no workbook file to read")
+
+
+sys.addaudithook(_audit)
+
+
+class _NoReaders:
+    """While a Lite script runs: neither library that reads a workbook file may be imported
+    or called. Their modules are taken out of `sys.modules` and refused on import, and every
+    name a loaded module holds for one of their readers is swapped for one that refuses."""
+
+    def __init__(self, violations: list[str]) -> None:
+        self.violations = violations
+        self.hidden: dict[str, types.ModuleType] = {}
+        self.swapped: list[tuple[Any, str, Any]] = []
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name.split(".")[0] in _FILE_READERS:
+            self.violations.append(f"imported {name}")
+            raise ImportError(f"{name}: not to be imported by an xlwings Lite script")
+
+    def __enter__(self) -> _NoReaders:
+        readers = set()
+        for name in list(sys.modules):
+            if name.split(".")[0] in _FILE_READERS:
+                module = sys.modules.pop(name)
+                self.hidden[name] = module
+                readers |= {
+                    id(v)
+                    for k, v in vars(module).items()
+                    if k in ("load_workbook", "CalamineWorkbook")
+                }
+        for module in list(sys.modules.values()):
+            space = getattr(module, "__dict__", None)
+            if not isinstance(space, dict):
+                continue
+            for key, value in list(space.items()):
+                if id(value) in readers:
+                    self.swapped.append((module, key, value))
+                    setattr(module, key, self._refusing(key))
+        sys.meta_path.insert(0, self)  # type: ignore[arg-type]
+        _guarded.append(self.violations)
+        return self
+
+    def _refusing(self, name: str) -> Callable[..., Any]:
+        def refused(*args: Any, **kw: Any) -> Any:
+            self.violations.append(f"called {name}")
+            raise LiteViolation(f"{name}: xlwings Lite has no workbook file to read")
+
+        return refused
+
+    def __exit__(self, *exc: Any) -> None:
+        _guarded.pop()
+        sys.meta_path.remove(self)  # type: ignore[arg-type]
+        for module, key, value in self.swapped:
+            setattr(module, key, value)
+        sys.modules.update(self.hidden)
+
+
 # -- for tests ---------------------------------------------------------------------------
 
 
@@ -2207,10 +2559,15 @@ def _apple_modules(engine: Engine) -> dict[str, types.ModuleType]:
     return {"appscript": appscript, "osax": osax}
 
 
+async def _awaited(done: Any) -> Any:
+    return await done
+
+
 class Excel:
     """The engine, active in xlwings while the test runs, and its one Excel instance.
 
-    `platform`: "windows" (COM, the default) or "macos" (AppleScript). `date_order`: how
+    `platform`: "windows" (COM, the default), "macos" (AppleScript) or "lite" (xlwings
+    Lite: see `run_script`). `date_order`: how
     numeric dates typed into cells are read, "mdy" (en-US, the default) or "dmy" (a South
     African Excel set to day/month/year). `today`: the date whose year dates typed without
     one take (the real today by default)."""
@@ -2229,6 +2586,7 @@ class Excel:
         # On macOS xlwings brings appscript and its StandardAdditions (`osax`); Python on
         # Windows has neither. Stand-ins answer for them while this Excel runs.
         self.modules: dict[str, Any] = {}
+        self.lite_violations: list[str] = []
         if platform == MACOS:
             for name, module in _apple_modules(self.engine).items():
                 self.modules[name] = sys.modules.get(name)
@@ -2249,9 +2607,40 @@ class Excel:
     def open(self, path: Path) -> xlwings.Book:
         """The workbook at `path`, opened as a user opens it; the calls to open it are not
         counted against what a button does."""
-        book = xlwings.Book(str(path))
+        if self.platform == LITE:
+            # The user opened it in Excel; a script cannot (`Books.open`).
+            book = xlmain.Book(impl=self.app_impl.books.load(str(path)))
+        else:
+            book = xlwings.Book(str(path))
         self.calls.clear()
         return book
+
+    def run_script(
+        self, script: Callable[..., Any], book: xlwings.Book, *args: Any, **kw: Any
+    ) -> None:
+        """Press a Lite script's button: `script(book, *args, **kw)` (a coroutine function
+        or a plain one) run as xlwings Lite runs it. Every sheet's values are loaded first;
+        the writes it queues are applied, in order, when it returns, and dropped if it
+        raises; while it runs, nothing may import or call a workbook file's reader
+        (`lite_violations` lists any attempt, and the attempt fails)."""
+        if self.platform != LITE:
+            raise ValueError("run_script is xlwings Lite's; this Excel is not in Lite mode")
+        impl = book.impl
+        run = impl.lite = LiteRun()
+        run.load(impl)
+        try:
+            with _NoReaders(self.lite_violations):
+                done = script(book, *args, **kw)
+                if inspect.isawaitable(done):
+                    asyncio.run(_awaited(done))
+        except BaseException:
+            for sheet in run.added:
+                impl.sheets._sheets.remove(sheet)
+            raise
+        else:
+            run.flush()
+        finally:
+            impl.lite = None
 
     def blank(self) -> xlwings.Book:
         book = xlmain.Book(impl=self.app_impl.books.add())

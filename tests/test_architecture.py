@@ -2,7 +2,7 @@
 
     base (refusals, cell_refs, wording, actions, files, progress)
       → specs → engine → the Excel side, transfer, review, report, ledger
-      → the front doors: the command, the ribbon, the installer
+      → the front doors: the command, the ribbon, the Lite scripts, the installer
 
 Every import counts, at the top of a module or inside a function.
 """
@@ -29,7 +29,7 @@ def layer(module: str) -> int:
         return 1
     if module.startswith("addin.engine"):
         return 2
-    if module in FRONT or module.startswith("addin.installer"):
+    if module in FRONT or module.startswith(("addin.installer", "addin.lite")):
         return 4
     return 3
 

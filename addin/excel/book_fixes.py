@@ -20,7 +20,7 @@ from ..engine.settings import SettingsFile
 from ..progress import stage
 from ..specs.columns import ColumnSet
 from .book_edit import SheetEdit, edit_book
-from .fixes import CellFix, Rows, plan_and_check, shown
+from .fixes import CellFix, Rows, audit_rows, plan_and_check
 from .layout import AUDIT_HEADINGS, AUDIT_SHEET, DATA_SHEET
 from .workbook import BookRows, mark_unknown, marks_edit, read_book
 
@@ -98,8 +98,3 @@ def apply_fixes(path: Path, plan: BookFixes, now: dt.datetime | None = None) -> 
         package=book.package,
     )
     return after
-
-
-def audit_rows(fixes: list[CellFix], now: dt.datetime) -> list[list[str]]:
-    stamp = now.isoformat(sep=" ", timespec="seconds")
-    return [[f"{DATA_SHEET}!{f.cell}", shown(f.old), f.new_text, f.rule, stamp] for f in fixes]

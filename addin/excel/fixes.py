@@ -19,6 +19,7 @@ from ..engine.catalogue import certain_fixes
 from ..engine.findings import Finding, column_index, column_letter
 from ..engine.layouts import layout_of, validate_rows
 from ..specs.model import FieldSpec, Spec
+from .layout import DATA_SHEET
 from .sheet_values import field_value
 
 # One fix can make another visible; real sheets settle in two or three rounds.
@@ -197,3 +198,9 @@ def _field_at(
     except KeyError:
         return None
     return kind.fields[column - 1] if column <= len(kind.fields) else None
+
+
+def audit_rows(fixes: list[CellFix], now: dt.datetime) -> list[list[str]]:
+    """The Audit sheet's rows for `fixes` made at `now`: cell, old value, new, rule, time."""
+    stamp = now.isoformat(sep=" ", timespec="seconds")
+    return [[f"{DATA_SHEET}!{f.cell}", shown(f.old), f.new_text, f.rule, stamp] for f in fixes]

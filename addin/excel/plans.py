@@ -33,6 +33,7 @@ HELP_TEXT = (
     "workbook.\n\n"
     "Each template's Instructions sheet lists every field and its format."
 )
+NOTHING_TO_FIX = "Nothing to fix with certainty. Validate marks what needs a look."
 _UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
@@ -211,3 +212,8 @@ def fixed_text(plan: list[CellFix], report: Report) -> str:
         f"Fixed {len(plan)} cells; each change is on the Audit sheet.\n\n"
         + Summary.of(report).text()
     )
+
+
+def could_not_finish(e: Exception) -> str:
+    """What the user sees of a failure nobody foresaw: a sentence, never a traceback."""
+    return f"Batchsheet could not finish: {type(e).__name__}: {e}"

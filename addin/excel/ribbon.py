@@ -19,40 +19,52 @@ from typing import Any, ParamSpec
 
 from ..actions import pressing
 from ..documents import documents_folder
-from ..engine.batch import Batch, Context
-from ..engine.cells import ERROR_VALUE, error_text, error_value_message
-from ..engine.findings import column_index, column_letter
-from ..engine.layouts import layout_of, validate_rows
-from ..engine.settings import CompanySettings, settings_from_grid
+from ..engine.batch import Batch
+from ..engine.cells import error_text
+from ..engine.findings import column_letter
+from ..engine.layouts import layout_of
 from ..files import WriteRefused, holding
-from ..ledger import Ledger, LedgerError
+from ..ledger import Ledger
 from ..progress import shown_to
 from ..refusals import ReadError
 from ..review import review
 from ..specs import SPECS, Spec
 from ..transfer import ExportRefused, Transferred, counts, export_batch, place_csv
 from ..transfer import import_csv as import_csv_file
-from .batch_rows import live_values
-from .fixes import CellFix, plan_fixes
-from .grid import data_start, data_width, grid_rows, table_width
+from .batch_book import (
+    CELLS_PER_CALL,
+    Refused,
+    book_format,
+    checked,
+    columns_differ,
+    context_of,
+    data_sheet,
+    fill_rows,
+    hidden_count,
+    marking_area,
+    record_export,
+    rows_per_call,
+    select_first_problem,
+    settings_of,
+    sheet_width,
+    write_audit,
+    write_fixes,
+    write_marks,
+)
+from .fixes import plan_fixes
+from .grid import data_start, grid_rows
 from .layout import (
-    AUDIT_HEADINGS,
-    AUDIT_SHEET,
-    DATA_SHEET,
-    DOCUMENT_TYPE_NAME,
-    FORMAT_NAME,
     HELPER_NAME,
     INSTRUCTIONS_SHEET,
     LAST_ROW,
     MARK_HEADINGS,
-    SETTINGS_SHEET,
     Layout,
-    quoted_constant,
 )
-from .marks import mark_cells, marks_block
 from .plans import (
     ALERT_TITLE,
     HELP_TEXT,
+    NOTHING_TO_FIX,
+    could_not_finish,
     export_refused_text,
     exported_text,
     fix_preview_text,
@@ -60,12 +72,10 @@ from .plans import (
     free_path,
     import_format,
     imported_text,
-    ledger_text,
     new_batch_path,
     reviewed_text,
     suggested_export_name,
 )
-from .sheet_values import as_typed_text
 
 P = ParamSpec("P")
 ENTRY_POINTS = {
@@ -82,12 +92,6 @@ ENTRY_POINTS = {
 }
 # Sheets this large get a progress message in the status bar while they are checked.
 STATUS_BAR_ROWS = 5_000
-# The most cells one call into Excel moves. xlwings' own budget for a write is 100,000
-# cells (`base_classes.DEFAULT_MAX_CELLS_PER_WRITE`). On macOS every call is one Apple
-# event: xlwings measured its reply cap at 1.5 million cells of numbers (fewer of text), and
-# transfers of a few million cells time out (xlwings issues #2300 and #466). 100,000 cells
-# of text are a few megabytes, under both limits; a 100,000-row sheet is 32 reads.
-CELLS_PER_CALL = 100_000
 # How long Fix's question waits for its answer on macOS, in seconds: a day, in effect no
 # limit (appscript's own is 60 s).
 ANSWER_WAIT = 24 * 3600
@@ -99,13 +103,8 @@ STILL_WORKING = (
 # XlSearchDirection, XlCellType: https://learn.microsoft.com/en-us/office/vba/api/excel(enumerations)).
 XL_FORMULAS, XL_PART, XL_BY_ROWS, XL_PREVIOUS = -4123, 2, 1, 2
 XL_CELL_TYPE_VISIBLE = 12
-MAX_COLUMNS = 16_384
 
-__all__ = ["ENTRY_POINTS", "suggested_export_name"]
-
-
-class Refused(Exception):
-    """Something the user needs to do first; shown as it is."""
+__all__ = ["CELLS_PER_CALL", "ENTRY_POINTS", "suggested_export_name"]
 
 
 def _caller(book: Any | None) -> Any:
@@ -224,7 +223,7 @@ def _working(book: Any) -> Iterator[None]:
     except (Refused, ReadError, WriteRefused) as e:
         _alert(book, str(e), critical=True)
     except Exception as e:  # the user sees a sentence, whatever went wrong
-        _alert(book, f"Batchsheet could not finish: {type(e).__name__}: {e}", critical=True)
+        _alert(book, could_not_finish(e), critical=True)
     finally:
         _close_helper(book)
 
@@ -239,35 +238,18 @@ def _close_helper(book: Any) -> None:
         book.close()
 
 
-def book_format(book: Any) -> Spec | None:
-    """The format a workbook records in its defined name, or None for any other workbook."""
-    name = _defined(book, FORMAT_NAME)
-    return SPECS.get(name) if name is not None else None
-
-
-def _defined(book: Any, name: str) -> str | None:
-    """The quoted constant a defined name of the workbook holds, read as `batchsheet`
-    reads it from the file; None when the workbook has no such name."""
-    try:
-        # xlwings' Names is called, not indexed: book.names("name").
-        refers_to = book.names(name).refers_to
-    except Exception:
-        return None
-    return quoted_constant(str(refers_to))
-
-
 def _data(book: Any) -> tuple[Any, Spec, list[list[Any]], dict[str, str]]:
     """The data sheet, its format, its values from A1 to the last row holding data (read a
     chunk of rows per call), and the cells showing an error value, with the error."""
-    sheet, spec = _data_sheet(book)
-    width = _sheet_width(sheet, spec)
+    sheet, spec = data_sheet(book)
+    width = sheet_width(sheet, spec)
     last = _last_row(sheet, width)
     area = sheet.range((1, 1), (last, width))
     # xlwings reads an error as None unless asked for its text (`err_to_str`, Windows);
     # on macOS it is AppleScript's missing value whatever is asked, and `err_to_str` on
     # more than one row fails in xlwings 0.37.8 (`_xlmac.Range.raw_value`).
     windows = _com(area) is not None
-    options = area.options(ndim=2, chunksize=_rows_per_call(width), err_to_str=windows)
+    options = area.options(ndim=2, chunksize=rows_per_call(width), err_to_str=windows)
     values = [list(row) for row in options.value or []]
     errors: dict[str, str] = {}
     if windows:
@@ -281,7 +263,7 @@ def _data(book: Any) -> tuple[Any, Spec, list[list[Any]], dict[str, str]]:
         # `err_to_str`, where any is, an error is None and the text itself.
         plain = None
         if any(type(values[r - 1][c - 1]) is str for r, c, _ in found):
-            plain = area.options(ndim=2, chunksize=_rows_per_call(width)).value
+            plain = area.options(ndim=2, chunksize=rows_per_call(width)).value
         for r, c, error in found:
             value = values[r - 1][c - 1]
             if type(value) is int or plain is None or plain[r - 1][c - 1] is None:
@@ -307,28 +289,6 @@ def _com(area: Any) -> Any | None:
     except AttributeError:
         return None
     return com
-
-
-def _data_sheet(book: Any) -> tuple[Any, Spec]:
-    spec = book_format(book)
-    if spec is None:
-        raise Refused(
-            "This workbook is not a Batchsheet batch. Start one with New batch, or open a "
-            "CSV with Import CSV."
-        )
-    try:
-        return book.sheets[DATA_SHEET], spec
-    except Exception:
-        raise Refused(f"This workbook has no sheet named {DATA_SHEET!r}.") from None
-
-
-def _sheet_width(sheet: Any, spec: Spec) -> int:
-    """Columns the data and its marks take: the format's, or a header row's."""
-    if not layout_of(spec).header_row:
-        return Layout(spec).data_width + len(MARK_HEADINGS)
-    used = sheet.used_range.last_cell.column
-    header = sheet.range((1, 1), (1, min(used, MAX_COLUMNS))).options(ndim=1).value
-    return table_width(header or []) + len(MARK_HEADINGS)
 
 
 def _last_row(sheet: Any, width: int) -> int:
@@ -363,7 +323,7 @@ def _last_row(sheet: Any, width: int) -> int:
     rest = sheet.range((visible + 1, 1), (used, width))
     if rest.rows.hidden is False:
         return visible
-    values = rest.options(ndim=2, chunksize=_rows_per_call(width)).value or []
+    values = rest.options(ndim=2, chunksize=rows_per_call(width)).value or []
     filled = [
         i for i, row in enumerate(values, start=visible + 1) if any(v is not None for v in row)
     ]
@@ -383,68 +343,27 @@ def _hidden_rows(sheet: Any, first: int, last: int) -> int | None:
         except Exception:  # Excel's "No cells were found": every row is hidden
             visible = 0
         return (last - first + 1) - visible
-    state = column.rows.hidden
-    return 0 if state is False else (last - first + 1) if state else None
-
-
-def _rows_per_call(width: int) -> int:
-    return max(1, CELLS_PER_CALL // max(width, 1))
+    return hidden_count(column.rows.hidden, first, last)
 
 
 def _read(sheet: Any, last: int, width: int) -> list[list[Any]]:
     area = sheet.range((1, 1), (last, width))
-    return area.options(ndim=2, chunksize=_rows_per_call(width)).value or []
-
-
-def _settings(book: Any, spec: Spec) -> CompanySettings | None:
-    """The workbook's Settings sheet, read in one call; None when it has none."""
-    try:
-        sheet = book.sheets[SETTINGS_SHEET]
-    except Exception:
-        return None
-    last = sheet.used_range.last_cell
-    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
-    return settings_from_grid(spec.settings, [list(r) for r in values or []])
+    return area.options(ndim=2, chunksize=rows_per_call(width)).value or []
 
 
 def _validate(book: Any) -> tuple[Any, Batch, list[list[Any]]]:
     sheet, spec, values, errors = _data(book)
     rows = grid_rows(spec, values)
-    context = Context(
-        document_type=_defined(book, DOCUMENT_TYPE_NAME),
-        settings=_settings(book, spec),
-    )
+    context = context_of(book, spec)
     busy = len(rows) >= STATUS_BAR_ROWS
     if busy:
         _status(book, f"Batchsheet: checking {len(rows):,} rows…")
     try:
-        batch = validate_rows(spec, rows, typed=True, context=context)
+        batch = checked(spec, rows, context, errors)
     finally:
         if busy:
             _status(book, False)
-    said = {ref: (ERROR_VALUE, error_value_message(ref, e)) for ref, e in errors.items()}
-    mark_cells(batch, said)
     return sheet, batch, values
-
-
-def _write_marks(sheet: Any, batch: Batch, values: list[list[Any]]) -> None:
-    """Every marking cell of the data area in one block: new marks, and blanks over old ones."""
-    first = data_start(batch.spec, values)
-    last = max(len(values), first)
-    block = marks_block(batch.report.findings, first, last)
-    start = data_width(batch.spec, values) + 1
-    target = sheet.range((first, start))
-    target.options(chunksize=_rows_per_call(len(MARK_HEADINGS))).value = block
-    _wrap_problems(sheet, start, first, last)
-
-
-def _wrap_problems(sheet: Any, first_mark: int, first: int, last: int) -> None:
-    """Wrap the Problems cells of rows first..last, one problem a line: Excel then fits
-    each row to its lines ("Microsoft Excel will change the row height of the range, if
-    necessary, to accommodate the text in the range",
-    https://learn.microsoft.com/en-us/office/vba/api/excel.range.wraptext). One call."""
-    column = first_mark + MARK_HEADINGS.index("Problems")
-    sheet.range((first, column), (last, column)).wrap_text = True
 
 
 # -- the buttons ---------------------------------------------------------------------------
@@ -456,31 +375,17 @@ def validate(book: Any | None = None) -> None:
     with _button(book) as book:
         sheet, batch, values = _validate(book)
         checked = review(batch, Ledger())
-        _write_marks(sheet, batch, values)
-        _select_first_problem(sheet, batch)
+        write_marks(sheet, batch, values)
+        select_first_problem(sheet, batch)
         _alert(book, reviewed_text(checked))
-
-
-def _select_first_problem(sheet: Any, batch: Batch) -> None:
-    """Put the cursor on the first error (or warning) cell, where the user starts fixing."""
-    findings = [f for f in batch.report.findings if f.column and f.row >= 1]
-    first = min(findings, key=lambda f: (f.severity != "error", f.row), default=None)
-    if first is None:
-        return
-    with contextlib.suppress(Exception):  # a protected or hidden sheet keeps its selection
-        sheet.range((first.row, column_index(first.column))).select()
 
 
 @_press
 def clear_marks(book: Any | None = None) -> None:
     """Clear marks: empty the marking columns; the data is not touched."""
     with _button(book) as book:
-        sheet, spec = _data_sheet(book)
-        width = _sheet_width(sheet, spec)
-        first = Layout(spec).first_data_row
-        last = max(_last_row(sheet, width), first)
-        start = width - len(MARK_HEADINGS) + 1
-        sheet.range((first, start), (last, width)).clear_contents()
+        sheet, spec = data_sheet(book)
+        marking_area(sheet, spec, _last_row(sheet, sheet_width(sheet, spec))).clear_contents()
 
 
 @_press
@@ -492,11 +397,13 @@ def export_csv(path: str, book: Any | None = None) -> None:
         try:
             done = export_batch(batch, Path(path), replace=True, inputs=_own_file(book))
         except ExportRefused:
-            _write_marks(sheet, batch, values)
+            write_marks(sheet, batch, values)
             _alert(book, export_refused_text(batch.report), critical=True)
             return
         hidden = _hidden_rows(sheet, data_start(batch.spec, values), len(values))
-        _alert(book, exported_text(done, hidden) + "\n" + _record(batch, Path(path)))
+        _alert(
+            book, exported_text(done, hidden) + "\n" + record_export(batch, Path(path), Ledger())
+        )
 
 
 def _own_file(book: Any) -> tuple[Path, ...]:
@@ -508,35 +415,22 @@ def _own_file(book: Any) -> tuple[Path, ...]:
     return (own,) if own.is_absolute() else ()
 
 
-def _record(batch: Batch, path: Path) -> str:
-    """Remember the export in the batch ledger; what to tell the user about it."""
-    ledger = Ledger()
-    try:
-        checked = review(batch, ledger)
-        return ledger_text(checked, ledger.record(batch.spec.name, path, checked.documents))
-    except LedgerError as e:
-        return f"The export is not in the batch ledger: {e}"
-
-
 @_press
 def fix(book: Any | None = None) -> None:
     """Fix: list the certain fixes, and write them (logged on the Audit sheet) only on Yes."""
     with _button(book) as book:
         sheet, spec, values, _ = _data(book)
         rows = grid_rows(spec, values)
-        context = Context(
-            document_type=_defined(book, DOCUMENT_TYPE_NAME), settings=_settings(book, spec)
-        )
-        plan = plan_fixes(spec, rows, context, locked=_formula_cells(sheet, values))
+        plan = plan_fixes(spec, rows, context_of(book, spec), locked=_formula_cells(sheet, values))
         if not plan:
-            _alert(book, "Nothing to fix with certainty. Validate marks what needs a look.")
+            _alert(book, NOTHING_TO_FIX)
             return
         if not _ask(book, fix_preview_text(plan)):
             return
-        _write_fixes(sheet, plan)
-        _write_audit(book, plan)
+        write_fixes(sheet, plan)
+        write_audit(book, plan, dt.datetime.now())
         sheet, batch, values = _validate(book)
-        _write_marks(sheet, batch, values)
+        write_marks(sheet, batch, values)
         _alert(book, fixed_text(plan, batch.report))
 
 
@@ -551,7 +445,7 @@ def _formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str]
     if not values:
         return {}
     width = max(len(r) for r in values)
-    step = _rows_per_call(width)
+    step = rows_per_call(width)
     found: dict[tuple[int, int], str] = {}
     for top in range(1, len(values) + 1, step):
         bottom = min(top + step - 1, len(values))
@@ -569,50 +463,6 @@ def _formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str]
             if isinstance(text, str) and text[:1] in ("=", "#")
         )
     return found
-
-
-def _write_fixes(sheet: Any, plan: list[CellFix]) -> None:
-    """The fixed cells, one call per run of neighbouring cells in a column."""
-    by_column: dict[int, list[CellFix]] = {}
-    for f in plan:
-        by_column.setdefault(column_index(f.column), []).append(f)
-    for column, fixes in by_column.items():
-        fixes.sort(key=lambda f: f.row)
-        run: list[CellFix] = []
-        for f in fixes:
-            if run and f.row != run[-1].row + 1:
-                _write_run(sheet, column, run)
-                run = []
-            run.append(f)
-        _write_run(sheet, column, run)
-
-
-def _write_run(sheet: Any, column: int, run: list[CellFix]) -> None:
-    if run:
-        sheet.range((run[0].row, column)).value = [[as_typed_text(f.new)] for f in run]
-
-
-def _write_audit(book: Any, plan: list[CellFix]) -> None:
-    """Append the changes to the Audit sheet (made on first use), in one write."""
-    # Only Fix writes the Audit sheet: a press of another button need not load the workbook
-    # editor (and the readers it brings).
-    from .book_fixes import audit_rows
-
-    rows = audit_rows(plan, dt.datetime.now())
-    try:
-        sheet = book.sheets[AUDIT_SHEET]
-    except Exception:
-        sheet = None
-    if sheet is None:
-        sheet = book.sheets.add(AUDIT_SHEET)
-        first = 1
-        rows = [list(AUDIT_HEADINGS), *rows]
-    else:
-        # The sheet was made with its headings on row 1: the log goes on below.
-        first = sheet.used_range.last_cell.row + 1
-    target = sheet.range((first, 1), (first + len(rows) - 1, len(AUDIT_HEADINGS)))
-    target.number_format = "@"
-    target.value = [[as_typed_text(v) for v in row] for row in rows]
 
 
 @_press
@@ -642,25 +492,19 @@ def import_csv(path: str, book: Any | None = None) -> None:
 def _fill_this_batch(book: Any, spec: Spec, source: Path) -> tuple[Transferred | None, str]:
     """The CSV's rows written into this batch's data sheet, when it has none yet and (for
     a header-row format) names the file's columns; else None and why not."""
-    sheet, _ = _data_sheet(book)
-    width = _sheet_width(sheet, spec)
+    sheet, _ = data_sheet(book)
+    width = sheet_width(sheet, spec)
     first = Layout(spec).first_data_row
     if _last_row(sheet, width) >= first:
         return None, "This batch already has rows, so the file was opened as a new workbook."
-    placed = place_csv(spec, source, _settings(book, spec))
+    placed = place_csv(spec, source, settings_of(book, spec))
     if layout_of(spec).header_row:
         header = _read(sheet, 1, width - len(MARK_HEADINGS))[0]
-        names = [f.label for f in placed.layout.spec.records[0].fields]
-        if [h or "" for h in header] != names:
+        if columns_differ(header, placed):
             return None, (
                 "The file's columns differ from this batch's, so it was opened as a new workbook."
             )
-    if placed.rows:
-        values = live_values(placed.layout, placed.rows)
-        first = placed.layout.first_data_row
-        target = sheet.range((first, 1))
-        target.options(chunksize=_rows_per_call(len(values[0]))).value = values
-        _wrap_problems(sheet, placed.layout.data_width + 1, first, first + len(values) - 1)
+    fill_rows(sheet, placed)
     return Transferred(
         placed.batch, Path(book.fullname), *counts(placed.batch), placed.unplaced
     ), ""
