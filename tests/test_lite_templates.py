@@ -442,3 +442,25 @@ def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Pat
     for name, found in seen["scripts"].items():
         assert found["doc"] == ast.get_docstring(declared[name]), name
         assert found["label"], f"{name} has no button label"
+
+
+def test_marking_a_lite_workbook_keeps_its_scripts(run, tmp_path: Path):
+    """A Lite workbook that the command marks (or fixes) is edited part by part: Lite's
+    parts come out byte for byte as they went in."""
+    from addin.excel.book_edit import SheetEdit, edit_book
+
+    spec = SPECS["infusion-customer-adjustments"]
+    book = shutil.copyfile(COMMITTED / lite_template_name(spec), tmp_path / "batch.xlsx")
+    layout = BatchWorkbookWriter(spec).layout
+    edit_book(book, DATA_SHEET, SheetEdit(cells={(layout.first_data_row, 1): "not a number"}))
+    with zipfile.ZipFile(COMMITTED / lite_template_name(spec)) as z:
+        before = {n: z.read(n) for n in z.namelist() if n.startswith("xl/webextensions/")}
+    done = run("validate", book, "--mark")
+    assert done.code == 1, done.out + done.err
+    with zipfile.ZipFile(book) as z:
+        after = {n: z.read(n) for n in z.namelist() if n.startswith("xl/webextensions/")}
+        assert lite_properties(z) == _stored(lite_template_name(spec))
+    assert after == before
+    errors_column = layout.mark_columns[0]
+    marked = load_workbook(book)[DATA_SHEET][f"{errors_column}{layout.first_data_row}"].value
+    assert marked, "the row was not marked"
