@@ -134,6 +134,11 @@ def test_the_web_extension_is_built_as_public_lite_workbooks_are(name: str):
     assert ref.get(f"{{{R}}}id") == to_extension.get("Id")
 
     extension = _xml(book, "xl/webextensions/webextension1.xml")
+    with zipfile.ZipFile(book) as z:
+        raw = z.read("xl/webextensions/webextension1.xml")
+    # Attributes in double quotes, a value's quotes as &quot;, as Excel writes them.
+    assert raw.count(b' value="') == raw.count(b"<we:property ") > 0
+    assert b' value="&quot;' in raw
     shape = [(e.tag, set(e.attrib)) for e in extension.iter() if e.tag != f"{{{WE}}}property"]
     assert shape == PUBLIC_SHAPE
     reference, alternate = extension.iter(f"{{{WE}}}reference")

@@ -56,7 +56,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
@@ -117,7 +117,7 @@ def settings_size(properties: Mapping[str, object]) -> int:
 
 def webextension_xml(settings: LiteSettings, instance: str) -> bytes:
     properties = "".join(
-        f"<we:property name={quoteattr(name)} value={quoteattr(stored(value))}/>"
+        f'<we:property name="{_attribute(name)}" value="{_attribute(stored(value))}"/>'
         for name, value in settings.properties().items()
     )
     return (
@@ -128,6 +128,11 @@ def webextension_xml(settings: LiteSettings, instance: str) -> bytes:
         f"<we:properties>{properties}</we:properties><we:bindings/>"
         f'<we:snapshot xmlns:r="{REL_NS}"/></we:webextension>'
     ).encode()
+
+
+def _attribute(text: str) -> str:
+    """Text for a double-quoted XML attribute, spelled as Excel writes it (`&quot;`)."""
+    return escape(text, {'"': "&quot;"})
 
 
 def taskpanes_xml() -> bytes:
