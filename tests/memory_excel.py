@@ -601,7 +601,6 @@ def _excel_work(method):
 
 class Engine:
     name = "memory"
-    type = "desktop"
 
     def __init__(self, platform: str = WINDOWS, typing: Typing | None = None) -> None:
         if platform not in (WINDOWS, MACOS, LITE):
@@ -610,6 +609,13 @@ class Engine:
         self.typing = typing or Typing()
         self.calls = Calls()
         self.apps = Apps(self)
+
+    @property
+    def type(self) -> str:
+        # xlwings Lite's engine is "remote" (`_xlremote.Engine.type`): xlwings then opens a
+        # book from the add-in's JSON, never from a path (`main.Books.open`), and chunks a
+        # scalar's write (`conversion.standard.WriteValueToRangeStage`).
+        return "remote" if self.platform == LITE else "desktop"
 
     # The conversions xlwings asks an engine for, as the platform's engine makes them.
     def prepare_xl_data_element(self, x: Any, date_format: Any) -> Any:
@@ -866,17 +872,17 @@ class Books:
         book.sheets.add(name="Sheet1")
         return self._opened(book)
 
-    def open(self, fullname: str, *args: Any, **kw: Any) -> Book:
+    def open(self, fullname: str | None = None, *args: Any, **kw: Any) -> Book:
         """The workbook at `fullname` as Excel holds it once opened: its values and error
         values, formulas (worked out where simple), number formats, hidden rows and columns
         and AutoFilter range.
 
         Not in xlwings Lite, whose books are the workbooks the add-in sends over
         (`_xlremote.Books.open` takes that JSON, not a path): "Book(path) is not possible"."""
-        if self.app.engine.platform == LITE:
+        if self.app.engine.platform == LITE or fullname is None:
             raise NotImplementedError(
-                f"{fullname}: xlwings Lite cannot open a workbook file; a script works on "
-                "the workbook it is given"
+                "xlwings Lite cannot open a workbook file; a script works on the workbook "
+                "it is given"
             )
         return self.load(fullname)
 

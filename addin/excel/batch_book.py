@@ -37,6 +37,8 @@ from .layout import (
     MARK_HEADINGS,
     SETTINGS_SHEET,
     Layout,
+    column_format,
+    number_format,
     quoted_constant,
 )
 from .marks import mark_cells, marks_block
@@ -210,15 +212,42 @@ def columns_differ(header: Sequence[Any], placed: Placed) -> bool:
     return [h or "" for h in header] != names
 
 
-def fill_rows(sheet: Any, placed: Placed) -> None:
-    """An imported file's rows (and their marks) onto the empty data sheet, in chunks."""
+def fill_rows(sheet: Any, placed: Placed, *, dates_as_text: bool = False) -> None:
+    """An imported file's rows (and their marks) onto the empty data sheet, in chunks.
+
+    `dates_as_text`: the writes reach Excel as text to be typed, dates too (xlwings Lite
+    sends a date as its ISO text, `_xlremote.Engine.prepare_xl_data_element`), and a cell
+    formatted as text keeps typed text as text. A column shared by a date and a code is
+    formatted as text (`layout.column_format`), so its date cells are given the date's
+    format first; the queued writes are applied in order."""
     if not placed.rows:
         return
     values = live_values(placed.layout, placed.rows)
     first = placed.layout.first_data_row
+    if dates_as_text:
+        _format_dates(sheet, placed, first)
     target = sheet.range((first, 1))
     target.options(chunksize=rows_per_call(len(values[0]))).value = values
     wrap_problems(sheet, placed.layout.data_width + 1, first, first + len(values) - 1)
+
+
+def _format_dates(sheet: Any, placed: Placed, first: int) -> None:
+    """The date format on each date cell of a text column, a call per run of rows."""
+    layout = placed.layout
+    kinds = {k.keyword: k for k in layout.spec.records}
+    rows: dict[tuple[int, str], list[int]] = {}
+    for i, (kind, _, _) in enumerate(placed.rows):
+        fields = kinds[kind.keyword].fields if kind is not None else ()
+        for c, f in enumerate(fields, start=1):
+            shown = number_format(f)
+            if f.kind == "date" and column_format(layout, c) != shown:
+                rows.setdefault((c, shown), []).append(first + i)
+    for (column, shown), found in rows.items():
+        top = found[0]
+        for before, row in zip(found, [*found[1:], None]):
+            if row != before + 1:
+                sheet.range((top, column), (before, column)).number_format = shown
+                top = row if row is not None else top
 
 
 def select_first_problem(sheet: Any, batch: Batch) -> None:

@@ -9,11 +9,12 @@ workbook: a hidden sheet holds the ledger's SQLite file, base64 text a cell at a
 (under Excel's 32,767 characters a cell). Each batch workbook so remembers its own exports
 (what is exported from it again is caught), not those of other workbooks.
 
-The bytes are the ledger's own file, not a table re-spelled here: the same `Ledger` code
-reads and records it, in a file under the system's temporary folder (Pyodide's memory)
-while a script runs, and the sheet is rewritten after each record. Lite applies the writes
-when the script returns (https://lite.xlwings.org/async-api), so nothing here reads the
-sheet back after writing it.
+Lite loads Python's `sqlite3` only when the workbook's requirements.txt names it
+(https://lite.xlwings.org/databases). The bytes are the ledger's own file, not a table
+re-spelled here: the same `Ledger` code reads and records it, in a file under the system's
+temporary folder (Pyodide's memory) while a script runs, and the sheet is rewritten after
+each record. Lite applies the writes when the script returns
+(https://lite.xlwings.org/async-api), so nothing here reads the sheet back after writing it.
 """
 
 from __future__ import annotations

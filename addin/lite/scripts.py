@@ -200,14 +200,14 @@ async def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, 
     return found
 
 
-async def export_csv(book: Any, folder: Path = DATA) -> None:
+async def export_csv(book: Any, folder: Path | None = None) -> None:
     """Export CSV: write the import file into `folder` under a name of its own (never over
     another file) and name it for download; or refuse, nothing written, and mark the
     errors."""
     with _script():
         sheet, batch, values = _validate(book)
         name = suggested_export_name(str(book.name), batch.spec.name, dt.date.today())
-        target = free_path(Path(folder) / name)
+        target = free_path(Path(folder or DATA) / name)
         try:
             done = export_batch(batch, target)
         except ExportRefused:
@@ -231,13 +231,13 @@ async def _hidden_rows(sheet: Any, first: int, last: int) -> int | None:
     return hidden_count(await rows.get_hidden(), first, last)
 
 
-async def import_csv(book: Any, file_name: str = "", folder: Path = DATA) -> None:
+async def import_csv(book: Any, file_name: str = "", folder: Path | None = None) -> None:
     """Import CSV: the rows of a CSV in `folder` (`file_name`, or the only one there) into
     this batch's empty data sheet. A batch with rows is never written over."""
     with _script():
         here = book_format(book)
         sheet, spec = data_sheet(book)
-        source = _chosen_csv(Path(folder), file_name)
+        source = _chosen_csv(Path(folder or DATA), file_name)
         found, note = import_format(source, here)
         if found is not spec:
             raise Refused(
@@ -258,7 +258,7 @@ async def import_csv(book: Any, file_name: str = "", folder: Path = DATA) -> Non
                     f"The columns of {source.name} differ from this batch's: nothing was "
                     "imported. Import it into an empty template of its format."
                 )
-        fill_rows(sheet, placed)
+        fill_rows(sheet, placed, dates_as_text=True)
         done = Transferred(placed.batch, source, *counts(placed.batch), placed.unplaced)
         print(imported_text(done, note, here=True))
 
