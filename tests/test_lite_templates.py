@@ -23,7 +23,13 @@ from openpyxl import load_workbook
 from addin.excel.layout import DATA_SHEET, LAST_ROW
 from addin.excel.template import BatchWorkbookWriter, template_name
 from addin.lite import bundle as bundle_module
-from addin.lite.bundle import REQUIREMENTS, SETTINGS_BUDGET, BundleError, build_bundle
+from addin.lite.bundle import (
+    REQUIREMENTS,
+    SETTINGS_BUDGET,
+    UNVENDORED,
+    BundleError,
+    build_bundle,
+)
 from addin.lite.templates import lite_template_name
 from addin.lite.webextension import lite_properties, settings_size
 from addin.specs import SPECS
@@ -278,14 +284,16 @@ def test_requirements_name_each_outside_import_once_as_lite_is_told_to():
     assert isinstance(requirements, str)
     lines = requirements.splitlines()
     assert lines == sorted(set(lines), key=lines.index)
-    assert set(lines) <= set(REQUIREMENTS.values())
+    named = {**REQUIREMENTS, **UNVENDORED}
+    assert set(lines) <= set(named.values())
     assert "xlwings==0.37.8" in lines  # the scripts' text imports xlwings
+    assert "sqlite3" in lines  # the batch ledger: Lite loads it only when named
     # Each line is imported by something carried, or by the scripts' text.
     text = (REPO / "addin/lite/main.py").read_text(encoding="utf-8")
     with _archive(_stored()["main.py"]) as archive:  # type: ignore[arg-type]
         text += "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".py"))
     for line in lines:
-        module = next(k for k, v in REQUIREMENTS.items() if v == line)
+        module = next(k for k, v in named.items() if v == line)
         assert re.search(rf"^\s*(?:import|from) {module}\b", text, re.M), line
 
 
@@ -383,7 +391,8 @@ def _unreachable(reason: str) -> None:
 
 def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Path):
     """main.py and requirements.txt, as the committed template stores them, in a new
-    virtual environment holding only what requirements.txt names (from PyPI), with a
+    virtual environment holding only what requirements.txt names (from PyPI; a line naming
+    a standard-library module, which Pyodide ships apart, is CPython's own here), with a
     stand-in for Lite's runtime first on sys.path (see STAND_IN): the five scripts are
     registered with their signatures and docstrings, every carried module imports, and
     `addin` is the one unpacked from main.py, not the repository's."""
@@ -394,6 +403,9 @@ def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Pat
     work.mkdir()
     (work / "main.py").write_text(main_py, encoding="utf-8")
     (work / "requirements.txt").write_text(requirements, encoding="utf-8")
+    from_pypi = [line for line in requirements.splitlines() if line not in sys.stdlib_module_names]
+    assert len(from_pypi) == len(requirements.splitlines()) - len(UNVENDORED)
+    (work / "from-pypi.txt").write_text("".join(f"{line}\n" for line in from_pypi))
     stand_in = tmp_path / "lite-runtime"
     (stand_in / "xlwings").mkdir(parents=True)
     (stand_in / "xlwings" / "__init__.py").write_text(STAND_IN, encoding="utf-8")
@@ -402,7 +414,7 @@ def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Pat
     python = venv / "bin" / "python"
     installed = subprocess.run(
         [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
-         work / "requirements.txt"],
+         work / "from-pypi.txt"],
         capture_output=True, text=True, timeout=900, cwd=work,
     )  # fmt: skip
     if installed.returncode != 0:

@@ -19,7 +19,9 @@ it is an error naming the import that did. The bundle is the repository's files 
 byte, in a zip with fixed timestamps and order, so the same source gives the same bytes.
 
 `requirements.txt` names exactly the packages outside the standard library that the carried
-modules import, each as `REQUIREMENTS` says; an import it does not list stops the build.
+modules import, each as `REQUIREMENTS` says, and the standard-library modules Pyodide ships
+apart that they import (`UNVENDORED`: `sqlite3`, for the batch ledger); an import it does
+not list stops the build.
 Version rules, from Lite's documentation (https://lite.xlwings.org/dependencies, "Version
 pinning"): a pure-Python package, xlwings included, is pinned as usual; a package Pyodide
 builds (pydantic, python-calamine) takes the version of the Pyodide Lite runs, so it is not
@@ -65,6 +67,9 @@ REQUIREMENTS = {
     "pydantic": "pydantic>=2.6,<3",
     "python_calamine": "python-calamine>=0.3,<1",
 }
+# Standard-library modules Pyodide ships apart, which Lite loads only when requirements.txt
+# names them (https://lite.xlwings.org/databases for sqlite3): import name -> line.
+UNVENDORED = {"sqlite3": "sqlite3"}
 # A zip entry's time: the earliest a zip can hold, so rebuilding never changes the bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters of base64 on one line of main.py.
@@ -128,14 +133,15 @@ def requirements(modules: list[str]) -> list[str]:
     tops = _tops(_imported_names(f"{PACKAGE}.lite.main", SCRIPTS_TEXT)).union(
         *(_tops(_imported_names(m)) for m in modules)
     )
-    outside = sorted(tops - set(sys.stdlib_module_names))
-    unknown = [top for top in outside if top not in REQUIREMENTS]
+    outside = sorted((tops - set(sys.stdlib_module_names)) | (tops & set(UNVENDORED)))
+    named = {**REQUIREMENTS, **UNVENDORED}
+    unknown = [top for top in outside if top not in named]
     if unknown:
         raise BundleError(
             f"the Lite scripts import {', '.join(unknown)}, which Lite installs only if "
             "requirements.txt names it: add it to REQUIREMENTS in addin/lite/bundle.py"
         )
-    return [REQUIREMENTS[top] for top in outside]
+    return [named[top] for top in outside]
 
 
 def _main_py(scripts: str, archive: bytes) -> str:
