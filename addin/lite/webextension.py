@@ -32,8 +32,8 @@ written; App Mode is switched on once with Ctrl+Shift+M (Cmd+Shift+M on macOS) a
 saving the workbook (https://lite.xlwings.org/app_mode).
 
 The task pane opens with the workbook by three means, each harmless where it is not heeded:
-`visibility="1"` on the task pane (the pane is shown when the document opens; the public
-workbooks, saved with the pane closed, have 0), Lite's own startup setting above, and
+`visibility="1"` on the task pane (the pane is shown when the document opens; each of the
+public workbooks has 0), Lite's own startup setting above, and
 Office's `Office.AutoShowTaskpaneWithDocument` property set to `true` ([MS-OWEMXML]
 ShowTaskpane: heeded when the add-in's manifest names that task pane id, which Lite's
 manifest was not seen to do).
