@@ -100,6 +100,11 @@ def _parser() -> _Parser:
     t = sub.add_parser("templates", help="write the workbook templates (.xltx), one per format")
     t.add_argument("--out", type=Path, default=Path("workbook_templates"), metavar="DIR")
     t.add_argument("--force", action="store_true", help="replace templates already there")
+    t.add_argument(
+        "--lite",
+        action="store_true",
+        help="write the xlwings Lite templates (.xlsx), which run in Excel with no Python",
+    )
 
     i = sub.add_parser("import", help="turn a CSV file into a workbook of the format's template")
     i.add_argument("csv", type=Path, metavar="CSV")
@@ -435,7 +440,13 @@ def _confirm_csv(spec: Spec, data: bytes, path: Path) -> None:
 def cmd_templates(args: argparse.Namespace) -> int:
     from .excel.template import write_templates
 
-    for path in write_templates(args.out, replace=args.force):
+    if args.lite:
+        from .lite.templates import write_lite_templates
+
+        written = write_lite_templates(args.out, replace=args.force)
+    else:
+        written = write_templates(args.out, replace=args.force)
+    for path in written:
         print(path)
     return OK
 

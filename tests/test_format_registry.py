@@ -1,6 +1,7 @@
-"""Every registered format has what `docs/adding-a-format.md` lists: a committed template, an
-example file that checks clean and comes back byte for byte through import and export, and a
-README section naming it. A format registered without one of them fails here."""
+"""Every registered format has what `docs/adding-a-format.md` lists: a committed template and
+its xlwings Lite workbook, an example file that checks clean and comes back byte for byte
+through import and export, and a README section naming it. A format registered without one
+of them fails here."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ def test_every_registered_format_has_an_example():
 def test_the_format_s_template_is_committed(name):
     assert (REPO / "workbook_templates" / f"{name}.xltx").is_file(), (
         "run `batchsheet templates --out workbook_templates --force` and commit it"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_the_format_s_lite_template_is_committed(name):
+    assert (REPO / "workbook_templates" / f"{name}-lite.xlsx").is_file(), (
+        "run `batchsheet templates --lite --out workbook_templates --force` and commit it"
     )
 
 

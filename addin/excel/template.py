@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -567,16 +567,23 @@ def save_template(spec: Spec, path: Path, *, replace: bool = True) -> Path:
     return BatchWorkbookWriter(spec).save(path, replace=replace)
 
 
-def write_templates(out_dir: Path, *, replace: bool = True) -> list[Path]:
+def write_templates(
+    out_dir: Path,
+    *,
+    replace: bool = True,
+    name: Callable[[Spec], str] = template_name,
+    save: Callable[[Spec, Path], Path] | None = None,
+) -> list[Path]:
     """Write one template per format into `out_dir`; a file already there is replaced only
-    with `replace`, and otherwise none is written (every name is checked first)."""
+    with `replace`, and otherwise none is written (every name is checked first). `name` and
+    `save` name and write another kind of template (the xlwings Lite ones)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise WriteRefused(
             f"{shown(out_dir)} is a file, not a folder; name a folder for the templates, "
             f"such as {shown(out_dir.with_suffix(''))}-templates"
         )
-    targets = [(spec, out_dir / template_name(spec)) for spec in SPECS.values()]
+    targets = [(spec, out_dir / name(spec)) for spec in SPECS.values()]
     if out_dir.is_dir():
         for _, target in targets:
             check_target(target, replace=replace)
@@ -584,4 +591,6 @@ def write_templates(out_dir: Path, *, replace: bool = True) -> list[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise WriteRefused(f"cannot make the folder {shown(out_dir)}: {e.strerror or e}") from None
-    return [save_template(spec, target, replace=replace) for spec, target in targets]
+    if save is None:
+        return [save_template(spec, target, replace=replace) for spec, target in targets]
+    return [save(spec, target) for spec, target in targets]

@@ -4,6 +4,8 @@
 files it wrote, each named for how it was made (`<source>.<step>.<step>.xlsx`):
 
 - `<format>.template.xltx`: `batchsheet templates`, one per format;
+- `<format>-lite.template.xlsx`: `batchsheet templates --lite`, one per format (the
+  workbook with xlwings Lite's web extension parts);
 - `<example>.imported.xlsx`, `.imported.marked.xlsx`, `.imported.fixed.xlsx`: each bundled
   example imported, then `validate --mark` and `fix --apply` on a copy each;
 - `pastel-customer-fixable.*`: a batch imported with a Unit Selling Price `"1,250.00"`, then
@@ -199,6 +201,14 @@ class _Corpus:
             self.failures.append(f"templates wrote {[p.name for p in written]}")
         for template in written:
             self.add(Path(shutil.move(template, self.folder / f"{template.stem}.template.xltx")))
+        lite = self.work / "lite-templates"
+        if self.batchsheet("templates", "--lite", "--out", lite, codes=(0,)) is None:
+            return
+        written = sorted(lite.glob("*.xlsx"))
+        if {p.stem for p in written} != {f"{f}-lite" for f in EXAMPLE_FILES}:
+            self.failures.append(f"templates --lite wrote {[p.name for p in written]}")
+        for template in written:
+            self.add(Path(shutil.move(template, self.folder / f"{template.stem}.template.xlsx")))
 
     def examples(self) -> None:
         for name, csv in EXAMPLE_FILES.items():

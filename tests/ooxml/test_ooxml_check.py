@@ -82,6 +82,7 @@ def test_the_corpus_holds_every_kind_of_file(corpus):
     names = {p.name for p in corpus}
     assert len(names) == len(corpus), "two entries of the same name"
     wanted = {f"{f}.template.xltx" for f in EXAMPLE_FILES}
+    wanted |= {f"{f}-lite.template.xlsx" for f in EXAMPLE_FILES}
     for f in EXAMPLE_FILES:
         wanted |= {f"{f}.imported{s}.xlsx" for s in ("", ".marked", ".fixed")}
     wanted.add("infusion-customer-adjustments.imported.new-batch.xlsx")
