@@ -254,7 +254,7 @@ def test_the_bundle_is_the_repository_s_code_byte_for_byte():
         for name in carried:
             assert archive.read(name) == (REPO / name).read_bytes(), name
             assert archive.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)
-    assert "addin/lite/scripts.py" in carried and "addin/specs/infusion_columns.json" in carried
+    assert "addin/lite/scripts.py" in carried and "addin/specs/infusion_columns.py" in carried
     # The desktop front end stays out.
     assert not [n for n in carried if n.startswith(("addin/installer/", "addin/vba/"))]
     assert "addin/cli.py" not in carried and "addin/excel/ribbon.py" not in carried
@@ -393,7 +393,7 @@ def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Pat
     """main.py and requirements.txt, as the committed template stores them, in a new
     virtual environment holding only what requirements.txt names (from PyPI; a line naming
     a standard-library module, which Pyodide ships apart, is CPython's own here), with a
-    stand-in for Lite's runtime first on sys.path (see STAND_IN): the five scripts are
+    stand-in for Lite's runtime first on sys.path (see STAND_IN): the six scripts are
     registered with their signatures and docstrings, every carried module imports, and
     `addin` is the one unpacked from main.py, not the repository's."""
     stored = _stored()
@@ -446,6 +446,7 @@ def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Pat
         "fix",
         "export_csv",
         "import_csv",
+        "forget_export",
     }
     assert set(seen["scripts"]) == set(declared)
     signatures = {n: s["signature"] for n, s in seen["scripts"].items()}
@@ -455,6 +456,7 @@ def test_main_py_runs_in_a_fresh_python_with_only_its_requirements(tmp_path: Pat
         "fix": "(book: xlwings.Book, apply: bool = False) -> None",
         "export_csv": "(book: xlwings.Book) -> None",
         "import_csv": "(book: xlwings.Book, file_name: str = '') -> None",
+        "forget_export": "(book: xlwings.Book, batch: int = 0) -> None",
     }
     for name, found in seen["scripts"].items():
         assert found["doc"] == ast.get_docstring(declared[name]), name
