@@ -1180,6 +1180,26 @@ class Sheet:
             return Range(self, (1, 1), self.book.lite_run().used[self])
         return Range(self, (1, 1), self.used_extent())
 
+    async def get_used_range(self, values_only: bool = False) -> Range | None:
+        """`_xlremote.Sheet.get_used_range` (xlwings Lite only): the used range's address asked
+        of Excel after the queued writes, through Office.js `Worksheet.getUsedRange(valuesOnly)`
+        (https://learn.microsoft.com/javascript/api/excel/excel.worksheet#excel-excel-worksheet-getusedrange-member(1)):
+        with `values_only`, the cells holding values only, not those merely formatted; None
+        for a sheet with nothing in it."""
+        if self.platform != LITE:
+            # `_xlremote.Sheet.get_used_range` raises off Pyodide; COM has no such method.
+            raise NotImplementedError("Sheet.get_used_range() is only supported in xlwings Lite")
+        self.book.lite_run().flush()
+        self.calls.add("used range")
+        if not values_only:
+            r, c = self.used_extent()
+            return Range(self, (1, 1), (r, c))
+        if not self.grid:
+            return None
+        last_row = max(r for r, _ in self.grid)
+        last_column = max(c for _, c in self.grid)
+        return Range(self, (1, 1), (last_row, last_column))
+
     def used_extent(self) -> Cell:
         rows = [r for r, _ in self.grid] + [self.formatted_to[0]]
         columns = [c for _, c in self.grid] + [self.formatted_to[1]]

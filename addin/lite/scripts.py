@@ -95,12 +95,17 @@ def _script() -> Iterator[None]:
         print(could_not_finish(e))
 
 
-def _last_row(sheet: Any, width: int) -> tuple[int, list[list[Any]]]:
+async def _last_row(sheet: Any, width: int) -> tuple[int, list[list[Any]]]:
     """The last row holding a value in the sheet's first `width` columns (hidden rows
     included, as on the desktop), and the values of rows 1 to it, read as error texts.
-    Read from the values Lite loaded when the script started, not with `find`."""
-    used = sheet.used_range.last_cell.row
-    area = sheet.range((1, 1), (used, width))
+
+    Its bound is the used range of values only (`get_used_range(values_only=True)`, Office.js
+    `getUsedRange(true)`): the plain used range also covers formatted cells, and reaches the
+    sheet's last row once whole columns are formatted, which would be a million rows read."""
+    used = await sheet.get_used_range(values_only=True)
+    if used is None:
+        return 0, []
+    area = sheet.range((1, 1), (used.last_cell.row, width))
     values = [
         list(row)
         for row in area.options(ndim=2, chunksize=rows_per_call(width), err_to_str=True).value or []
@@ -110,7 +115,7 @@ def _last_row(sheet: Any, width: int) -> tuple[int, list[list[Any]]]:
     return len(values), values
 
 
-def _data(book: Any) -> tuple[Any, Any, list[list[Any]], dict[str, str]]:
+async def _data(book: Any) -> tuple[Any, Any, list[list[Any]], dict[str, str]]:
     """The data sheet, its format, its values from A1 to the last row holding data, and
     the cells showing an error value, with the error.
 
@@ -119,7 +124,7 @@ def _data(book: Any) -> tuple[Any, Any, list[list[Any]], dict[str, str]]:
     `#N/A` is read the same, and is taken for the error it spells (Excel itself makes an
     error of `#N/A` typed into a cell)."""
     sheet, spec = data_sheet(book)
-    _, values = _last_row(sheet, sheet_width(sheet, spec))
+    _, values = await _last_row(sheet, sheet_width(sheet, spec))
     errors: dict[str, str] = {}
     for r, row in enumerate(values, start=1):
         for c, value in enumerate(row, start=1):
@@ -130,15 +135,15 @@ def _data(book: Any) -> tuple[Any, Any, list[list[Any]], dict[str, str]]:
     return sheet, spec, values, errors
 
 
-def _validate(book: Any) -> tuple[Any, Batch, list[list[Any]]]:
-    sheet, spec, values, errors = _data(book)
+async def _validate(book: Any) -> tuple[Any, Batch, list[list[Any]]]:
+    sheet, spec, values, errors = await _data(book)
     return sheet, checked(spec, grid_rows(spec, values), context_of(book, spec), errors), values
 
 
 async def validate(book: Any) -> None:
     """Validate: mark every bad cell and print what was found."""
     with _script():
-        sheet, batch, values = _validate(book)
+        sheet, batch, values = await _validate(book)
         with book_ledger(book) as ledger:
             said = review(batch, ledger)
         write_marks(sheet, batch, values)
@@ -151,14 +156,14 @@ async def clear_marks(book: Any) -> None:
     with _script():
         sheet, spec = data_sheet(book)
         width = sheet_width(sheet, spec)
-        marking_area(sheet, spec, _last_row(sheet, width)[0]).clear_contents()
+        marking_area(sheet, spec, (await _last_row(sheet, width))[0]).clear_contents()
 
 
 async def fix(book: Any, *, apply: bool = False) -> None:
     """Fix: print the certain fixes; with `apply`, write them (logged on the Audit sheet)
     and validate the fixed batch."""
     with _script():
-        sheet, spec, values, _ = _data(book)
+        sheet, spec, values, _ = await _data(book)
         plan = plan_fixes(
             spec,
             grid_rows(spec, values),
@@ -177,7 +182,7 @@ async def fix(book: Any, *, apply: bool = False) -> None:
         # The fixed values are read as Excel holds them: the queued writes are applied and
         # the workbook's values loaded again (https://lite.xlwings.org/async-api).
         await book.load()
-        sheet, batch, values = _validate(book)
+        sheet, batch, values = await _validate(book)
         write_marks(sheet, batch, values)
         print(fixed_text(plan, batch.report))
 
@@ -207,7 +212,7 @@ async def export_csv(book: Any, folder: Path | None = None) -> None:
     another file) and name it for download; or refuse, nothing written, and mark the
     errors."""
     with _script():
-        sheet, batch, values = _validate(book)
+        sheet, batch, values = await _validate(book)
         name = suggested_export_name(str(book.name), batch.spec.name, dt.date.today())
         target = free_path(Path(folder or DATA) / name)
         try:
@@ -275,7 +280,7 @@ async def import_csv(book: Any, file_name: str = "", folder: Path | None = None)
                 f"batch: nothing was imported. Import it into a {found.title} template."
             )
         width = sheet_width(sheet, spec)
-        if _last_row(sheet, width)[0] >= Layout(spec).first_data_row:
+        if (await _last_row(sheet, width))[0] >= Layout(spec).first_data_row:
             raise Refused(
                 "This batch already has rows, and Import CSV never writes over them: nothing "
                 "was imported. Import into an empty template of this format."

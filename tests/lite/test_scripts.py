@@ -13,6 +13,7 @@ import pytest
 
 from addin.excel import ribbon
 from addin.excel.layout import AUDIT_SHEET, DATA_SHEET
+from addin.excel.limits import EXCEL_ROWS
 from addin.excel.plans import suggested_export_name
 from addin.lite import scripts
 from addin.lite.book_ledger import LEDGER_SHEET
@@ -92,6 +93,30 @@ def test_validate_marks_and_says_what_the_ribbon_does(made, case, capsys):
         assert printed(capsys) == words
     assert sum(1 for (r, c), v in marks.items() if r >= m.first_row and c > 0 and v) > 0
     assert words.split("\n")[0].split(",")[0] != "0 errors"
+
+
+@pytest.mark.parametrize("script", ["validate", "clear_marks", "fix", "export_csv"])
+def test_a_sheet_formatted_to_its_last_row_is_read_to_its_last_value(made, script, tmp_path):
+    """Whole columns formatted make Lite's used range reach row 1,048,576 (Office.js
+    `getUsedRange()` counts formatted cells): the scripts read as far as the last value
+    (`getUsedRange(true)`), as the ribbon does, not a million rows."""
+    m = made("pastel-customer", 1_000)
+    marks, _, _ = ribbon_validated(m)
+    with lite_excel() as excel:
+        book = copy_of(excel, m.book)
+        dirty(book, m)
+        sheet = data(book)
+        last_row, width = sheet.used_extent()
+        sheet.formatted_to = (EXCEL_ROWS, width)
+        excel.calls.clear()
+        run = getattr(scripts, script)
+        excel.run_script(run, book, folder=tmp_path) if script == "export_csv" else (
+            excel.run_script(run, book)
+        )
+        read = sum(n for kind, n in excel.calls.log if kind == "read")
+        assert 0 < read <= 2 * last_row * width, f"{read:,} cells read for {last_row:,} rows"
+        if script == "validate":
+            assert marking(book) == marks
 
 
 @CASES
