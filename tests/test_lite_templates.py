@@ -29,6 +29,7 @@ from addin.lite.bundle import (
     UNVENDORED,
     BundleError,
     build_bundle,
+    carried_modules,
 )
 from addin.lite.templates import lite_template_name
 from addin.lite.webextension import lite_properties, settings_size
@@ -327,6 +328,30 @@ def test_the_settings_stay_well_under_excel_s_limit():
 def test_scripts_that_reach_the_desktop_front_end_are_refused(monkeypatch):
     monkeypatch.setattr(bundle_module, "ENTRY", "addin.excel.ribbon")
     with pytest.raises(BundleError, match=r"addin\.installer\.caller \(imported by addin\.excel"):
+        build_bundle()
+
+
+def test_the_workbook_file_modules_and_their_libraries_stay_out():
+    """Lite has no workbook file: the modules that read and write one (reached only by the
+    command line's imports inside `transfer.py`'s functions) are not carried, and Lite is
+    not told to install openpyxl, python-calamine or defusedxml."""
+    carried = carried_modules()
+    assert "addin.transfer" in carried
+    assert not {"addin.excel.workbook", "addin.excel.template", "addin.excel.package"} & set(
+        carried
+    )
+    lines = _stored()["requirements.txt"].splitlines()  # type: ignore[union-attr]
+    assert not [line for line in lines if line.split("=")[0].split(">")[0] in (
+        "openpyxl", "python-calamine", "defusedxml", "lxml"
+    )], lines  # fmt: skip
+
+
+def test_scripts_that_load_a_workbook_file_module_are_refused(monkeypatch):
+    monkeypatch.setattr(bundle_module, "ENTRY", "addin.excel.readback")
+    with pytest.raises(
+        BundleError,
+        match=r"reach addin\.excel\.package \(imported by addin\.excel\.readback as it loads\)",
+    ):
         build_bundle()
 
 

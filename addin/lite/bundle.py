@@ -15,8 +15,17 @@ Which modules: those `addin.lite.scripts` imports, followed through every import
 (a function's own imports too, not those under `if TYPE_CHECKING:`), plus the format specs
 that `addin.specs` imports by name, plus each package's `__init__` and data files. The
 desktop front end (`addin.cli`, `addin.installer`, `addin.vba`) is never carried: reaching
-it is an error naming the import that did. The bundle is the repository's files byte for
-byte, in a zip with fixed timestamps and order, so the same source gives the same bytes.
+it is an error naming the import that did. Nor are the workbook-file modules, those that
+import a file library (openpyxl, python-calamine, defusedxml, lxml) as they load: a Lite
+script has no workbook file (no `Book(path)`), and the in-memory Excel's Lite mode refuses
+those libraries while a script runs, so the tests prove no script calls them. Reached by a
+function's own import (the command line's path through `transfer.py`), such a module is left
+out, and so is its library from `requirements.txt`, which spares Lite installing them on
+every start (python-calamine may have no build for the Pyodide Lite runs); reached by an
+import that runs when a carried module loads, it stops the build.
+
+The bundle is the repository's files byte for byte, in a zip with fixed timestamps and
+order, so the same source gives the same bytes.
 
 `requirements.txt` names exactly the packages outside the standard library that the carried
 modules import, each as `REQUIREMENTS` says, and the standard-library modules Pyodide ships
@@ -62,11 +71,11 @@ DESKTOP_ONLY = ("addin.cli", "addin.installer", "addin.vba")
 # requirements line). Pinned where Lite's documentation says to pin (see the docstring).
 REQUIREMENTS = {
     "xlwings": "xlwings==0.37.8",
-    "openpyxl": "openpyxl==3.1.5",
-    "defusedxml": "defusedxml==0.7.1",
     "pydantic": "pydantic>=2.6,<3",
-    "python_calamine": "python-calamine>=0.3,<1",
 }
+# The libraries that read and write workbook files: a module importing one as it loads is a
+# workbook-file module, never carried (see the docstring).
+FILE_LIBRARIES = ("openpyxl", "python_calamine", "defusedxml", "lxml")
 # Standard-library modules Pyodide ships apart, which Lite loads only when requirements.txt
 # names them (https://lite.xlwings.org/databases for sqlite3): import name -> line.
 UNVENDORED = {"sqlite3": "sqlite3"}
@@ -123,8 +132,25 @@ def carried_modules() -> list[str]:
             )
         found[name] = by
         pending.extend((parent, name) for parent in _parents(name))
-        pending.extend((imported, name) for imported in _own_imports(name))
+        for imported, at_load in _own_imports(name):
+            if not _file_module(imported):
+                pending.append((imported, name))
+            elif at_load:
+                raise BundleError(
+                    f"the Lite scripts reach {imported} (imported by {name} as it loads), "
+                    "which reads or writes workbook files and cannot go into a workbook"
+                )
     return sorted(found)
+
+
+def _file_module(module: str) -> bool:
+    """Whether the module imports a workbook-file library as it loads."""
+    return any(
+        top in FILE_LIBRARIES
+        for statement, at_load in _statements(_source(module))
+        if at_load
+        for top in _tops(_names(module, statement))
+    )
 
 
 def requirements(modules: list[str]) -> list[str]:
@@ -235,24 +261,29 @@ def _parents(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def _statements(source: Path) -> Iterator[ast.Import | ast.ImportFrom]:
-    """The file's import statements that run: every one but those under TYPE_CHECKING."""
+Statement = ast.Import | ast.ImportFrom
+
+
+def _statements(source: Path) -> Iterator[tuple[Statement, bool]]:
+    """The file's import statements that run (every one but those under TYPE_CHECKING), and
+    whether each runs as the module loads (not inside a function)."""
     tree = ast.parse(source.read_bytes(), filename=str(source))
 
-    def walk(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    def walk(node: ast.AST, at_load: bool) -> Iterator[tuple[Statement, bool]]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If) and _type_checking(child.test):
-                yield from (s for n in child.orelse for s in walk_one(n))
+                yield from (s for n in child.orelse for s in walk_one(n, at_load))
                 continue
-            yield from walk_one(child)
+            yield from walk_one(child, at_load)
 
-    def walk_one(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    def walk_one(node: ast.AST, at_load: bool) -> Iterator[tuple[Statement, bool]]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node
+            yield node, at_load
         else:
-            yield from walk(node)
+            inside = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            yield from walk(node, at_load and not inside)
 
-    yield from walk(tree)
+    yield from walk(tree, True)
 
 
 def _type_checking(test: ast.expr) -> bool:
@@ -269,22 +300,30 @@ def _absolute(module: str, statement: ast.ImportFrom) -> str:
     return ".".join([*base, *([statement.module] if statement.module else [])])
 
 
+def _names(module: str, statement: Statement) -> Iterator[str]:
+    """The module names one import statement of `module` names, absolute."""
+    if isinstance(statement, ast.Import):
+        yield from (alias.name for alias in statement.names)
+        return
+    named = _absolute(module, statement)
+    yield named
+    yield from (f"{named}.{alias.name}" for alias in statement.names)
+
+
 def _imported_names(module: str, source: Path | None = None) -> Iterator[str]:
     """Every module name the module's import statements name, absolute (`source`: the file
     to read in place of the module's own)."""
-    for statement in _statements(source or _source(module)):
-        if isinstance(statement, ast.Import):
-            yield from (alias.name for alias in statement.names)
-            continue
-        named = _absolute(module, statement)
-        yield named
-        yield from (f"{named}.{alias.name}" for alias in statement.names)
+    for statement, _ in _statements(source or _source(module)):
+        yield from _names(module, statement)
 
 
-def _own_imports(module: str) -> list[str]:
+def _own_imports(module: str) -> list[tuple[str, bool]]:
+    """The `addin` modules the module imports, each with whether it is imported as the
+    module loads."""
     return [
-        name
-        for name in _imported_names(module)
+        (name, at_load)
+        for statement, at_load in _statements(_source(module))
+        for name in _names(module, statement)
         if (name == PACKAGE or name.startswith(f"{PACKAGE}.")) and _is_module(name)
     ]
 
