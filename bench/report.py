@@ -81,12 +81,28 @@ def _whole(f: Figure) -> bool:
     return f.whole_process or f.name.startswith("batchsheet")
 
 
+def ledger_table(figures: list[Figure]) -> str:
+    """`check` against each large ledger, held against the same check with none."""
+    lines = [
+        "| Ledger | Checked | CPU | Wall | Peak RSS | No ledger (CPU) | Ratio | Target | Met |",
+        "|---|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {f.name.removeprefix(LEDGER)} | {f.size} | {_seconds(f.ours)} | "
+            f"{_seconds(f.wall)} | {_mb(f.peak_mb)} | {_seconds(f.baseline)} | "
+            f"{f.ratio_words or '—'} | {f.target or '—'} | {_met(f.met)} |"
+        )
+    return "\n".join(lines)
+
+
 PIPELINE = "pipeline: "
 INSPECTION = "inspect_package"
+LEDGER = "check against a ledger of "
 
 
 def _large(f: Figure) -> bool:
-    return f.name.startswith((PIPELINE, INSPECTION))
+    return f.name.startswith((PIPELINE, INSPECTION, LEDGER))
 
 
 def _mb(value: float | None) -> str:
@@ -132,10 +148,11 @@ def _spelling(f: Figure) -> str:
 def large_markdown(
     figures: list[Figure], command: str, machine: dict[str, str], repeats: int
 ) -> list[str]:
-    """The sections of bench/RESULTS.md for the pipeline and for the inspection at a large
-    size: each replaced by a run that measures it, the other left as it was."""
+    """The sections of bench/RESULTS.md for the pipeline, the inspection and the ledger:
+    each replaced by a run that measures it, the others left as they were."""
     steps = [f for f in figures if f.name.startswith(PIPELINE)]
     inspected = [f for f in figures if f.name.startswith(INSPECTION)]
+    against_ledger = [f for f in figures if f.name.startswith(LEDGER)]
 
     def head(title: str) -> list[str]:
         return [
@@ -174,6 +191,18 @@ def large_markdown(
             inspection_table(inspected),
             "",
             *(f"- **{_spelling(f)}**: {n}" for f in inspected for n in f.notes),
+        ]
+        sections.append("\n".join(lines))
+    if against_ledger:
+        lines = head("The batch ledger as it grows: `check` against 1,000,000 ledger records")
+        lines += [
+            "`batchsheet check` of the Pastel CSV, a whole process each, against a ledger the "
+            "bench wrote with `Ledger.record`, and with no ledger, in turns "
+            "(`bench/ledger_check.py`).",
+            "",
+            ledger_table(against_ledger),
+            "",
+            *(f"- **{f.name.removeprefix(LEDGER)}**: {n}" for f in against_ledger for n in f.notes),
         ]
         sections.append("\n".join(lines))
     return sections
