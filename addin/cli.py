@@ -846,11 +846,11 @@ def _show(
     every_finding: bool = False,
     every_total: bool = False,
 ) -> None:
-    from .report import report_lines
+    from .report import report_lines, write_json
 
     stream = stream or sys.stdout
     if as_json:
-        print(json.dumps(checked.to_json(), ensure_ascii=False), file=stream)
+        write_json(checked, stream)
         return
     lines = report_lines(
         checked, name, row_word, every_finding=every_finding, every_total=every_total

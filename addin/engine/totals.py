@@ -74,12 +74,7 @@ class DocumentTotal(NamedTuple):
 
     def to_json(self, names: tuple[str, ...] | None = None) -> dict[str, object]:
         """As the JSON has it: the figures under the names the format gives them."""
-        figures = (self.exclusive, self.tax, self.inclusive)
-        return {
-            "row": self.row,
-            "document": list(self.key),
-            **{name: money(d) for name, d in zip(names or PARTS, figures)},
-        }
+        return documents_json([self], names)[0]
 
 
 # The three figures of a total, as `batch_totals` names them. A format's totals may call
@@ -108,6 +103,28 @@ def named_totals(totals: dict[str, object], names: tuple[str, ...]) -> dict[str,
 
 # Made without a Python call each, as records are: a batch may hold 100,000 documents.
 _new_total = partial(tuple.__new__, DocumentTotal)
+
+
+def documents_json(
+    documents: Iterable[DocumentTotal], names: tuple[str, ...] | None = None
+) -> list[dict[str, object]]:
+    """`DocumentTotal.to_json` of every document: the amounts written a column at a time
+    (`money_column`), where one document at a time sets the decimal context three times."""
+    made = list(documents)
+    figures = [
+        money_column(map(attrgetter(part), made)) for part in ("exclusive", "tax", "inclusive")
+    ]
+    named = list(zip(names or PARTS, figures))
+    if len(named) == 3:
+        (first, a), (second, b), (third, c) = named
+        return [
+            {"row": d.row, "document": list(d.key), first: x, second: y, third: z}
+            for d, x, y, z in zip(made, a, b, c)
+        ]
+    return [
+        {"row": d.row, "document": list(d.key), **{name: texts[i] for name, texts in named}}
+        for i, d in enumerate(made)
+    ]
 
 
 class Documents(Sequence[DocumentTotal]):
@@ -220,16 +237,27 @@ def left_out_words(totals: dict[str, object], noun: str, spec_totals: Totals | N
 
 def money(d: Decimal | None, *, grouped: bool = False) -> str | None:
     """An amount to the cent, as the JSON shows it (`1234.50`, `0.00`), or `grouped` in
-    thousands as a bookkeeper reads it (`1,234.50`).
+    thousands as a bookkeeper reads it (`1,234.50`)."""
+    return None if d is None else money_column((d,), grouped=grouped)[0]
+
+
+def money_column(amounts: Iterable[Decimal | None], *, grouped: bool = False) -> list[str | None]:
+    """`money` of every amount, the decimal context set once for them all.
 
     What `canonical_number(…, 2)` makes of it, written directly: to the cent, `f` format
     already has exactly two decimals, and only a negative zero needs a word."""
-    if d is None:
-        return None
+    spec = ",f" if grouped else "f"
+    texts: list[str | None] = []
+    append = texts.append
     with localcontext() as context:  # to the cent however long: quantize is exact
         context.prec, context.Emax, context.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN
-        text = format(d.quantize(CENT, ROUND_HALF_UP), ",f" if grouped else "f")
-    return "0.00" if text == "-0.00" else text
+        for d in amounts:
+            if d is None:
+                append(None)
+                continue
+            text = format(d.quantize(CENT, ROUND_HALF_UP), spec)
+            append("0.00" if text == "-0.00" else text)
+    return texts
 
 
 def fingerprint(format_name: str, key: tuple[str, ...], amounts: tuple[str, ...]) -> str:
