@@ -599,6 +599,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
     batch = read_csv_batch(spec, data, str(args.csv), context)
+    # Not read again: the totals, at the command's peak, need the file's bytes no longer.
+    del data
     _show(
         review(batch, _ledger(args)),
         str(args.csv),
