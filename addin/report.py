@@ -21,7 +21,6 @@ from .engine.findings import Finding, FindingsJson, Report
 from .wording import counted, hanging, numbered, plural, terminal_width
 
 if TYPE_CHECKING:
-    from .engine.totals import DocumentTotal
     from .review import Review
     from .specs.model import Spec, Totals
 
@@ -93,17 +92,12 @@ def write_json(checked: Review, stream: TextIO) -> None:
     the same bytes, without the whole of it as dicts and as text at once. A dict a document:
     the collector paused, as it is while the batch is read."""
     # Imported here, as `layout_of` is: `--help` reads this module and builds no format.
-    from .engine.totals import documents_json
+    from .engine.totals import DocumentsJson
 
     report = checked.batch.report
-    parts = checked.parts
-
-    def documents_text(documents: Sequence[DocumentTotal]) -> str:
-        return json.dumps(documents_json(documents, parts), ensure_ascii=False)[1:-1]
-
     fields = report.json_fields(_Pieces(report.findings, FindingsJson()))
     # As `Review.to_json` adds them to the report's fields.
-    fields["documents"] = _Pieces(checked.documents, documents_text)
+    fields["documents"] = _Pieces(checked.documents, DocumentsJson(checked.parts))
     fields["totals"] = checked.totals
     stream.write("{")
     for i, (key, value) in enumerate(fields.items()):

@@ -69,30 +69,36 @@ class FindingsJson:
     writes them, less the list's brackets, a piece at a time.
 
     A batch with a finding on every row repeats a few messages, fields and codes hundreds of
-    thousands of times: each distinct text is escaped once and kept, where `json.dumps` of
-    the findings' dicts escapes every one anew (five times the cost). `Finding.to_json` is
-    the shape; `tests/test_json_pieces.py` holds the two to the same bytes."""
+    thousands of times: each distinct one is escaped once and kept, where `json.dumps` of
+    the findings' dicts escapes every one anew (five times the cost). A cell's value and a
+    fix are as many as the findings, and escaped as they come. `Finding.to_json` is the
+    shape; `tests/test_json_pieces.py` holds the two to the same bytes."""
 
     def __init__(self) -> None:
         self._escaped: dict[str, str] = {}
 
-    def _text(self, value: Any) -> str:
-        if type(value) is not str:
-            return json.dumps(json_value(value), ensure_ascii=False)
-        escaped = self._escaped.get(value)
+    def _said(self, text: str) -> str:
+        escaped = self._escaped.get(text)
         if escaped is None:
-            escaped = self._escaped[value] = encode_basestring(value)
+            escaped = self._escaped[text] = encode_basestring(text)
         return escaped
 
     def __call__(self, findings: Iterable[Finding]) -> str:
-        text = self._text
+        said = self._said
         return ", ".join(
-            f'{{"severity": {text(f.severity)}, "row": {f.row}, '
-            f'"column": {text(f.column)}, "field": {text(f.field)}, "code": {text(f.code)}, '
-            f'"message": {text(f.message)}, "value": {text(f.value)}'
-            + (f', "fix": {text(f.fix)}}}' if f.fix is not None else "}")
+            f'{{"severity": {said(f.severity)}, "row": {f.row}, '
+            f'"column": {said(f.column)}, "field": {said(f.field)}, "code": {said(f.code)}, '
+            f'"message": {said(f.message)}, "value": {_value(f.value)}'
+            + (f', "fix": {encode_basestring(f.fix)}}}' if f.fix is not None else "}")
             for f in findings
         )
+
+
+def _value(value: Any) -> str:
+    """A finding's value as `json.dumps` writes what `json_value` makes of it."""
+    if type(value) is str:
+        return encode_basestring(value)
+    return json.dumps(json_value(value), ensure_ascii=False)
 
 
 def json_value(value: Any) -> Any:
