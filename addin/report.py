@@ -89,8 +89,8 @@ class _Pieces:
 @without_cycle_collection
 def write_json(checked: Review, stream: TextIO) -> None:
     """`json.dumps(checked.to_json(), ensure_ascii=False)` and a line end, written in pieces:
-    the same bytes, without the whole of it as dicts and as text at once. A dict a document:
-    the collector paused, as it is while the batch is read."""
+    the same bytes, without the whole of it as dicts and as text at once. The collector is
+    paused, as it is while the batch is read: the pieces are many objects, none in a cycle."""
     # Imported here, as `layout_of` is: `--help` reads this module and builds no format.
     from .engine.totals import DocumentsJson
 

@@ -75,7 +75,12 @@ class DocumentTotal(NamedTuple):
 
     def to_json(self, names: tuple[str, ...] | None = None) -> dict[str, object]:
         """As the JSON has it: the figures under the names the format gives them."""
-        return documents_json([self], names)[0]
+        figures = (self.exclusive, self.tax, self.inclusive)
+        return {
+            "row": self.row,
+            "document": list(self.key),
+            **{name: money(d) for name, d in zip(names or PARTS, figures)},
+        }
 
 
 # The three figures of a total, as `batch_totals` names them. A format's totals may call
@@ -106,11 +111,15 @@ def named_totals(totals: dict[str, object], names: tuple[str, ...]) -> dict[str,
 _new_total = partial(tuple.__new__, DocumentTotal)
 
 
+_EXCLUSIVE, _TAX, _INCLUSIVE = attrgetter("exclusive"), attrgetter("tax"), attrgetter("inclusive")
+
+
 class DocumentsJson:
-    """Documents written as `json.dumps(documents_json(documents, names), ensure_ascii=False)`
-    writes them, less the list's brackets, a piece at a time, a document's JSON made in one
-    piece of text rather than as a dict to be encoded. `documents_json` is the shape;
-    `tests/test_json_pieces.py` holds the two to the same bytes."""
+    """Documents written as `json.dumps([d.to_json(names) for d in documents],
+    ensure_ascii=False)` writes them, less the list's brackets, a piece at a time: a
+    document's JSON made as one piece of text, its amounts a column at a time
+    (`money_column`), rather than a dict each to be encoded. `DocumentTotal.to_json` is the
+    shape; `tests/test_json_pieces.py` holds the two to the same bytes."""
 
     def __init__(self, names: tuple[str, str, str] = PARTS) -> None:
         self._names = tuple(map(encode_basestring, names))
@@ -128,31 +137,6 @@ class DocumentsJson:
             f"{first}: {x}, {second}: {y}, {third}: {z}}}"
             for d, x, y, z in zip(made, a, b, c)
         )
-
-
-_EXCLUSIVE, _TAX, _INCLUSIVE = attrgetter("exclusive"), attrgetter("tax"), attrgetter("inclusive")
-
-
-def documents_json(
-    documents: Iterable[DocumentTotal], names: tuple[str, ...] | None = None
-) -> list[dict[str, object]]:
-    """`DocumentTotal.to_json` of every document: the amounts written a column at a time
-    (`money_column`), where one document at a time sets the decimal context three times."""
-    made = list(documents)
-    figures = [
-        money_column(map(attrgetter(part), made)) for part in ("exclusive", "tax", "inclusive")
-    ]
-    named = list(zip(names or PARTS, figures))
-    if len(named) == 3:
-        (first, a), (second, b), (third, c) = named
-        return [
-            {"row": d.row, "document": list(d.key), first: x, second: y, third: z}
-            for d, x, y, z in zip(made, a, b, c)
-        ]
-    return [
-        {"row": d.row, "document": list(d.key), **{name: texts[i] for name, texts in named}}
-        for i, d in enumerate(made)
-    ]
 
 
 class Documents(Sequence[DocumentTotal]):
