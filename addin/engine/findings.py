@@ -70,7 +70,7 @@ class FindingsJson:
 
     A batch with a finding on every row repeats a few messages, fields and codes hundreds of
     thousands of times: each distinct one is escaped once and kept, where `json.dumps` of
-    the findings' dicts escapes every one anew (five times the cost). A cell's value and a
+    the findings' dicts escapes every one anew (three times the cost). A cell's value and a
     fix are as many as the findings, and escaped as they come. `Finding.to_json` is the
     shape; `tests/test_json_pieces.py` holds the two to the same bytes."""
 
