@@ -610,6 +610,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
     batch = read_csv_batch(spec, data, str(args.csv), context)
+    # Not read again: the totals, at the command's peak, need the file's bytes no longer.
+    del data
     _show(
         review(batch, _ledger(args)),
         str(args.csv),
@@ -852,11 +854,11 @@ def _show(
     every_finding: bool = False,
     every_total: bool = False,
 ) -> None:
-    from .report import report_lines
+    from .report import report_lines, write_json
 
     stream = stream or sys.stdout
     if as_json:
-        print(json.dumps(checked.to_json(), ensure_ascii=False), file=stream)
+        write_json(checked, stream)
         return
     lines = report_lines(
         checked, name, row_word, every_finding=every_finding, every_total=every_total

@@ -7,14 +7,17 @@ totals, and `--json` carries everything either way.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from .engine.bulk import without_cycle_collection
 from .engine.catalogue import title
-from .engine.findings import Finding, Report
+from .engine.findings import Finding, FindingsJson, Report
 from .wording import counted, hanging, numbered, plural, terminal_width
 
 if TYPE_CHECKING:
@@ -59,6 +62,52 @@ def report_lines(
     lines += totals_lines(checked, row_word, each, width)
     lines += check_lines(report, width, every_check=every_finding)
     return lines
+
+
+# Findings and documents encoded this many at a time: a batch with a finding on every row
+# is never held as JSON whole.
+JSON_PIECE = 4096
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """A long list of the JSON, written `JSON_PIECE` items at a time: each piece is the
+    items' JSON as `json.dumps` writes the list, less its brackets."""
+
+    items: Sequence[Any]
+    text: Callable[[Sequence[Any]], str]
+
+    def pieces(self) -> Iterator[str]:
+        yield "["
+        for start in range(0, len(self.items), JSON_PIECE):
+            if start:
+                yield ", "
+            yield self.text(self.items[start : start + JSON_PIECE])
+        yield "]"
+
+
+@without_cycle_collection
+def write_json(checked: Review, stream: TextIO) -> None:
+    """`json.dumps(checked.to_json(), ensure_ascii=False)` and a line end, written in pieces:
+    the same bytes, without the whole of it as dicts and as text at once. The collector is
+    paused, as it is while the batch is read: the pieces are many objects, none in a cycle."""
+    # Imported here, as `layout_of` is: `--help` reads this module and builds no format.
+    from .engine.totals import DocumentsJson
+
+    report = checked.batch.report
+    fields = report.json_fields(_Pieces(report.findings, FindingsJson()))
+    # As `Review.to_json` adds them to the report's fields.
+    fields["documents"] = _Pieces(checked.documents, DocumentsJson(checked.parts))
+    fields["totals"] = checked.totals
+    stream.write("{")
+    for i, (key, value) in enumerate(fields.items()):
+        stream.write(f"{', ' if i else ''}{json.dumps(key, ensure_ascii=False)}: ")
+        if isinstance(value, _Pieces):
+            for piece in value.pieces():
+                stream.write(piece)
+        else:
+            stream.write(json.dumps(value, ensure_ascii=False))
+    stream.write("}\n")
 
 
 def problem_counts(report: Report) -> str:

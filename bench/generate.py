@@ -212,6 +212,16 @@ class TypedRows:
             yield f'<row r="{n}">{"".join(cells)}</row>'.encode()
 
 
+def make_infusion_wrong(rows: int, seed: int, out: Path) -> Path:
+    """An Infusion CSV of `rows` adjustments, every one carrying one of the damages: the
+    file whose report and JSON hold a finding or more on every row."""
+    path = out / f"infusion-wrong-{rows}rows-s{seed}-v{VERSION}.csv"
+    if not path.exists():
+        wrong = infusion_data.adjustments(rows, seed, 1.0)
+        _write(path, _csv_bytes([infusion_data.HEADER, *wrong], "utf-8"))
+    return path
+
+
 def make_infusion(
     files: InfusionFiles, bad_share: float = DEFAULT_BAD_SHARE, *, workbooks: bool = True
 ) -> InfusionFiles:

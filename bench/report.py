@@ -81,21 +81,38 @@ def _whole(f: Figure) -> bool:
     return f.whole_process or f.name.startswith("batchsheet")
 
 
+def ledger_table(figures: list[Figure]) -> str:
+    """`check` against each large ledger, held against the same check with none."""
+    lines = [
+        "| Ledger | Checked | CPU | Wall | Peak RSS | No ledger (CPU) | Ratio | Target | Met |",
+        "|---|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {f.name.removeprefix(LEDGER)} | {f.size} | {_seconds(f.ours)} | "
+            f"{_seconds(f.wall)} | {_mb(f.peak_mb)} | {_seconds(f.baseline)} | "
+            f"{f.ratio_words or '—'} | {f.target or '—'} | {_met(f.met)} |"
+        )
+    return "\n".join(lines)
+
+
 PIPELINE = "pipeline: "
 INSPECTION = "inspect_package"
+LEDGER = "check against a ledger of "
+LARGE_CHECK = "large check: "
 
 
 def _large(f: Figure) -> bool:
-    return f.name.startswith((PIPELINE, INSPECTION))
+    return f.name.startswith((PIPELINE, INSPECTION, LEDGER, LARGE_CHECK))
 
 
 def _mb(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} MB"
 
 
-def pipeline_table(figures: list[Figure]) -> str:
-    """The pipeline's steps: each a whole process, against its floor and its own cost per
-    record at a tenth of the size."""
+def pipeline_table(figures: list[Figure], prefix: str = PIPELINE) -> str:
+    """The pipeline's steps (or the large checks): each a whole process, against its floor
+    and its own cost per record at a tenth of the size."""
     lines = [
         "| Command | Records | CPU | Wall | Peak RSS | Floor (CPU) | Ratio to floor "
         "| Per record ×10 (ours / floor) | Target | Met |",
@@ -103,7 +120,7 @@ def pipeline_table(figures: list[Figure]) -> str:
     ]
     for f in figures:
         lines.append(
-            f"| `batchsheet {f.name.removeprefix(PIPELINE)}` | {f.size.split()[0]} | "
+            f"| `batchsheet {f.name.removeprefix(prefix)}` | {f.size.split()[0]} | "
             f"{_seconds(f.ours)} | {_seconds(f.wall)} | {_mb(f.peak_mb)} | "
             f"{f.baseline_name} {_seconds(f.baseline)} | {f.ratio_words or '—'} | "
             f"{_growth(f.growth_ours)} / {_growth(f.growth_baseline)} | {f.target or '—'} | "
@@ -132,10 +149,12 @@ def _spelling(f: Figure) -> str:
 def large_markdown(
     figures: list[Figure], command: str, machine: dict[str, str], repeats: int
 ) -> list[str]:
-    """The sections of bench/RESULTS.md for the pipeline and for the inspection at a large
-    size: each replaced by a run that measures it, the other left as it was."""
+    """The sections of bench/RESULTS.md for the pipeline, the inspection and the ledger:
+    each replaced by a run that measures it, the others left as they were."""
     steps = [f for f in figures if f.name.startswith(PIPELINE)]
     inspected = [f for f in figures if f.name.startswith(INSPECTION)]
+    against_ledger = [f for f in figures if f.name.startswith(LEDGER)]
+    checks = [f for f in figures if f.name.startswith(LARGE_CHECK)]
 
     def head(title: str) -> list[str]:
         return [
@@ -174,6 +193,32 @@ def large_markdown(
             inspection_table(inspected),
             "",
             *(f"- **{_spelling(f)}**: {n}" for f in inspected for n in f.notes),
+        ]
+        sections.append("\n".join(lines))
+    if checks:
+        lines = head(f"{checks[0].size.split()[0]} records: `check`, `--json`, every row wrong")
+        lines += [
+            "`batchsheet check` of the bench's damaged Pastel CSV and of an Infusion CSV with "
+            "every row wrong (`bench/large_checks.py`), the human report and `--json`, each a "
+            "process of its own in turns with a csv.reader parse of the same file. The last "
+            "column but two is the cost per record at this size over the same command's at a "
+            "tenth of it, in the same run: 1.00 is linear.",
+            "",
+            pipeline_table(checks, LARGE_CHECK),
+            "",
+            *(f"- **{f.name.removeprefix(LARGE_CHECK)}**: {n}" for f in checks for n in f.notes),
+        ]
+        sections.append("\n".join(lines))
+    if against_ledger:
+        lines = head("The batch ledger as it grows: `check` against 1,000,000 ledger records")
+        lines += [
+            "`batchsheet check` of the Pastel CSV, a whole process each, against a ledger the "
+            "bench wrote with `Ledger.record`, and with no ledger, in turns "
+            "(`bench/ledger_check.py`).",
+            "",
+            ledger_table(against_ledger),
+            "",
+            *(f"- **{f.name.removeprefix(LEDGER)}**: {n}" for f in against_ledger for n in f.notes),
         ]
         sections.append("\n".join(lines))
     return sections

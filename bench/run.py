@@ -7,10 +7,13 @@
     python -m bench.run --only press      # a ribbon button's press, a whole process each
     python -m bench.run --records 1000000 --only pipeline inspection --repeats 1 \
         --out /tmp/bench-1m --write-results   # the whole pipeline at 1,000,000 records
+    python -m bench.run --records 1000000 --only checks --repeats 2 \
+        --out /tmp/bench-1m --write-results   # check, --json, every row wrong, at 1,000,000
+    python -m bench.run --only ledger     # `check` against ledgers of 1,000,000 records
 
-`pipeline` and `inspection` run only when named in --only: at a million records they take a
-quarter of an hour. They make only the files they need, and with --write-results put their
-own section into bench/RESULTS.md, leaving the rest of it as it was.
+`pipeline`, `inspection`, `checks` and `ledger` run only when named in --only: at a million records
+the first two take a quarter of an hour. They make only the files they need, and with
+--write-results put their own section into bench/RESULTS.md, leaving the rest of it as it was.
 
 Sizes: with `--records N`, the workbook and Infusion files hold N rows, the Pastel files
 N/5 documents (about 1.2 N records: 20,000 documents of 5 lines for N = 100,000), the Pastel
@@ -45,6 +48,8 @@ from .figures import (
     workbook_figures,
 )
 from .inspection import inspection_figures
+from .large_checks import large_check_figures
+from .ledger_check import ledger_figures
 from .pipeline import PipelineFailed, pipeline_figures
 from .press import press_figures
 from .report import large_markdown, results_markdown, table, with_section
@@ -53,8 +58,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"small": 5_000, "full": 100_000}
 REPEATS = {"small": 2, "full": 3}
 FIGURES = ("commands", "press", "csv", "frictionless", "workbook", "button", "transfer")
-# Named in --only to run: the whole pipeline and the package inspection, at the large size.
-LARGE = ("pipeline", "inspection")
+# Named in --only to run: the whole pipeline, the package inspection and `check` of large
+# files, at the large size; `check` against ledgers of 1,000,000 records.
+LARGE = ("pipeline", "inspection", "checks", "ledger")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -165,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pipeline": lambda: pipeline_figures(records, args.seed, args.out, repeats),
         # In process, and a second or two at the large size: at least three repeats.
         "inspection": lambda: inspection_figures(records, args.seed, args.out, max(repeats, 3)),
+        "checks": lambda: large_check_figures(records, args.seed, args.out, repeats),
+        "ledger": lambda: ledger_figures(records, args.seed, args.out, repeats),
     }
     figures: list[Figure] = []
     failed = False

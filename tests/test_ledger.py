@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 from addin.engine.batch import Context
@@ -136,3 +138,67 @@ def test_infusion_documents_are_fingerprinted_by_account_date_reference_and_amou
     run("import", source, "-o", book, "--force")
     findings = json.loads(run("validate", book, "--json").out)["findings"]
     assert [(f["code"], f["row"], f["column"]) for f in findings] == [("already-exported", 2, "A")]
+
+
+def _warned_batches(run, book: Path) -> set[str]:
+    """The ledger batches the already-exported warnings name, e.g. {"ledger batch 1"}."""
+    findings = json.loads(run("validate", book, "--json").out)["findings"]
+    warned = [f["message"] for f in findings if f["code"] == "already-exported"]
+    assert len(warned) == 3  # the sample's three documents
+    return {m[m.index("ledger batch") :].split(")")[0] for m in warned}
+
+
+def test_a_document_exported_many_times_is_named_with_the_first_batch_that_held_it(
+    run, tmp_path: Path
+):
+    book = workbook(run, tmp_path)
+    for n in range(1, 6):
+        assert run("export", book, "-o", tmp_path / f"out{n}.csv").code == 0
+    assert _warned_batches(run, book) == {"ledger batch 1"}
+    findings = json.loads(run("validate", book, "--json").out)["findings"]
+    warned = [f["message"] for f in findings if f["code"] == "already-exported"]
+    assert all("out1.csv" in m for m in warned)
+    assert not any(f"out{n}.csv" in m for m in warned for n in range(2, 6))
+    # The first batch forgotten, the next one that held the documents is named.
+    assert run("ledger", "forget", "1").code == 0
+    assert _warned_batches(run, book) == {"ledger batch 2"}
+    checked = json.loads(run("check", SAMPLE, "--format", "pastel-customer", "--json").out)
+    assert {f["message"].split("(ledger batch ")[1].split(")")[0] for f in checked["findings"]
+            if f["code"] == "already-exported"} == {"2"}  # fmt: skip
+
+
+def _indexes(path: Path) -> dict[str, str]:
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+    return {name: sql for name, sql in rows if sql is not None}
+
+
+# What a ledger written before the index on (fingerprint, batch) holds.
+OLD_INDEX = "CREATE INDEX documents_by_fingerprint ON documents(fingerprint)"
+
+
+def test_a_ledger_of_the_old_schema_is_read_unchanged_and_indexed_when_next_written(
+    run, tmp_path: Path, private_ledger: Path
+):
+    book = workbook(run, tmp_path)
+    assert run("export", book, "-o", tmp_path / "one.csv").code == 0
+    assert run("export", book, "-o", tmp_path / "two.csv").code == 0
+    with closing(sqlite3.connect(private_ledger)) as db:
+        for name in _indexes(private_ledger):
+            db.execute(f"DROP INDEX {name}")
+        db.execute(OLD_INDEX)
+        db.commit()
+    assert list(_indexes(private_ledger).values()) == [OLD_INDEX]
+    before = private_ledger.read_bytes()
+    assert _warned_batches(run, book) == {"ledger batch 1"}
+    assert run("check", SAMPLE, "--format", "pastel-customer").code == 0
+    assert "already exported" in run("check", SAMPLE, "--format", "pastel-customer").out
+    # Reading never alters the ledger: the same bytes, the old index alone.
+    assert private_ledger.read_bytes() == before
+    assert list(_indexes(private_ledger).values()) == [OLD_INDEX]
+    assert run("export", book, "-o", tmp_path / "three.csv").code == 0
+    indexed = _indexes(private_ledger)
+    assert list(indexed.values()) != [OLD_INDEX]
+    assert any("(fingerprint, batch)" in sql for sql in indexed.values())
+    assert _warned_batches(run, book) == {"ledger batch 1"}
+    assert "3 batches" in run("ledger", "list").out

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 # Where a finding stands: re-exported, so the engine and the Excel side name cells one way.
@@ -12,6 +15,7 @@ from ..cell_refs import cell_place, column_index, column_letter
 __all__ = [
     "Check",
     "Finding",
+    "FindingsJson",
     "Problem",
     "Report",
     "Severity",
@@ -58,6 +62,43 @@ class Finding:
         if self.fix is not None:
             out["fix"] = self.fix
         return out
+
+
+class FindingsJson:
+    """Findings written as `json.dumps([f.to_json() for f in findings], ensure_ascii=False)`
+    writes them, less the list's brackets, a piece at a time.
+
+    A batch with a finding on every row repeats a few messages, fields and codes hundreds of
+    thousands of times: each distinct one is escaped once and kept, where `json.dumps` of
+    the findings' dicts escapes every one anew (three times the cost). A cell's value and a
+    fix are as many as the findings, and escaped as they come. `Finding.to_json` is the
+    shape; `tests/test_json_pieces.py` holds the two to the same bytes."""
+
+    def __init__(self) -> None:
+        self._escaped: dict[str, str] = {}
+
+    def _said(self, text: str) -> str:
+        escaped = self._escaped.get(text)
+        if escaped is None:
+            escaped = self._escaped[text] = encode_basestring(text)
+        return escaped
+
+    def __call__(self, findings: Iterable[Finding]) -> str:
+        said = self._said
+        return ", ".join(
+            f'{{"severity": {said(f.severity)}, "row": {f.row}, '
+            f'"column": {said(f.column)}, "field": {said(f.field)}, "code": {said(f.code)}, '
+            f'"message": {said(f.message)}, "value": {_value(f.value)}'
+            + (f', "fix": {encode_basestring(f.fix)}}}' if f.fix is not None else "}")
+            for f in findings
+        )
+
+
+def _value(value: Any) -> str:
+    """A finding's value as `json.dumps` writes what `json_value` makes of it."""
+    if type(value) is str:
+        return encode_basestring(value)
+    return json.dumps(json_value(value), ensure_ascii=False)
 
 
 def json_value(value: Any) -> Any:
@@ -110,10 +151,15 @@ class Report:
         return sum(1 for f in self.findings if f.severity == "warning")
 
     def to_json(self) -> dict[str, Any]:
+        return self.json_fields([f.to_json() for f in self.findings])
+
+    def json_fields(self, findings: Any) -> dict[str, Any]:
+        """The report as the JSON has it, `findings` standing for its findings: the list of
+        their `to_json`, or what writes them a few thousand at a time (`report.write_json`)."""
         return {
             "format": self.format,
             "errors": self.errors,
             "warnings": self.warnings,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": findings,
             "checks": [c.to_json() for c in self.checks],
         }

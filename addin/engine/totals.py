@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 from functools import partial
 from itertools import accumulate, compress, count, repeat
+from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
 from typing import NamedTuple, TypeVar, cast, overload
 
@@ -108,6 +109,34 @@ def named_totals(totals: dict[str, object], names: tuple[str, ...]) -> dict[str,
 
 # Made without a Python call each, as records are: a batch may hold 100,000 documents.
 _new_total = partial(tuple.__new__, DocumentTotal)
+
+
+_EXCLUSIVE, _TAX, _INCLUSIVE = attrgetter("exclusive"), attrgetter("tax"), attrgetter("inclusive")
+
+
+class DocumentsJson:
+    """Documents written as `json.dumps([d.to_json(names) for d in documents],
+    ensure_ascii=False)` writes them, less the list's brackets, a piece at a time: a
+    document's JSON made as one piece of text, its amounts a column at a time
+    (`money_column`), rather than a dict each to be encoded. `DocumentTotal.to_json` is the
+    shape; `tests/test_json_pieces.py` holds the two to the same bytes."""
+
+    def __init__(self, names: tuple[str, str, str] = PARTS) -> None:
+        self._names = tuple(map(encode_basestring, names))
+
+    def __call__(self, documents: Iterable[DocumentTotal]) -> str:
+        made = list(documents)
+        first, second, third = self._names
+        # An amount to the cent (`money`) is digits, a sign and a point: nothing to escape.
+        a, b, c = (
+            [f'"{t}"' if t is not None else "null" for t in money_column(map(getter, made))]
+            for getter in (_EXCLUSIVE, _TAX, _INCLUSIVE)
+        )
+        return ", ".join(
+            f'{{"row": {d.row}, "document": [{", ".join(map(encode_basestring, d.key))}], '
+            f"{first}: {x}, {second}: {y}, {third}: {z}}}"
+            for d, x, y, z in zip(made, a, b, c)
+        )
 
 
 class Documents(Sequence[DocumentTotal]):
@@ -220,16 +249,27 @@ def left_out_words(totals: dict[str, object], noun: str, spec_totals: Totals | N
 
 def money(d: Decimal | None, *, grouped: bool = False) -> str | None:
     """An amount to the cent, as the JSON shows it (`1234.50`, `0.00`), or `grouped` in
-    thousands as a bookkeeper reads it (`1,234.50`).
+    thousands as a bookkeeper reads it (`1,234.50`)."""
+    return None if d is None else money_column((d,), grouped=grouped)[0]
+
+
+def money_column(amounts: Iterable[Decimal | None], *, grouped: bool = False) -> list[str | None]:
+    """`money` of every amount, the decimal context set once for them all.
 
     What `canonical_number(…, 2)` makes of it, written directly: to the cent, `f` format
     already has exactly two decimals, and only a negative zero needs a word."""
-    if d is None:
-        return None
+    spec = ",f" if grouped else "f"
+    texts: list[str | None] = []
+    append = texts.append
     with localcontext() as context:  # to the cent however long: quantize is exact
         context.prec, context.Emax, context.Emin = MAX_PREC, MAX_EMAX, MIN_EMIN
-        text = format(d.quantize(CENT, ROUND_HALF_UP), ",f" if grouped else "f")
-    return "0.00" if text == "-0.00" else text
+        for d in amounts:
+            if d is None:
+                append(None)
+                continue
+            text = format(d.quantize(CENT, ROUND_HALF_UP), spec)
+            append("0.00" if text == "-0.00" else text)
+    return texts
 
 
 def fingerprint(format_name: str, key: tuple[str, ...], amounts: tuple[str, ...]) -> str:
