@@ -24,7 +24,7 @@ from .ledger_place import ENV
 from .progress import on_terminal, stage
 from .refusals import ReadError, Refusal
 from .specs import FORMAT_NAMES, get_spec
-from .wording import counted, paragraph, printable
+from .wording import SHORT_BATCH, SHORT_LIST, counted, paragraph, printable
 
 # The rest is imported by the commands that use it: `--help` and a usage mistake answer at
 # once, and `check` never loads what only workbooks need.
@@ -215,8 +215,6 @@ def _columns_option(p: argparse.ArgumentParser, words: str = "") -> None:
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
-    from .report import SHORT_BATCH, SHORT_LIST
-
     p.add_argument(
         "--all",
         action="store_true",

@@ -18,16 +18,20 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from .engine.bulk import without_cycle_collection
 from .engine.catalogue import title
 from .engine.findings import Finding, FindingsJson, Report
-from .wording import counted, hanging, numbered, plural, terminal_width
+from .wording import (
+    SHORT_BATCH,
+    SHORT_LIST,
+    counted,
+    hanging,
+    numbered,
+    plural,
+    terminal_width,
+)
 
 if TYPE_CHECKING:
     from .review import Review
     from .specs.model import Spec, Totals
 
-# Up to this many findings, every one is listed without being asked for.
-SHORT_LIST = 20
-# Up to this many documents, their totals are listed without being asked for.
-SHORT_BATCH = 20
 # Kinds of problem shown in a summary; the rest are counted in one line.
 MOST_KINDS = 20
 

@@ -6,6 +6,12 @@ import re
 import shutil
 import textwrap
 
+# How much a report lists without being asked (`--all`, `--totals` ask for more); here, not
+# in report.py, because `batchsheet --help` says them without loading the report.
+# Up to this many findings, every one is listed.
+SHORT_LIST = 20
+# Up to this many documents, their totals are listed.
+SHORT_BATCH = 20
 # Words whose plural is not the word with an s.
 _PLURALS = {"batch": "batches"}
 
