@@ -71,3 +71,28 @@ def test_every_format_name_builds_the_spec_of_that_name():
     for name in FORMAT_NAMES:
         assert get_spec(name).name == name
         assert get_spec(name) is SPECS[name]
+
+
+def test_help_loads_neither_the_report_nor_the_ledger(tmp_path: Path):
+    """`--help` names the report's limits and the ledger's setting without loading either
+    (each was about a tenth of its start-up)."""
+    probe = (
+        "import io, json, sys, contextlib\n"
+        "from addin.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    code = main(['--help'])\n"
+        "loaded = [m for m in ('addin.report', 'addin.ledger', 'addin.engine.findings', "
+        "'sqlite3') if m in sys.modules]\n"
+        "print(json.dumps([loaded, code, out.getvalue()]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    loaded, code, said = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (loaded, code) == ([], 0)
+    assert "BATCHSHEET_LEDGER" not in said  # the subcommands' options are in their own help
+    check = subprocess.run(
+        [sys.executable, "-c", "from addin.cli import main; main(['check', '--help'])"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert "listed anyway up to 20" in check.stdout and "BATCHSHEET_LEDGER" in check.stdout
