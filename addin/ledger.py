@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from .engine.totals import DocumentTotal
 
 ALREADY_EXPORTED = "already-exported"
+# Why the ledger check did not run on a ledger with nothing in it yet (the usual first batch).
+NOTHING_EXPORTED = "no batch exported yet"
 # The schema is made, or brought up to date, only when the ledger is written: reading never
 # alters the file. The index on (fingerprint, batch) finds a fingerprint's first batch
 # without reading its other records; a ledger written before it had one on the fingerprint
@@ -107,7 +109,7 @@ class Ledger:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise LedgerError(f"{self.path}: cannot create the ledger's folder: {e}") from None
+                raise LedgerError(f"{self.shown}: cannot create the ledger's folder: {e}") from None
         mode = "rwc" if create else "rw"
         try:
             connection = sqlite3.connect(
@@ -117,7 +119,7 @@ class Ledger:
                 isolation_level=None,
             )
         except sqlite3.Error as e:
-            raise LedgerError(f"{self.path}: cannot open the batch ledger: {e}") from None
+            raise LedgerError(f"{self.shown}: cannot open the batch ledger: {e}") from None
         try:
             with closing(connection):
                 connection.execute("PRAGMA foreign_keys = ON")
@@ -125,11 +127,16 @@ class Ledger:
                     connection.executescript(_SCHEMA)
                 yield connection
         except sqlite3.Error as e:
-            raise LedgerError(f"{self.path}: the batch ledger cannot be used: {e}") from None
+            raise LedgerError(f"{self.shown}: the batch ledger cannot be used: {e}") from None
 
     @property
     def exists(self) -> bool:
         return self.path.is_file()
+
+    @property
+    def shown(self) -> str:
+        """The ledger as its messages name it: its file."""
+        return str(self.path)
 
     def record(self, format_name: str, file: Path, documents: Iterable[DocumentTotal]) -> int:
         """Remember an exported batch; returns its id."""
@@ -233,15 +240,15 @@ def check_batch(batch: Batch, ledger: Ledger, documents: Sequence[DocumentTotal]
     # "Adjustments against the batch ledger": what the ledger holds is what the batch holds.
     check_name = f"{plural(noun).capitalize()} against the batch ledger"
     if not ledger.exists:
-        report.check(check_name, False, f"no batch exported yet ({ledger.path})")
+        report.check(check_name, False, f"{NOTHING_EXPORTED} ({ledger.shown})", needs="ledger")
         return
     prints = [d.fingerprint for d in documents]
     try:
         earlier = ledger.earlier(prints)
     except LedgerError as e:
-        report.check(check_name, False, str(e))
+        report.check(check_name, False, str(e), needs="ledger")
         return
-    report.check(check_name, True, str(ledger.path))
+    report.check(check_name, True, ledger.shown, needs="ledger")
     # What each earlier batch is called, worked out once: a batch exported again names
     # the same earlier batch on every one of its documents.
     said: dict[int, str] = {}

@@ -119,6 +119,8 @@ class Check:
     # Why it did not run, in a few words, for one line that counts many such checks: "the
     # Settings sheet is empty". Empty: the detail says it alone.
     brief: str = ""
+    # What it needs to run: the company's settings, or the batch ledger.
+    needs: Literal["settings", "ledger"] = "settings"
 
     def to_json(self) -> dict[str, Any]:
         return {"check": self.name, "ran": self.ran, "detail": self.detail}
@@ -135,9 +137,16 @@ class Report:
     # can make the sheet say what the file will.
     rewrites: list[Finding] = field(default_factory=list)
 
-    def check(self, name: str, ran: bool, detail: str, brief: str = "") -> None:
+    def check(
+        self,
+        name: str,
+        ran: bool,
+        detail: str,
+        brief: str = "",
+        needs: Literal["settings", "ledger"] = "settings",
+    ) -> None:
         if not any(c.name == name for c in self.checks):
-            self.checks.append(Check(name, ran, detail, brief))
+            self.checks.append(Check(name, ran, detail, brief, needs))
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.row, column_index(f.column), f.severity != "error"))

@@ -79,14 +79,16 @@ def defined(book: Any, name: str) -> str | None:
     return quoted_constant(str(refers_to))
 
 
-def data_sheet(book: Any) -> tuple[Any, Spec]:
-    """The batch's data sheet and its format; refused for any other workbook."""
+# How a bookkeeper in front of a workbook that is no batch starts one, by front end.
+START_A_BATCH = "Start one with New batch, or open a CSV with Import CSV."
+
+
+def data_sheet(book: Any, start: str = START_A_BATCH) -> tuple[Any, Spec]:
+    """The batch's data sheet and its format; refused for any other workbook, saying how to
+    `start` a batch where the button was pressed."""
     spec = book_format(book)
     if spec is None:
-        raise Refused(
-            "This workbook is not a Batchsheet batch. Start one with New batch, or open a "
-            "CSV with Import CSV."
-        )
+        raise Refused(f"This workbook is not a Batchsheet batch. {start}")
     try:
         return book.sheets[DATA_SHEET], spec
     except Exception:

@@ -12,6 +12,7 @@ from ..engine.csv_batch import parse_csv
 from ..engine.findings import Report
 from ..engine.identify import candidates, first_record
 from ..engine.totals import PARTS, left_out_words, money
+from ..ledger import ALREADY_EXPORTED, NOTHING_EXPORTED
 from ..refusals import ReadError
 from ..specs import Spec
 from ..wording import counted, plural
@@ -172,12 +173,24 @@ def reviewed_text(checked) -> str:
         if len(documents) > SHOWN_LINES:
             lines.append(f"… and {len(documents) - SHOWN_LINES} more.")
         text += "\n\n" + "\n".join(lines)
-    ran = [c.name for c in report.checks if c.ran]
-    skipped = [c.name for c in report.checks if not c.ran]
+    ran = [c.name for c in report.checks if c.ran and c.needs == "settings"]
+    skipped = [c.name for c in report.checks if not c.ran and c.needs == "settings"]
     if ran:
         text += "\n\nChecked against your settings: " + "; ".join(ran) + "."
     if skipped:
         text += f"\nNot checked ({len(skipped)}): fill in the Settings sheet to check them."
+    # A ledger with nothing in it yet is the usual first batch, not news; one that cannot be
+    # read is, since a batch exported twice then goes unnoticed.
+    for c in report.checks:
+        if c.needs != "ledger" or c.detail.startswith(NOTHING_EXPORTED):
+            continue
+        if c.ran:
+            text += f"\nChecked against the batch ledger ({c.detail})."
+            continue
+        text += (
+            f"\nNot checked against the batch ledger, so a {checked.batch.spec.noun} exported "
+            f"before goes unnoticed: {c.detail}"
+        )
     return text
 
 
@@ -186,7 +199,7 @@ def _money(d: Decimal | None) -> str:
 
 
 def ledger_text(checked, batch_id: int) -> str:
-    again = [f for f in checked.batch.report.findings if f.code == "already-exported"]
+    again = [f for f in checked.batch.report.findings if f.code == ALREADY_EXPORTED]
     text = f"Recorded in the batch ledger as batch {batch_id}."
     if again:
         text += (

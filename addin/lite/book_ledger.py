@@ -20,7 +20,9 @@ each record. Lite applies the writes when the script returns
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +30,7 @@ from typing import Any
 
 from ..excel.layout import CELL_TEXT_LIMIT
 from ..excel.sheet_values import as_typed_text
-from ..ledger import Ledger
+from ..ledger import Ledger, LedgerError
 
 LEDGER_SHEET = "Batch ledger"
 HEADING = (
@@ -41,8 +43,30 @@ FIRST_ROW = 2
 
 
 class WorkbookLedger(Ledger):
-    """The ledger held by a workbook: there is no `batchsheet` command to forget a batch
-    with, so its warnings name the Forget an export script."""
+    """The ledger held by a workbook: named as its sheet, not the scratch file it is read
+    into; with no `batchsheet` command to forget a batch with, its warnings name the Forget
+    an export script. A sheet that no longer holds a ledger (`damage` says why) is one that
+    cannot be used, as a damaged ledger file is: Validate says so and checks the rest,
+    Export writes the file and says it is not recorded, and the sheet is left as it is."""
+
+    def __init__(self, path: Path, damage: str | None = None) -> None:
+        super().__init__(path)
+        self.damage = damage
+
+    @property
+    def shown(self) -> str:
+        return f"this workbook's {LEDGER_SHEET} sheet"
+
+    @property
+    def exists(self) -> bool:
+        return self.damage is not None or super().exists
+
+    @contextlib.contextmanager
+    def _connect(self, *, create: bool) -> Iterator[sqlite3.Connection]:
+        if self.damage is not None:
+            raise LedgerError(f"{self.shown}: the batch ledger cannot be used: {self.damage}")
+        with super()._connect(create=create) as db:
+            yield db
 
     def forgetting(self, batch_id: int) -> str:
         return (
@@ -59,12 +83,19 @@ def _sheet(book: Any) -> Any | None:
 
 
 def _stored(sheet: Any) -> bytes:
-    """The ledger file the sheet holds; nothing for a sheet without one."""
+    """The ledger file the sheet holds; nothing for a sheet without one. Raises ValueError
+    for text that is no longer what `_store` wrote (edited, or cut short)."""
     last = sheet.used_range.last_cell.row
     if last < FIRST_ROW:
         return b""
     cells = sheet.range((FIRST_ROW, 1), (last, 1)).options(ndim=1).value or []
-    return base64.b64decode("".join(c for c in cells if isinstance(c, str)))
+    text = "".join(c for c in cells if isinstance(c, str))
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(
+            "its cells no longer hold the ledger Batchsheet wrote there (edited or cut short)"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -72,13 +103,19 @@ def book_ledger(book: Any) -> Iterator[Ledger]:
     """The workbook's ledger, as a `Ledger` on a file of its own while the block runs;
     what the block records is written back to the hidden sheet when it ends."""
     sheet = _sheet(book)
-    data = _stored(sheet) if sheet is not None else b""
+    damage = None
+    try:
+        data = _stored(sheet) if sheet is not None else b""
+    except ValueError as e:
+        data, damage = b"", str(e)
     with tempfile.TemporaryDirectory(prefix="batchsheet-ledger-") as folder:
-        ledger = WorkbookLedger(Path(folder) / "ledger.sqlite3")
+        ledger = WorkbookLedger(Path(folder) / "ledger.sqlite3", damage)
         if data:
             ledger.path.write_bytes(data)
         yield ledger
-        after = ledger.path.read_bytes() if ledger.exists else b""
+        if damage is not None:
+            return
+        after = ledger.path.read_bytes() if ledger.path.is_file() else b""
         if after != data:
             _store(book, sheet, after, old_rows=_rows(data))
 
@@ -89,10 +126,15 @@ def _rows(data: bytes) -> int:
 
 def _store(book: Any, sheet: Any | None, data: bytes, old_rows: int) -> None:
     if sheet is None:
+        # Adding a sheet makes it the active one (xlwings' remote engine, `Sheets.add`, sets
+        # `active_sheet_index` to it; Excel's Worksheets.Add likewise): the bookkeeper is put
+        # back on the sheet they pressed the button on.
+        where = book.sheets.active
         sheet = book.sheets.add(LEDGER_SHEET)
         sheet.range((1, 1)).value = as_typed_text(HEADING)
         # Out of the way of the bookkeeper, as the workbook's own record, not a page.
         sheet.visible = False
+        where.activate()
     text = base64.b64encode(data).decode("ascii")
     chunks = [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)]
     rows = max(len(chunks), old_rows)

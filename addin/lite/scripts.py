@@ -71,7 +71,7 @@ from ..excel.plans import (
     suggested_export_name,
 )
 from ..files import WriteRefused
-from ..ledger import exported_batch
+from ..ledger import LedgerError, exported_batch
 from ..refusals import ReadError
 from ..review import review
 from ..transfer import ExportRefused, Transferred, counts, export_batch, place_csv
@@ -81,6 +81,11 @@ from .book_ledger import book_ledger
 # Lite's folder for the files a user imports and downloads (https://lite.xlwings.org/files).
 DATA = Path("/data")
 FILES_MENU = "the xlwings Lite menu, Files"
+# Lite's buttons live in the workbook: a batch is started from a copy of a Lite template.
+START_A_BATCH = (
+    "Batchsheet's buttons work in a copy of the Lite template of your format "
+    "(workbook_templates/<format>-lite.xlsx): open one and press again."
+)
 
 
 @contextlib.contextmanager
@@ -89,7 +94,7 @@ def _script() -> Iterator[None]:
     try:
         with pressing():
             yield
-    except (Refused, ReadError, WriteRefused) as e:
+    except (Refused, ReadError, WriteRefused, LedgerError) as e:
         print(e)
     except Exception as e:  # the user sees a sentence, whatever went wrong
         print(could_not_finish(e))
@@ -123,7 +128,7 @@ async def _data(book: Any) -> tuple[Any, Any, list[list[Any]], dict[str, str]]:
     None unless asked for the text, `_clean_value_data_element`); a text cell reading
     `#N/A` is read the same, and is taken for the error it spells (Excel itself makes an
     error of `#N/A` typed into a cell)."""
-    sheet, spec = data_sheet(book)
+    sheet, spec = data_sheet(book, START_A_BATCH)
     _, values = await _last_row(sheet, sheet_width(sheet, spec))
     errors: dict[str, str] = {}
     for r, row in enumerate(values, start=1):
@@ -154,7 +159,7 @@ async def validate(book: Any) -> None:
 async def clear_marks(book: Any) -> None:
     """Clear marks: empty the marking columns; the data is not touched."""
     with _script():
-        sheet, spec = data_sheet(book)
+        sheet, spec = data_sheet(book, START_A_BATCH)
         width = sheet_width(sheet, spec)
         marking_area(sheet, spec, (await _last_row(sheet, width))[0]).clear_contents()
 
@@ -271,7 +276,7 @@ async def import_csv(book: Any, file_name: str = "", folder: Path | None = None)
     this batch's empty data sheet. A batch with rows is never written over."""
     with _script():
         here = book_format(book)
-        sheet, spec = data_sheet(book)
+        sheet, spec = data_sheet(book, START_A_BATCH)
         source = _chosen_csv(Path(folder or DATA), file_name)
         found, note = import_format(source, here)
         if found is not spec:

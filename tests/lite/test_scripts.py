@@ -5,6 +5,7 @@ say the same words."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import shutil
 from typing import Any
@@ -253,6 +254,7 @@ def test_the_ledger_in_the_workbook_catches_a_second_export(made, tmp_path, caps
         second = printed(capsys)
         ledger = book.impl.sheets.named(LEDGER_SHEET)
         assert ledger is not None and ledger.visible is False
+        assert book.sheets.active.name == DATA_SHEET, "the bookkeeper stays on the batch"
         saved = book.impl
     name = suggested_export_name(m.book.name, m.spec.name, dt.date.today())
     again = name.replace(".csv", " (2).csv")
@@ -269,7 +271,8 @@ def test_the_ledger_in_the_workbook_catches_a_second_export(made, tmp_path, caps
         sheet = data(book)
         last = sheet.used_extent()[1]
         warned, problems = sheet.get(m.first_row, last - 1), sheet.get(m.first_row, last)
-    assert "Documents against the batch ledger" in words and "already exported" in words
+    assert "Checked against the batch ledger (this workbook's Batch ledger sheet)." in words
+    assert "already exported" in words
     assert warned and "was already exported on " in problems and f"to {name}" in problems
 
 
@@ -306,6 +309,54 @@ def test_forget_an_export_lists_and_forgets_what_the_workbook_remembers(made, tm
         excel.run_script(scripts.validate, book)
         again = printed(capsys)
     assert "already exported" not in again and "Forget an export" not in again
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("cut", "its cells no longer hold the ledger Batchsheet wrote there"),
+        ("not a database", "the batch ledger cannot be used: "),
+    ],
+)
+def test_a_damaged_ledger_sheet_is_said_and_left_as_it_is(made, tmp_path, capsys, damage, said):
+    """A Batch ledger sheet edited by hand: Validate still checks and marks the batch and
+    says the ledger cannot be used; Export writes the file, names it for download and says
+    it is not recorded; the sheet is not written over. Named as the sheet, never as the
+    scratch file it is read into."""
+    m = made("pastel-customer", 1_000)
+    files = tmp_path / "data"
+    files.mkdir()
+    marks, _, _ = ribbon_validated(m)
+    with lite_excel() as excel:
+        book = copy_of(excel, m.book)
+        excel.run_script(scripts.export_csv, book, folder=files)
+        printed(capsys)
+        sheet = book.impl.sheets.named(LEDGER_SHEET)
+        stored = sheet.grid[2, 1]
+        if damage == "cut":
+            sheet.grid[2, 1] = stored[:-3]
+        else:
+            sheet.grid[2, 1] = base64.b64encode(b"these bytes are no SQLite file").decode()
+        damaged = ledger_cells(book)
+        for f in files.iterdir():
+            f.unlink()
+        excel.run_script(scripts.export_csv, book, folder=files)
+        exported = printed(capsys)
+        assert ledger_cells(book) == damaged
+        dirty(book, m)
+        excel.run_script(scripts.validate, book)
+        validated = printed(capsys)
+        assert marking(book) == marks, "the batch is checked and marked all the same"
+        assert ledger_cells(book) == damaged
+    assert (
+        "Not checked against the batch ledger, so a document exported before goes unnoticed: "
+        "this workbook's Batch ledger sheet: the batch ledger cannot be used: "
+    ) in validated
+    assert said in validated
+    assert "batchsheet-ledger-" not in validated + exported
+    assert "The export is not in the batch ledger: this workbook's Batch ledger sheet" in exported
+    (written,) = files.iterdir()
+    assert exported.endswith(f"Download {written.name} from the xlwings Lite menu, Files.")
 
 
 def ledger_cells(book) -> dict:
@@ -438,3 +489,22 @@ def test_main_py_scripts_run_the_same_work(made, tmp_path, monkeypatch, capsys):
     )
     for script in scripts_:
         assert script.__doc__ and script.__doc__.startswith("## ")
+
+
+@pytest.mark.parametrize("script", ["validate", "clear_marks", "fix", "export_csv", "import_csv"])
+def test_a_workbook_that_is_no_batch_is_told_how_lite_starts_one(script, tmp_path, capsys):
+    """Lite has no New batch: a script in a workbook that is no batch (its format's name
+    gone) names the Lite template instead, writes nothing and raises nothing."""
+    with lite_excel() as excel:
+        book = excel.blank()
+        before = {s.name: dict(s.grid) for s in book.impl.sheets}
+        run = getattr(scripts, script)
+        if script in ("export_csv", "import_csv"):
+            excel.run_script(run, book, folder=tmp_path)
+        else:
+            excel.run_script(run, book)
+        after = {s.name: dict(s.grid) for s in book.impl.sheets}
+    said = printed(capsys)
+    assert said.startswith("This workbook is not a Batchsheet batch. Batchsheet's buttons work")
+    assert "New batch" not in said and "-lite.xlsx" in said
+    assert after == before and not list(tmp_path.iterdir())
