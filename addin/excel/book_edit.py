@@ -47,6 +47,7 @@ from ..engine.findings import cell_place, column_index, column_letter
 from ..files import WriteRefused, in_place, shown, write_atomically
 from ..refusals import ReadError
 from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, normal_part, prefixed
+from .package_parts import DECLARATION, REL_NS, with_override, with_relationship
 from .readback import SHEET_CONTENT, SHEET_TYPE, read_back
 from .sheet_values import FORMULA_LIKE
 from .sheet_xml import (
@@ -76,7 +77,6 @@ _WRAP = re.compile(rb'\swrapText="[^"]*"')
 _HEIGHT = re.compile(rb'\sht="[^"]*"')
 _CUSTOM_HEIGHT = re.compile(rb'\scustomHeight="(?:1|true)"')
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CALC_CHAIN_TYPE = rb"http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 
 
@@ -694,7 +694,7 @@ def _new_sheet(
     width = max(len(r) for r in rows)
     body = b"".join(_text_row(i, r, styles) for i, r in enumerate(rows, start=1))
     xml = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        DECLARATION
         + f'<worksheet xmlns="{MAIN_NS}">'.encode()
         + f'<dimension ref="A1:{column_letter(width)}{len(rows)}"/>'.encode()
         + b'<cols><col min="1" max="1" width="12" customWidth="1"/>'
@@ -706,14 +706,10 @@ def _new_sheet(
         + b"</sheetData></worksheet>"
     )
     rels_name = "xl/_rels/workbook.xml.rels"
-    rels = changed.get(rels_name) or source.read(rels_name)
-    ids = {int(i) for i in re.findall(rb'Id="rId(\d+)"', rels)}
-    rid = f"rId{max(ids, default=0) + 1}"
-    target = str(PurePosixPath(part).relative_to("xl"))
-    rels = rels.replace(
-        b"</Relationships>",
-        f'<Relationship Id="{rid}" Type="{SHEET_TYPE}" Target="{target}"/>'
-        "</Relationships>".encode(),
+    rels, rid = with_relationship(
+        changed.get(rels_name) or source.read(rels_name),
+        SHEET_TYPE,
+        str(PurePosixPath(part).relative_to("xl")),
     )
     workbook = changed.get("xl/workbook.xml") or source.read("xl/workbook.xml")
     sheet_ids = [int(i) for i in re.findall(rb'<sheet\b[^>]*\bsheetId="(\d+)"', workbook)]
@@ -731,11 +727,10 @@ def _new_sheet(
     tag = (end.group(1) or b"").decode() + "sheet"
     entry = entry.replace("<sheet ", f"<{tag} ", 1)
     workbook = workbook[: end.start()] + entry.encode() + workbook[end.start() :]
-    types = changed.get("[Content_Types].xml") or source.read("[Content_Types].xml")
-    types = types.replace(
-        b"</Types>",
-        f'<Override PartName="/{part}" ContentType="{SHEET_CONTENT}"/></Types>'.encode(),
-        1,
+    types = with_override(
+        changed.get("[Content_Types].xml") or source.read("[Content_Types].xml"),
+        part,
+        SHEET_CONTENT,
     )
     changed.update({rels_name: rels, "xl/workbook.xml": workbook, "[Content_Types].xml": types})
     return part, xml

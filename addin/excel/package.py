@@ -47,6 +47,7 @@ from .limits import (
     MAX_UNCOMPRESSED,
     RATIO_FROM,
 )
+from .package_parts import PACKAGE_REL_NS, REL_NS
 
 BLOCK = 8 * 2**20
 
@@ -58,8 +59,6 @@ STRICT_REFUSAL = (
     "this workbook is saved as Excel's 'Strict Open XML Spreadsheet', which Batchsheet does "
     "not read; open it in Excel and save it with File › Save As › 'Excel Workbook (*.xlsx)'"
 )
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 _SIGNATURES = (
     (b"\x89PNG", "a PNG image"),

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import uuid
 import zipfile
 from collections.abc import Mapping
@@ -59,6 +58,14 @@ from pathlib import PurePosixPath
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
+
+from ..excel.package_parts import (
+    DECLARATION,
+    PACKAGE_REL_NS,
+    REL_NS,
+    with_override,
+    with_relationship,
+)
 
 ADDIN_ID = "wa200008175"
 STORE_ID = "WA200008175"
@@ -71,8 +78,6 @@ PANE_WIDTH = 438
 
 WE_NS = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
 WETP_NS = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TASKPANES_TYPE = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
 WEBEXTENSION_TYPE = "http://schemas.microsoft.com/office/2011/relationships/webextension"
 TASKPANES_CONTENT = "application/vnd.ms-office.webextensiontaskpanes+xml"
@@ -83,7 +88,6 @@ TASKPANES_RELS = "xl/webextensions/_rels/taskpanes.xml.rels"
 WEBEXTENSION_PART = "xl/webextensions/webextension1.xml"
 # The time of the added parts in the zip: fixed, so a rebuild gives the same bytes.
 PART_TIME = (1980, 1, 1, 0, 0, 0)
-DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 @dataclass(frozen=True)
@@ -121,13 +125,16 @@ def webextension_xml(settings: LiteSettings, instance: str) -> bytes:
         for name, value in settings.properties().items()
     )
     return (
-        f'{DECLARATION}<we:webextension xmlns:we="{WE_NS}" id="{{{instance}}}">'
-        f'<we:reference id="{ADDIN_ID}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
-        f'<we:alternateReferences><we:reference id="{ADDIN_ID}" version="1.0.0.0" '
-        f'store="{STORE_ID}" storeType="OMEX"/></we:alternateReferences>'
-        f"<we:properties>{properties}</we:properties><we:bindings/>"
-        f'<we:snapshot xmlns:r="{REL_NS}"/></we:webextension>'
-    ).encode()
+        DECLARATION
+        + (
+            f'<we:webextension xmlns:we="{WE_NS}" id="{{{instance}}}">'
+            f'<we:reference id="{ADDIN_ID}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
+            f'<we:alternateReferences><we:reference id="{ADDIN_ID}" version="1.0.0.0" '
+            f'store="{STORE_ID}" storeType="OMEX"/></we:alternateReferences>'
+            f"<we:properties>{properties}</we:properties><we:bindings/>"
+            f'<we:snapshot xmlns:r="{REL_NS}"/></we:webextension>'
+        ).encode()
+    )
 
 
 def _attribute(text: str) -> str:
@@ -137,19 +144,25 @@ def _attribute(text: str) -> str:
 
 def taskpanes_xml() -> bytes:
     return (
-        f'{DECLARATION}<wetp:taskpanes xmlns:wetp="{WETP_NS}">'
-        f'<wetp:taskpane dockstate="right" visibility="1" width="{PANE_WIDTH}" row="1">'
-        f'<wetp:webextensionref xmlns:r="{REL_NS}" r:id="rId1"/>'
-        "</wetp:taskpane></wetp:taskpanes>"
-    ).encode()
+        DECLARATION
+        + (
+            f'<wetp:taskpanes xmlns:wetp="{WETP_NS}">'
+            f'<wetp:taskpane dockstate="right" visibility="1" width="{PANE_WIDTH}" row="1">'
+            f'<wetp:webextensionref xmlns:r="{REL_NS}" r:id="rId1"/>'
+            "</wetp:taskpane></wetp:taskpanes>"
+        ).encode()
+    )
 
 
 def taskpanes_rels() -> bytes:
     return (
-        f'{DECLARATION}<Relationships xmlns="{PACKAGE_REL_NS}">'
-        f'<Relationship Id="rId1" Type="{WEBEXTENSION_TYPE}" '
-        f'Target="{PurePosixPath(WEBEXTENSION_PART).name}"/></Relationships>'
-    ).encode()
+        DECLARATION
+        + (
+            f'<Relationships xmlns="{PACKAGE_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{WEBEXTENSION_TYPE}" '
+            f'Target="{PurePosixPath(WEBEXTENSION_PART).name}"/></Relationships>'
+        ).encode()
+    )
 
 
 def instance_id(name: str) -> str:
@@ -176,41 +189,14 @@ def with_lite_parts(package: bytes, settings: LiteSettings, name: str) -> bytes:
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "[Content_Types].xml":
-                data = _with_content_types(data)
+                data = with_override(data, TASKPANES_PART, TASKPANES_CONTENT)
+                data = with_override(data, WEBEXTENSION_PART, WEBEXTENSION_CONTENT)
             elif info.filename == "_rels/.rels":
-                data = _with_root_relationship(data)
+                data, _ = with_relationship(data, TASKPANES_TYPE, TASKPANES_PART)
             target.writestr(info, data)
         for part, data in added.items():
             target.writestr(zipfile.ZipInfo(part, PART_TIME), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
-
-
-def _with_content_types(data: bytes) -> bytes:
-    overrides = "".join(
-        f'<Override PartName="/{part}" ContentType="{content}"/>'
-        for part, content in (
-            (TASKPANES_PART, TASKPANES_CONTENT),
-            (WEBEXTENSION_PART, WEBEXTENSION_CONTENT),
-        )
-    )
-    return _before_last(data, b"</Types>", overrides.encode())
-
-
-def _with_root_relationship(data: bytes) -> bytes:
-    root = ElementTree.fromstring(data)
-    taken = {r.get("Id", "") for r in root.iter(f"{{{PACKAGE_REL_NS}}}Relationship")}
-    number = 1 + max((int(m[1]) for i in taken if (m := re.fullmatch(r"rId(\d+)", i))), default=0)
-    relationship = (
-        f'<Relationship Id="rId{number}" Type="{TASKPANES_TYPE}" Target="{TASKPANES_PART}"/>'
-    )
-    return _before_last(data, b"</Relationships>", relationship.encode())
-
-
-def _before_last(data: bytes, closing: bytes, insert: bytes) -> bytes:
-    at = data.rfind(closing)
-    if at < 0:
-        raise ValueError(f"no {closing.decode()} in the part")
-    return data[:at] + insert + data[at:]
 
 
 def lite_properties(package: zipfile.ZipFile) -> dict[str, object]:
