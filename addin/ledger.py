@@ -82,9 +82,10 @@ class LedgerBatch:
 def batch_noun(format_name: str) -> str:
     """What a batch of `format_name` holds, as the ledger counts it (a format no longer
     known: documents)."""
-    from .specs import FORMATS, get_spec
+    from .specs import known_spec
 
-    return get_spec(format_name).noun if format_name in FORMATS else "document"
+    spec = known_spec(format_name)
+    return spec.noun if spec is not None else "document"
 
 
 def exported_batch(batch: LedgerBatch) -> str:

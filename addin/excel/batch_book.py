@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +269,35 @@ def record_export(batch: Batch, path: Path, ledger: Ledger) -> str:
         return ledger_text(checked, ledger.record(batch.spec.name, path, checked.documents))
     except LedgerError as e:
         return f"The export is not in the batch ledger: {e}"
+
+
+def formula_areas(sheet: Any, values: list[list[Any]]) -> Iterator[tuple[int, Any]]:
+    """The data area `values` was read from, a chunk of rows per call: each chunk's first
+    row and its range, to read its formulas."""
+    if not values:
+        return
+    width = max(len(r) for r in values)
+    step = rows_per_call(width)
+    for top in range(1, len(values) + 1, step):
+        yield top, sheet.range((top, 1), (min(top + step - 1, len(values)), width))
+
+
+def formula_texts(formulas: Any, top: int) -> dict[tuple[int, int], str]:
+    """The cells (1-based row, column) of a chunk's formulas read from row `top` that hold
+    a formula's `=` text or an error constant's `#` text, which is all either front end
+    needs; a one-cell range answers its formula, a one-row range a flat list."""
+    if isinstance(formulas, str):
+        formulas = [[formulas]]
+    elif formulas and not isinstance(formulas[0], (list, tuple)):
+        formulas = [formulas]
+    return {
+        (r, c): text
+        for r, row in enumerate(formulas or [], start=top)
+        for c, text in enumerate(row, start=1)
+        if isinstance(text, str) and text[:1] in ("=", "#")
+    }
+
+
+def is_formula(text: str) -> bool:
+    """A formula's text, as opposed to an error constant's: never fixed over."""
+    return text.startswith("=")

@@ -40,7 +40,10 @@ from .batch_book import (
     context_of,
     data_sheet,
     fill_rows,
+    formula_areas,
+    formula_texts,
     hidden_count,
+    is_formula,
     marking_area,
     record_export,
     rows_per_call,
@@ -436,32 +439,15 @@ def fix(book: Any | None = None) -> None:
 
 def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
     """Cells holding formulas (1-based row, column): never fixed."""
-    return {cell for cell, text in _formulas(sheet, values).items() if text.startswith("=")}
+    return {cell for cell, text in _formulas(sheet, values).items() if is_formula(text)}
 
 
 def _formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str]:
     """The cells of the data area whose `Formula` is a formula's `=` text or an error
     constant's `#` text, read a chunk of rows per call."""
-    if not values:
-        return {}
-    width = max(len(r) for r in values)
-    step = rows_per_call(width)
     found: dict[tuple[int, int], str] = {}
-    for top in range(1, len(values) + 1, step):
-        bottom = min(top + step - 1, len(values))
-        formulas = sheet.range((top, 1), (bottom, width)).formula
-        if isinstance(formulas, str):
-            # A one-cell range answers its formula rather than a grid.
-            formulas = [[formulas]]
-        elif formulas and not isinstance(formulas[0], (list, tuple)):
-            formulas = [formulas]  # one row answers as a flat list
-        found.update(
-            ((r, c), text)
-            for r, row in enumerate(formulas or [], start=top)
-            for c, text in enumerate(row, start=1)
-            # A formula's `=` text, or an error constant's `#` text: all either caller uses.
-            if isinstance(text, str) and text[:1] in ("=", "#")
-        )
+    for top, area in formula_areas(sheet, values):
+        found.update(formula_texts(area.formula, top))
     return found
 
 

@@ -43,7 +43,10 @@ from ..excel.batch_book import (
     context_of,
     data_sheet,
     fill_rows,
+    formula_areas,
+    formula_texts,
     hidden_count,
+    is_formula,
     marking_area,
     record_export,
     rows_per_call,
@@ -195,20 +198,10 @@ async def fix(book: Any, *, apply: bool = False) -> None:
 async def _formula_cells(sheet: Any, values: list[list[Any]]) -> set[tuple[int, int]]:
     """Cells holding formulas (1-based row, column): never fixed. Lite reads formulas only
     on demand (`await Range.get_formula()`), a chunk of rows per read."""
-    if not values:
-        return set()
-    width = max(len(r) for r in values)
-    step = rows_per_call(width)
     found: set[tuple[int, int]] = set()
-    for top in range(1, len(values) + 1, step):
-        bottom = min(top + step - 1, len(values))
-        formulas = await sheet.range((top, 1), (bottom, width)).options(ndim=2).get_formula()
-        found.update(
-            (r, c)
-            for r, row in enumerate(formulas or [], start=top)
-            for c, text in enumerate(row, start=1)
-            if isinstance(text, str) and text.startswith("=")
-        )
+    for top, area in formula_areas(sheet, values):
+        texts = formula_texts(await area.options(ndim=2).get_formula(), top)
+        found.update(cell for cell, text in texts.items() if is_formula(text))
     return found
 
 
