@@ -706,11 +706,19 @@ def _new_sheet(
         + b"</sheetData></worksheet>"
     )
     rels_name = "xl/_rels/workbook.xml.rels"
-    rels, rid = with_relationship(
-        changed.get(rels_name) or source.read(rels_name),
-        SHEET_TYPE,
-        str(PurePosixPath(part).relative_to("xl")),
-    )
+    try:
+        rels, rid = with_relationship(
+            changed.get(rels_name) or source.read(rels_name),
+            SHEET_TYPE,
+            str(PurePosixPath(part).relative_to("xl")),
+        )
+        types = with_override(
+            changed.get("[Content_Types].xml") or source.read("[Content_Types].xml"),
+            part,
+            SHEET_CONTENT,
+        )
+    except ValueError as e:
+        raise ReadError("", f"{e}, which Batchsheet does not edit") from None
     workbook = changed.get("xl/workbook.xml") or source.read("xl/workbook.xml")
     sheet_ids = [int(i) for i in re.findall(rb'<sheet\b[^>]*\bsheetId="(\d+)"', workbook)]
     # A prefix serves here only where the root declares it; other writers (openpyxl with
@@ -727,10 +735,5 @@ def _new_sheet(
     tag = (end.group(1) or b"").decode() + "sheet"
     entry = entry.replace("<sheet ", f"<{tag} ", 1)
     workbook = workbook[: end.start()] + entry.encode() + workbook[end.start() :]
-    types = with_override(
-        changed.get("[Content_Types].xml") or source.read("[Content_Types].xml"),
-        part,
-        SHEET_CONTENT,
-    )
     changed.update({rels_name: rels, "xl/workbook.xml": workbook, "[Content_Types].xml": types})
     return part, xml

@@ -23,18 +23,23 @@ def with_relationship(rels: bytes, kind: str, target: str) -> tuple[bytes, str]:
     `target`, under the first `rId` number no relationship there holds; and that id."""
     taken = [int(n) for n in _RELATIONSHIP_ID.findall(rels)]
     rid = f"rId{max(taken, default=0) + 1}"
-    entry = f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
-    return _before_last(rels, b"</Relationships>", entry.encode()), rid
+    return _before_end(
+        rels, "Relationships", f'Relationship Id="{rid}" Type="{kind}" Target="{target}"'
+    ), rid
 
 
 def with_override(types: bytes, part: str, content: str) -> bytes:
     """`[Content_Types].xml` naming the content type of `part` (a path in the package)."""
-    entry = f'<Override PartName="/{part}" ContentType="{content}"/>'
-    return _before_last(types, b"</Types>", entry.encode())
+    return _before_end(types, "Types", f'Override PartName="/{part}" ContentType="{content}"')
 
 
-def _before_last(data: bytes, closing: bytes, insert: bytes) -> bytes:
-    at = data.rfind(closing)
-    if at < 0:
-        raise ValueError(f"no {closing.decode()} in the part")
-    return data[:at] + insert + data[at:]
+def _before_end(data: bytes, root: str, element: str) -> bytes:
+    """`data` with the empty element `element` (its name and attributes) last in the root
+    element `root`, spelled with the root's own prefix where the writer used one: a part is
+    its namespace's, whatever prefix names it."""
+    ends = list(re.finditer(rb"</(?:(\w+):)?" + root.encode() + rb"\s*>", data))
+    if not ends:
+        raise ValueError(f"a <{root}> part that does not end")
+    end = ends[-1]
+    prefix = f"{end.group(1).decode()}:" if end.group(1) else ""
+    return data[: end.start()] + f"<{prefix}{element}/>".encode() + data[end.start() :]
