@@ -276,39 +276,47 @@ def _rules(cashbook: bool) -> tuple:
 
 
 PASTEL_JOURNAL_SETTINGS = SettingsSpec(values=PASTEL_VALUES, lists=PASTEL_LISTS)
+# A journal entry: the lines sharing a Date and a Reference.
 ENTRY = ("date", "reference")
 
-PASTEL_JOURNAL = Spec(
-    name="pastel-journal",
-    title="Sage Pastel Partner general ledger journal batch",
-    system="Sage Pastel Partner",
-    layout="lines",
-    encoding="cp1252",
-    records=(_line("Journal"),),
-    rules=_rules(cashbook=False),
-    settings=PASTEL_JOURNAL_SETTINGS,
-    totals=DebitCreditTotals(amount="amount", contra="contra"),
-    document=DocumentKey(fields=(("date",), ("reference",)), noun="journal entry", groups=True),
-    delimiter_note=PASTEL_DELIMITER_NOTE,
-    blank_spaces=True,
+
+def _spec(name: str, title: str, kind: str, noun: str, *, cashbook: bool, summary: str) -> Spec:
+    """A journal or a cashbook batch: the same line, rules and totals, but a cashbook's bank
+    account takes the other side of every line."""
+    return Spec(
+        name=name,
+        title=title,
+        system="Sage Pastel Partner",
+        layout="lines",
+        encoding="cp1252",
+        records=(_line(kind),),
+        rules=_rules(cashbook=cashbook),
+        settings=PASTEL_JOURNAL_SETTINGS,
+        totals=DebitCreditTotals(amount="amount", contra="contra", bank=cashbook),
+        document=DocumentKey(fields=tuple((key,) for key in ENTRY), noun=noun, groups=True),
+        delimiter_note=PASTEL_DELIMITER_NOTE,
+        blank_spaces=True,
+        summary=summary,
+    )
+
+
+PASTEL_JOURNAL = _spec(
+    "pastel-journal",
+    "Sage Pastel Partner general ledger journal batch",
+    "Journal",
+    "journal entry",
+    cashbook=False,
     summary="Process → Journals → batch → Batch → Import. One line per transaction, 18 "
     "fields, no title row. Positive amounts are debits, negative credits; the lines of each "
     "Date and Reference that name no contra account balance.",
 )
 
-PASTEL_CASHBOOK = Spec(
-    name="pastel-cashbook",
-    title="Sage Pastel Partner cashbook batch",
-    system="Sage Pastel Partner",
-    layout="lines",
-    encoding="cp1252",
-    records=(_line("Cashbook"),),
-    rules=_rules(cashbook=True),
-    settings=PASTEL_JOURNAL_SETTINGS,
-    totals=DebitCreditTotals(amount="amount", contra="contra", bank=True),
-    document=DocumentKey(fields=(("date",), ("reference",)), noun="cashbook entry", groups=True),
-    delimiter_note=PASTEL_DELIMITER_NOTE,
-    blank_spaces=True,
+PASTEL_CASHBOOK = _spec(
+    "pastel-cashbook",
+    "Sage Pastel Partner cashbook batch",
+    "Cashbook",
+    "cashbook entry",
+    cashbook=True,
     summary="Process → Cashbook → payments or receipts batch → Batch → Import. The journal's "
     "18-field line; the batch's bank account takes the other side of every line, so the "
     "lines need not balance.",
