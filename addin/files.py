@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -260,6 +259,9 @@ def write_atomically(
     real, current = check_target(path, replace=replace, inputs=inputs)
     folder = real.parent if str(real.parent) else Path(".")
     sweep_stale(folder)
+    # Loaded here, not with the module: it is a tenth of `--help`'s start-up.
+    import tempfile
+
     try:
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as e:

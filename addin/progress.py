@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -57,6 +56,9 @@ class TerminalLine:
         self.words = ""
         self.started = time.monotonic()
         self.shown = False
+        # Loaded here, not with the module: `--help` and a short command never start a line.
+        import threading
+
         self.done = threading.Event()
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="progress", daemon=True)

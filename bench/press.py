@@ -13,6 +13,7 @@ CPU user + system and wall, best CPU of the repeats, in turns with its floors):
     import xlwings      `python -c "import xlwings"`, the floor the issue's target is
                         held against
     import xlwings + ribbon, `batchsheet --help`, `python -c pass`: start-up, for context
+                        (the last two from a user's install of the package, `user_install`)
 
 at 1,000 and 10,000 rows. "Press minus harness floor" is the ribbon's import and the press's
 work; Excel's side of the calls (the in-memory engine answering them) is in it too, and
@@ -50,7 +51,7 @@ from addin.ledger_place import ENV as LEDGER_ENV
 from addin.specs import SPECS
 
 from . import generate, pastel_data
-from .commands import Run, batchsheet, in_turns, installed_as_pip_does
+from .commands import Run, in_turns, installed_as_pip_does, user_install
 from .figures import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,8 +203,9 @@ def measure_size(batch: Batch, repeats: int, work: Path, start_up: bool) -> Meas
     target = work / "export.csv"
     commands: dict[str, tuple[list[str], Callable[[], None] | None]] = {}
     if start_up:
-        commands["python -c pass"] = ([py, "-c", "pass"], None)
-        commands["batchsheet --help"] = ([batchsheet(), "--help"], None)
+        user = user_install(work)
+        commands["python -c pass"] = ([str(user / "python"), "-c", "pass"], None)
+        commands["batchsheet --help"] = ([str(user / "batchsheet"), "--help"], None)
         commands["import xlwings + ribbon"] = (
             [py, "-c", "import xlwings, addin.excel.ribbon"],
             None,
