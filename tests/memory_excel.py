@@ -1306,6 +1306,20 @@ class Sheet:
             text_of = _shown_text
             hidden_rows, hidden_columns = self.hidden_rows | self.filtered_rows, self.hidden_columns
         (r1, c1), (r2, c2) = first, last
+        if matches is bool:
+            # `*`: a cell's text (`_as_text`) is empty only where it holds nothing, and its
+            # formula text only where it holds no formula either: none is spelled out.
+            formulas = self.formulas if look_in == FindLookIn.xlFormulas else {}
+            hits = [
+                (r, c)
+                for (r, c), v in self.grid.items()
+                if r1 <= r <= r2
+                and c1 <= c <= c2
+                and r not in hidden_rows
+                and c not in hidden_columns
+                and ((v is not None and v != "") or formulas.get((r, c)))
+            ]
+            return _next_hit(hits, after, by_rows, forward)
         hits = [
             (r, c)
             for (r, c), v in self.grid.items()

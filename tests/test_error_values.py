@@ -109,3 +109,21 @@ def test_text_that_reads_like_an_error_is_text(run, book, tmp_path):
     assert "shows the error" not in run("validate", book).out
     assert run("export", book, "-o", tmp_path / "out.csv").code == 0
     assert b",#N/A," in (tmp_path / "out.csv").read_bytes()
+
+
+def test_the_error_cells_of_read_values_are_told_by_type_not_by_equality():
+    """What Excel hands over for an error (xlwings on Windows: its text with `err_to_str`,
+    an int for the errors xlwings does not know) is found in any row; a float, bool or text
+    that equals one is not an error."""
+    from addin.engine.cells import COM_ERRORS, error_cells
+
+    spill = next(code for code, text in COM_ERRORS.items() if text == "#SPILL!")
+    values = [
+        ["H", "INV1", None, 1.0, True],
+        ["D", "#N/A", 3, float(spill), "#n/a"],
+        [None, None, None, None, None],
+        ["D", "x", spill, False, "#DIV/0!"],
+        [],
+    ]
+    assert error_cells(values) == [(2, 2, "#N/A"), (4, 3, "#SPILL!"), (4, 5, "#DIV/0!")]
+    assert error_cells([["H", 1.0, None]] * 3) == []

@@ -426,3 +426,33 @@ def test_the_sheets_last_column_is_excels(windows):
     sheet = sheet_of(windows)
     assert sheet.range("B3").api.EntireRow.Address == "$A$3:$XFD$3"
     assert sheet.range("B3").api.EntireRow.Count == LAST_COLUMN
+
+
+@pytest.mark.parametrize("look_in", [FindLookIn.xlValues, FindLookIn.xlFormulas])
+def test_find_of_any_cell_finds_what_a_pattern_of_any_text_finds(windows, look_in):
+    """`*` is answered without spelling each cell out; `?*` (any text of one character or
+    more) is spelled out cell by cell, and finds the same cells: a formula whose value is
+    empty text only among formulas, an empty text constant never, FALSE and 0 always."""
+    sheet = sheet_of(windows)
+    sheet.range("A1").value = "x"
+    sheet.range("B3").value = False
+    sheet.range("C5").value = 0
+    sheet.range("A7").formula = '=""'
+    sheet.range("B9").value = ""
+    area = sheet.range("A1:C20").api
+
+    def last(what: str) -> tuple[int, int] | None:
+        found = area.Find(
+            what,
+            After=sheet.range("A1").api,
+            LookIn=look_in,
+            SearchOrder=SearchOrder.xlByRows,
+            SearchDirection=SearchDirection.xlPrevious,
+        )
+        return None if found is None else (found.Row, found.Column)
+
+    expected = (7, 1) if look_in == FindLookIn.xlFormulas else (5, 3)
+    assert last("*") == last("?*") == expected
+    hide_rows(sheet, [5, 7])
+    hidden = (7, 1) if look_in == FindLookIn.xlFormulas else (3, 2)
+    assert last("*") == last("?*") == hidden

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
+from typing import Any
 
 from ..specs.model import FieldSpec
 from .fields import canonical_number, format_date
@@ -70,6 +71,23 @@ def error_text(value: object) -> str | None:
     if type(value) is int:
         return COM_ERRORS.get(value)
     return None
+
+
+# Every value `error_text` may name: a row holding none of them holds no error. (A float or
+# bool equal to one is let through to `error_text`, which tells them apart by type.)
+_ERROR_VALUES = frozenset(EXCEL_ERRORS).union(COM_ERRORS)
+
+
+def error_cells(values: Sequence[Sequence[Any]]) -> list[tuple[int, int, str]]:
+    """The cells of a sheet's values (1-based row and column) holding an error, and its text.
+    A row is looked at cell by cell only when it holds one: most hold none."""
+    return [
+        (r, c, error)
+        for r, row in enumerate(values, start=1)
+        if not _ERROR_VALUES.isdisjoint(row)
+        for c, value in enumerate(row, start=1)
+        if (error := error_text(value)) is not None
+    ]
 
 
 def error_value_message(ref: str, error: str) -> str:

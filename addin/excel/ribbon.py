@@ -20,7 +20,7 @@ from typing import Any, ParamSpec
 from ..actions import pressing
 from ..documents import documents_folder
 from ..engine.batch import Batch
-from ..engine.cells import error_text
+from ..engine.cells import error_cells, error_text
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..files import WriteRefused, holding
@@ -256,12 +256,7 @@ def _data(book: Any) -> tuple[Any, Spec, list[list[Any]], dict[str, str]]:
     values = [list(row) for row in options.value or []]
     errors: dict[str, str] = {}
     if windows:
-        found = [
-            (r, c, error)
-            for r, row in enumerate(values, start=1)
-            for c, value in enumerate(row, start=1)
-            if (error := error_text(value)) is not None
-        ]
+        found = error_cells(values)
         # The text `#N/A` reads as an error's text does: read once more without
         # `err_to_str`, where any is, an error is None and the text itself.
         plain = None
@@ -277,9 +272,9 @@ def _data(book: Any) -> tuple[Any, Spec, list[list[Any]], dict[str, str]]:
         # (pasted as a value) is the error's text, a formula is its `=` text.
         for (r, c), text in _formulas(sheet, values).items():
             if values[r - 1][c - 1] is None:
-                error = error_text(text)
-                if error is not None or text.startswith("="):
-                    errors[f"{column_letter(c)}{r}"] = error or ""
+                named = error_text(text)
+                if named is not None or text.startswith("="):
+                    errors[f"{column_letter(c)}{r}"] = named or ""
     return sheet, spec, values, errors
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..actions import pressing
 from ..engine.batch import Batch
-from ..engine.cells import error_text
+from ..engine.cells import error_cells
 from ..engine.findings import column_letter
 from ..engine.layouts import layout_of
 from ..excel.batch_book import (
@@ -134,12 +134,9 @@ async def _data(book: Any) -> tuple[Any, Any, list[list[Any]], dict[str, str]]:
     sheet, spec = data_sheet(book, START_A_BATCH)
     _, values = await _last_row(sheet, sheet_width(sheet, spec))
     errors: dict[str, str] = {}
-    for r, row in enumerate(values, start=1):
-        for c, value in enumerate(row, start=1):
-            error = error_text(value)
-            if error is not None:
-                errors[f"{column_letter(c)}{r}"] = error
-                row[c - 1] = None
+    for r, c, error in error_cells(values):
+        errors[f"{column_letter(c)}{r}"] = error
+        values[r - 1][c - 1] = None
     return sheet, spec, values, errors
 
 
