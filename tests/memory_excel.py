@@ -1616,7 +1616,8 @@ class Range:
             return self._mac_raw_value()
         (r1, c1), (r2, c2) = self.first, self.last
         get = self.sheet_impl.grid.get
-        grid = tuple(tuple(get((r, c)) for c in range(c1, c2 + 1)) for r in range(r1, r2 + 1))
+        across = range(c1, c2 + 1)
+        grid = tuple(tuple(map(get, zip(itertools.repeat(r), across))) for r in range(r1, r2 + 1))
         errors = self.sheet_impl.grid.errors_in(self.first, self.last)
         if errors:
             # COM hands an error value over as an int (`com_error`).
