@@ -30,6 +30,7 @@ from .wording import SHORT_BATCH, SHORT_LIST, counted, paragraph, printable
 # once, and `check` never loads what only workbooks need.
 if TYPE_CHECKING:
     from .engine.batch import Batch
+    from .engine.csv_read import Parsed
     from .engine.findings import Report
     from .engine.settings import SettingsFile
     from .ledger import Ledger
@@ -596,29 +597,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         else _spec(args.format, args.columns)
     )
     from .engine.batch import Context
-    from .engine.csv_batch import read_csv_batch
-    from .files import read_bytes
-    from .review import review
+    from .sliced_check import check_text
 
     stage(f"reading {args.csv.name}")
-    data = read_bytes(args.csv)
-    _confirm_csv(spec, data, args.csv)
+    text, read = _csv_text(spec, args.csv)
     stage(f"checking {args.csv.name}")
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
-    batch = read_csv_batch(spec, data, str(args.csv), context)
-    # Not read again: the totals, at the command's peak, need the file's bytes no longer.
-    del data
+    checked = check_text(spec, text, read, str(args.csv), context, _ledger(args))
+    del text
     _show(
-        review(batch, _ledger(args)),
+        checked,
         str(args.csv),
         args.json,
         "line",
         every_finding=args.every_finding,
         every_total=args.totals,
     )
-    return FOUND_ERRORS if batch.report.errors else OK
+    return FOUND_ERRORS if checked.batch.report.errors else OK
+
+
+def _csv_text(spec: Spec, path: Path) -> tuple[str, Parsed]:
+    """A CSV file's text and what reading it as text found (`csv_batch.decoded_csv`), its
+    bytes let go: a large batch's check holds the text, not both."""
+    from .engine.csv_batch import decoded_csv
+    from .files import read_bytes
+
+    data = read_bytes(path)
+    _confirm_csv(spec, data, path)
+    return decoded_csv(data, str(path), spec.encoding)
 
 
 def cmd_fix(args: argparse.Namespace) -> int:

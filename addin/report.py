@@ -53,7 +53,7 @@ def report_lines(
     width = width or terminal_width()
     batch = checked.batch
     report = batch.report
-    records = counted(len(batch.records), layout_of(batch.spec).noun)
+    records = counted(checked.records, layout_of(batch.spec).noun)
     if not report.findings:
         lines = hanging("", f"{name}: {records}, no problems", width)
     else:

@@ -29,6 +29,13 @@ SETTINGS_CHECK = "Company settings"
 class Review:
     batch: Batch
     documents: Sequence[DocumentTotal] = field(default_factory=list)
+    # How many records the batch holds, where its records are not held (a batch checked a
+    # slice at a time); None: as many as `batch.records`.
+    record_count: int | None = None
+
+    @property
+    def records(self) -> int:
+        return len(self.batch.records) if self.record_count is None else self.record_count
 
     @property
     def parts(self) -> tuple[str, str, str]:
@@ -50,16 +57,30 @@ class Review:
 
 def review(batch: Batch, ledger: Ledger | None) -> Review:
     """Totals of every document; the ledger's warnings; what the settings could not give."""
-    settings = batch.context.settings
-    report = batch.report
-    if settings is not None:
-        for problem in settings.problems:
-            report.checks.append(_not_used(problem))
+    name_settings_problems(batch)
     stage("adding up the totals")
-    documents = document_totals(batch, settings)
+    return reviewed(batch, ledger, document_totals(batch, batch.context.settings))
+
+
+def reviewed(
+    batch: Batch,
+    ledger: Ledger | None,
+    documents: Sequence[DocumentTotal],
+    record_count: int | None = None,
+) -> Review:
+    """`review` of a batch whose documents are added up already (its settings' problems
+    named first, `name_settings_problems`)."""
     if ledger is not None:
         check_batch(batch, ledger, documents)
-    return Review(batch, documents)
+    return Review(batch, documents, record_count)
+
+
+def name_settings_problems(batch: Batch) -> None:
+    """A check for each part of the company settings that could not be used."""
+    settings = batch.context.settings
+    if settings is not None:
+        for problem in settings.problems:
+            batch.report.checks.append(_not_used(problem))
 
 
 def _not_used(problem: str) -> Check:

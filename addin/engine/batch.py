@@ -25,6 +25,7 @@ from .findings import Finding, Problem, Report, column_letter
 from .records import Records
 
 if TYPE_CHECKING:
+    from .batch_wide import BatchWide
     from .settings import CompanySettings
 
 Row = tuple[int, Sequence[Any]]
@@ -41,6 +42,9 @@ class Context:
     settings: CompanySettings | None = None
     # The day "the current financial year" is counted from (tests fix it).
     today: dt.date | None = None
+    # Set while a batch is checked a slice at a time: what reads across the whole batch is
+    # gathered here and said at the end (see `batch_wide`).
+    batch_wide: BatchWide | None = None
 
 
 class Record(NamedTuple):

@@ -169,7 +169,14 @@ def _in_list(rule: InList, spec, records, report, settings, context) -> None:
         return
     kind = records[0].kind
     index = kind.index(rule.field)
-    lookup = CodeLookup(codes)
+    # Suggestions stop at `SUGGESTION_LIMIT` codes a batch: a batch checked a slice at a
+    # time keeps its lookup from slice to slice.
+    wide = context.batch_wide
+    lookup = wide.kept.get(id(rule)) if wide is not None else None
+    if lookup is None:
+        lookup = CodeLookup(codes)
+        if wide is not None:
+            wide.kept[id(rule)] = lookup
     for record in records:
         value = record.values[index]
         if not value or value in codes:

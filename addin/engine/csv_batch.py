@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..specs.model import Spec
 from ..wording import numbered
 from .batch import Batch, Context
@@ -18,14 +20,42 @@ def parse_csv(data: bytes, path: str, encoding: str = "cp1252") -> Parsed:
 
     `encoding` is the one the format writes (it settles files valid in two encodings).
     """
+    text, parsed = decoded_csv(data, path, encoding)
+    found = parse(text)
+    parsed.rows, parsed.stop = found.rows, found.stop
+    return parsed
+
+
+def decoded_csv(data: bytes, path: str, encoding: str = "cp1252") -> tuple[str, Parsed]:
+    """A CSV file's text, its records still to be read, and what was found reading it as
+    text (`Parsed` without rows): the encoding, a guess, Excel's separator line. Raises
+    ReadError when it is not a readable CSV at all."""
     decoded = decode(data, path, encoding)
     text, declared = separator_line(decoded.text)
     sniff_separator(text, path, declared)
-    parsed = parse(text)
-    parsed.encoding = decoded.encoding
-    parsed.guess = decoded.guess
-    parsed.separator_line = declared
-    return parsed
+    return text, Parsed([], encoding=decoded.encoding, guess=decoded.guess, separator_line=declared)
+
+
+@dataclass
+class LinesRead:
+    """What reading records off a file's lines found across them: numbers split at their
+    thousands separators, and the lines holding records joined on one line."""
+
+    splits: list[SplitNumber] = field(default_factory=list)
+    joined: list[int] = field(default_factory=list)
+
+    def extend(self, other: LinesRead) -> None:
+        self.splits += other.splits
+        self.joined += other.joined
+
+    def name(self, batch: Batch, renumber: bool) -> None:
+        """Their findings: one for each split number, one for the joined lines."""
+        if self.splits:
+            _name_split_numbers(batch, self.splits)
+        if self.joined:
+            batch.report.findings.append(
+                _joined_note(self.joined, 1 if renumber else self.joined[0])
+            )
 
 
 def batch_from_rows(
@@ -34,22 +64,34 @@ def batch_from_rows(
     """The batch of a parsed file. Records joined on one line are read apart (one warning
     names the lines); `renumber` then numbers every record in turn, as a sheet's rows are,
     and `parsed.rows` becomes the records read."""
+    batch, read = rows_batch(spec, parsed, context or Context(row_word="line"), renumber=renumber)
+    read.name(batch, renumber)
+    name_file_notes(batch, parsed)
+    return batch
+
+
+def rows_batch(
+    spec: Spec, parsed: Parsed, context: Context, *, renumber: bool = False
+) -> tuple[Batch, LinesRead]:
+    """The batch of a parsed file's rows, every check run; what the lines held across them
+    (`LinesRead`) not yet said. `parsed.rows` becomes the records read."""
     layout = layout_of(spec)
     rows, joined = layout.unjoined(spec, parsed.rows)
     if joined and renumber:
         rows = [(n, cells) for n, (_, cells) in enumerate(rows, start=1)]
     rows, splits = rejoined(spec, rows, layout.record_kinds(spec, rows), layout.keywords)
     parsed.rows = rows
-    batch = validate_rows(spec, rows, context=context or Context(row_word="line"))
-    if splits:
-        _name_split_numbers(batch, splits)
-    if joined:
-        batch.report.findings.append(_joined_note(joined, 1 if renumber else joined[0]))
+    return validate_rows(spec, rows, context=context), LinesRead(splits, joined)
+
+
+def name_file_notes(batch: Batch, parsed: Parsed) -> None:
+    """What reading the file as text found (where reading stopped, Excel's separator line,
+    the encoding), and the findings in order."""
     if parsed.stop is not None:
         batch.report.findings.append(parsed.stop)
     if parsed.separator_line is not None:
         batch.report.findings.append(_separator_note(parsed.separator_line))
-    if spec.encoding == "utf-8" and parsed.encoding != "utf-8":
+    if batch.spec.encoding == "utf-8" and parsed.encoding != "utf-8":
         batch.report.findings.append(
             Finding(
                 severity="warning",
@@ -79,7 +121,6 @@ def batch_from_rows(
             )
         )
     batch.report.sort()
-    return batch
 
 
 def _name_split_numbers(batch: Batch, splits: list[SplitNumber]) -> None:

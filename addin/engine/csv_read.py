@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 
@@ -34,6 +35,7 @@ class Decoded:
 # Where a line ends, as the CSV parser sees it: CRLF, LF or a lone CR (old Mac files, and
 # files pieced together from several programs). Every line number we report counts the same.
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_BLANK_BYTES = re.compile(rb"[ \t\r\n]*")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
@@ -84,7 +86,8 @@ def decode(data: bytes, path: str, target: str = "cp1252") -> Decoded:
     (`Ç£` reads as `ǣ`); when the UTF-8 reading holds characters the target cannot and the
     target reads the bytes cleanly, the file was written in the target.
     """
-    if not data.strip(b" \t\r\n"):
+    # Matched, not stripped: a strip would copy the whole file to find its first character.
+    if _BLANK_BYTES.fullmatch(data):
         raise ReadError(path, "the file is empty: there is no record to read")
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -223,8 +226,7 @@ def sniff_separator(text: str, path: str, declared: str | None = None) -> None:
                 f"{name}, not ',': {advice}",
                 1,
             )
-    # Only the opening lines matter: split off no more of the file than they need.
-    for number, line in enumerate(_LINE_END.split(text, maxsplit=5)[:5], start=1):
+    for number, line in enumerate(_opening_lines(text, 5), start=1):
         if not line.strip():
             continue
         # What a quoted field holds separates nothing, in either reading: a tab that starts
@@ -241,6 +243,19 @@ def sniff_separator(text: str, path: str, declared: str | None = None) -> None:
                     number,
                 )
         return
+
+
+def _opening_lines(text: str, count: int) -> Iterator[str]:
+    """The first `count` lines of `text` (as `_LINE_END.split` cuts them), and nothing of
+    the rest: a copy of a large file's text would double what reading it holds."""
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start : end.start()]
+        start = end.end()
+        count -= 1
+        if count == 0:
+            return
+    yield text[start:]
 
 
 def _field_count(line: str, delimiter: str) -> int:
@@ -275,16 +290,7 @@ def parse(text: str) -> Parsed:
             records = None
     if records is None:
         return _parse_counting_lines(text)
-    # No record spans lines, so a record's line is its position: no per-row bookkeeping.
-    if records and min(map(len, records)) > 1:
-        return Parsed(list(zip(count(1), records)))
-    return Parsed(
-        [
-            (number, fields)
-            for number, fields in enumerate(records, start=1)
-            if len(fields) > 1 or (fields and fields[0].strip())
-        ]
-    )
+    return Parsed(unblank(records))
 
 
 def _split_lines(text: str) -> list[list[str]] | None:
@@ -295,6 +301,12 @@ def _split_lines(text: str) -> list[list[str]] | None:
     (mixed line ends, a quoted line break, a stray quote) returns None for the full parse.
     A blank line gives `[""]` where the reader gives `[]`; both are skipped as blank.
     """
+    lines = line_texts(text)
+    return None if lines is None else fields_of(lines)
+
+
+def line_texts(text: str) -> list[str] | None:
+    """The lines of `text` without their ends, when every line ends alike; else None."""
     crlf = text.count("\r\n")
     if crlf and text.count("\r") == crlf == text.count("\n"):
         lines = text.split("\r\n")
@@ -304,6 +316,12 @@ def _split_lines(text: str) -> list[list[str]] | None:
         return None
     if lines[-1] == "":
         lines.pop()
+    return lines
+
+
+def fields_of(lines: list[str]) -> list[list[str]] | None:
+    """The fields of each of `lines` (`line_texts`), or None where a quoted field does not
+    end on its line. Each line is read on its own: any run of lines reads as the whole does."""
     records = list(map(str.split, lines, repeat(",")))
     quoted = list(compress(count(), map(str.__contains__, lines, repeat('"'))))
     if quoted:
@@ -317,6 +335,19 @@ def _split_lines(text: str) -> list[list[str]] | None:
         for i, row in zip(quoted, fields):
             records[i] = row
     return records
+
+
+def unblank(records: list[list[str]], first: int = 1) -> list[tuple[int, list[str]]]:
+    """Each line's fields with its number (the first line's is `first`), blank lines left
+    out."""
+    # No record spans lines, so a record's line is its position: no per-row bookkeeping.
+    if records and min(map(len, records)) > 1:
+        return list(zip(count(first), records))
+    return [
+        (number, fields)
+        for number, fields in enumerate(records, start=first)
+        if len(fields) > 1 or (fields and fields[0].strip())
+    ]
 
 
 def _parse_counting_lines(text: str) -> Parsed:

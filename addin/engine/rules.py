@@ -20,6 +20,7 @@ from ..specs.model import (
     NotBefore,
     OnlyForDocumentTypes,
     PatternWhen,
+    RecordSpec,
     Rule,
     SetTogether,
     Spec,
@@ -30,6 +31,7 @@ from ..specs.model import (
 )
 from ..wording import numbered, plural
 from . import company_rules
+from .batch_wide import BatchWide
 from .fields import canonical_number, decimal_or_none, decimal_places, parse_date
 from .findings import Finding, Report
 from .records import Records
@@ -39,17 +41,39 @@ _NONZERO = re.compile(r"[+-]?(?=[\d.]*[1-9])(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 _ROW = itemgetter(1)  # Record.row
 
 
-def _repeats(records: list, keys: Sequence, blank: Any) -> list[tuple[Any, int]]:
-    """Each record whose key an earlier record has, and the earlier row. Blank keys repeat
-    each other and are never said to: they are left out first, in one pass."""
+@dataclass
+class _Keyed:
+    """The records with a key filled in (blank keys repeat each other and are never said
+    to), in order: their rows, keys and the rule's field's value."""
+
+    rows: list[int]
+    keys: list[Any]
+    values: list[str]
+
+    def extend(self, other: _Keyed) -> None:
+        self.rows += other.rows
+        self.keys += other.keys
+        self.values += other.values
+
+
+def _keyed(table: Records, keys: Sequence, blank: Any, index: int) -> _Keyed:
     filled = list(map(operator.ne, keys, repeat(blank)))
-    records = list(compress(records, filled))
-    keys = list(compress(keys, filled))
-    rows = list(map(_ROW, records))
+    return _Keyed(
+        list(map(_ROW, compress(table.records, filled))),
+        list(compress(keys, filled)),
+        list(compress(table.column(index), filled)),
+    )
+
+
+def _say_repeats(on: _On, keyed: _Keyed) -> None:
+    """Each record whose key an earlier record has, naming the earlier row."""
+    rows, keys = keyed.rows, keyed.keys
     # Built from the end, so each key keeps the row where it first appears.
     first = dict(zip(reversed(keys), reversed(rows)))
     again = map(operator.ne, map(first.__getitem__, keys), rows)
-    return [(r, first[k]) for r, k in compress(zip(records, keys), again)]
+    word = on.context.row_word
+    for row, key, value in compress(zip(rows, keys, keyed.values), again):
+        on.add_at(row, value, f"{on.rule.message} (also on {word} {first[key]})")
 
 
 def apply(rule: Rule, spec: Spec, table: Records, report: Report, context) -> None:
@@ -64,7 +88,28 @@ def apply(rule: Rule, spec: Spec, table: Records, report: Report, context) -> No
     if not any(f.key == rule.field for f in kind.fields):
         # A header-row sheet may leave the column out; its own finding says so.
         return
-    CHECKS[type(rule)](_On(rule, spec, table, kind.index(rule.field), report, context))
+    on = _On(rule, spec, table, kind.index(rule.field), report, context, kind)
+    across = ACROSS.get(type(rule))
+    if across is None:
+        CHECKS[type(rule)](on)
+        return
+    gather, say = across
+    wide: BatchWide | None = getattr(context, "batch_wide", None)
+    if wide is None:
+        say(on, gather(on))
+    else:
+        wide.gather(rule, kind, on.index, gather(on))
+
+
+def say_gathered(spec: Spec, wide: BatchWide, report: Report, context) -> None:
+    """What the rules that read across the batch say of it, from what each slice gathered
+    (`BatchWide`), in the spec's order of rules: as `apply` says it of the whole batch."""
+    for rule in spec.rules:
+        gathered = wide.gathered.get(id(rule))
+        if gathered is not None:
+            kind, index, found = gathered
+            on = _On(rule, spec, Records([]), index, report, context, kind)
+            ACROSS[type(rule)][1](on, found)
 
 
 @dataclass
@@ -77,22 +122,26 @@ class _On:
     index: int
     report: Report
     context: Any
+    kind: RecordSpec
 
     @property
     def field(self) -> FieldSpec:
-        return self.table.records[0].kind.fields[self.index]
+        return self.kind.fields[self.index]
 
     def add(self, record, message: str, fix: str | None = None) -> None:
+        self.add_at(record.row, record.values[self.index], message, fix)
+
+    def add_at(self, row: int, value: str, message: str, fix: str | None = None) -> None:
         field = self.field
         self.report.findings.append(
             Finding(
                 severity=self.rule.severity,
-                row=record.row,
+                row=row,
                 column=field.column,
                 field=field.label,
                 code=self.rule.code,
                 message=message,
-                value=record.values[self.index],
+                value=value,
                 fix=fix,
             )
         )
@@ -143,49 +192,84 @@ HABIT_LINES = 20
 HABIT_SHARE = 0.5
 
 
-def _zero_when(on: _On) -> None:
+@dataclass
+class _Found:
+    """The records a rule found (rows and the field's values) among `candidates` records."""
+
+    rows: list[int]
+    values: list[str]
+    candidates: int
+
+    def extend(self, other: _Found) -> None:
+        self.rows += other.rows
+        self.values += other.values
+        self.candidates += other.candidates
+
+
+def _zeros_found(on: _On) -> _Found:
     candidates = on.table.where(on.rule.when)
     values = candidates.column(on.index)
     zero = _zeros(values)
-    found = list(compress(candidates.records, map(zero.__contains__, values)))
-    if on.rule.habit_message and _habit(len(found), len(candidates.records)):
-        _say_habit(on, found, len(candidates.records))
+    found = list(map(zero.__contains__, values))
+    return _Found(
+        list(map(_ROW, compress(candidates.records, found))),
+        list(compress(values, found)),
+        len(candidates.records),
+    )
+
+
+def _say_zeros(on: _On, found: _Found) -> None:
+    if on.rule.habit_message and _habit(len(found.rows), found.candidates):
+        _say_habit(on, found.rows, found.candidates)
         return
-    for record in found:
-        on.add(record, on.rule.message)
+    for row, value in zip(found.rows, found.values):
+        on.add_at(row, value, on.rule.message)
 
 
 def _habit(found: int, candidates: int) -> bool:
     return found >= HABIT_LINES and found >= HABIT_SHARE * candidates
 
 
-def _say_habit(on: _On, found: list, candidates: int) -> None:
+def _say_habit(on: _On, rows: list[int], candidates: int) -> None:
     """One finding for the batch, on its first such row and no cell."""
-    shown = f"{on.context.row_word}s {numbered([r.row for r in found])}"
+    shown = f"{on.context.row_word}s {numbered(rows)}"
     field = on.field
     on.report.findings.append(
         Finding(
             severity=on.rule.severity,
-            row=found[0].row,
+            row=rows[0],
             column="",
             field=field.label,
             code=on.rule.code,
             message=on.rule.habit_message.format(
-                count=f"{len(found):,}", lines=f"{candidates:,}", rows=shown
+                count=f"{len(rows):,}", lines=f"{candidates:,}", rows=shown
             ),
         )
     )
 
 
-def _tax_type_as_rate(on: _On) -> None:
+@dataclass
+class _ByCode:
+    """The records a rule found, by the code they hold, codes in the order first found."""
+
+    codes: dict[str, tuple[list[int], list[str]]]
+
+    def extend(self, other: _ByCode) -> None:
+        for code, (rows, values) in other.codes.items():
+            held = self.codes.setdefault(code, ([], []))
+            held[0].extend(rows)
+            held[1].extend(values)
+
+
+def _taxed_as_rate(on: _On) -> _ByCode:
     rule, table = on.rule, on.table
+    carrying: dict[str, tuple[list[int], list[str]]] = {}
     settings = on.context.settings
     if settings is not None and settings.list(rule.list) is not None:
-        return  # the tax table decides what each code is
-    kind = table.records[0].kind
+        return _ByCode(carrying)  # the tax table decides what each code is
+    kind = on.kind
     exclusive, inclusive = kind.index(rule.exclusive), kind.index(rule.inclusive)
     candidates = table.where(rule.when) if rule.when else table
-    carrying: dict[str, list] = {}
     for record, code in zip(candidates.records, candidates.column(on.index)):
         if code not in rule.rates:
             continue
@@ -195,15 +279,21 @@ def _tax_type_as_rate(on: _On) -> None:
             continue
         # The price with tax, less the price, is the rate: to within a cent's rounding.
         if abs(total - unit * (1 + Decimal(code) / 100)) <= Decimal("0.01"):
-            carrying.setdefault(code, []).append(record)
-    for code, records in carrying.items():
-        rows = numbered([r.row for r in records])
-        on.add(
-            records[0],
+            rows, values = carrying.setdefault(code, ([], []))
+            rows.append(record.row)
+            values.append(record.values[on.index])
+    return _ByCode(carrying)
+
+
+def _say_taxed_as_rate(on: _On, found: _ByCode) -> None:
+    for code, (rows, values) in found.codes.items():
+        on.add_at(
+            rows[0],
+            values[0],
             f"Tax Type {code} is line {code} of your tax table, not {code} %: "
-            f"{len(records):,} lines ({on.context.row_word}s {rows}) are priced with {code} % tax. "
-            f"Check that line {code} of the tax table is the rate you mean, or load the tax "
-            "table on the Settings sheet to have every line checked.",
+            f"{len(rows):,} lines ({on.context.row_word}s {numbered(rows)}) are priced with "
+            f"{code} % tax. Check that line {code} of the tax table is the rate you mean, or "
+            "load the tax table on the Settings sheet to have every line checked.",
         )
 
 
@@ -227,18 +317,15 @@ def _only_for_document_types(on: _On) -> None:
             on.add(record, rule.message, "N")
 
 
-def _unique_together(on: _On) -> None:
-    rule, table = on.rule, on.table
-    present = {f.key: i for i, f in enumerate(table.records[0].kind.fields)}
-    where = [present[k] for k in rule.fields if k in present]
-    combinations = list(zip(*(table.column(i) for i in where)))
-    for record, first in _repeats(table.records, combinations, ("",) * len(where)):
-        on.add(record, f"{rule.message} (also on {on.context.row_word} {first})")
+def _together(on: _On) -> _Keyed:
+    present = {f.key: i for i, f in enumerate(on.kind.fields)}
+    where = [present[k] for k in on.rule.fields if k in present]
+    combinations = list(zip(*(on.table.column(i) for i in where)))
+    return _keyed(on.table, combinations, ("",) * len(where), on.index)
 
 
-def _unique_in_batch(on: _On) -> None:
-    for record, first in _repeats(on.table.records, on.table.column(on.index), ""):
-        on.add(record, f"{on.rule.message} (also on {on.context.row_word} {first})")
+def _in_batch(on: _On) -> _Keyed:
+    return _keyed(on.table, on.table.column(on.index), "", on.index)
 
 
 def _balanced(on: _On) -> None:
@@ -395,12 +482,18 @@ def _given(value: str, unset: tuple[str, ...]) -> bool:
 CHECKS: dict[type, Callable[[_On], None]] = {
     PatternWhen: _pattern_when,
     NotBefore: _not_before,
-    ZeroWhen: _zero_when,
-    TaxTypeAsRate: _tax_type_as_rate,
     OnlyForDocumentTypes: _only_for_document_types,
-    UniqueTogether: _unique_together,
-    UniqueInBatch: _unique_in_batch,
     Balanced: _balanced,
     ChoiceBySign: _choice_by_sign,
     SetTogether: _set_together,
+}
+
+# The rules that read across the whole batch: what each gathers of some records, and what
+# it says of all it gathered. The whole batch is said of at once; a batch checked a slice at
+# a time (`BatchWide`) gathers slice by slice and is said of at the end (`say_gathered`).
+ACROSS: dict[type, tuple[Callable[[_On], Any], Callable[[_On, Any], None]]] = {
+    UniqueTogether: (_together, _say_repeats),
+    UniqueInBatch: (_in_batch, _say_repeats),
+    ZeroWhen: (_zeros_found, _say_zeros),
+    TaxTypeAsRate: (_taxed_as_rate, _say_taxed_as_rate),
 }

@@ -200,6 +200,39 @@ class Documents(Sequence[DocumentTotal]):
     def __iter__(self) -> Iterator[DocumentTotal]:
         return iter(self._all())
 
+    def settled(self) -> Documents:
+        """These documents with their keys read now, holding nothing of the batch's records:
+        a batch checked a slice at a time lets each slice's records go once checked."""
+        if self._amounts is not None or self.labelled:
+            raise TypeError("only documents of line totals are settled")
+        keys, columns = self._keys()
+        return Documents(
+            self.format,
+            self.rows,
+            (self.exclusive, self.tax, self.inclusive),
+            lambda: (keys, columns),
+        )
+
+    @classmethod
+    def joined(cls, format_name: str, parts: Sequence[Documents]) -> Documents:
+        """The documents of a batch checked a slice at a time: each slice's (`settled`) in
+        turn."""
+        rows: list[int] = []
+        exclusive: list[Decimal | None] = []
+        tax: list[Decimal | None] = []
+        inclusive: list[Decimal | None] = []
+        keys: list[tuple[str, ...]] = []
+        columns: list[str] = []
+        for part in parts:
+            rows += part.rows
+            exclusive += part.exclusive
+            tax += part.tax
+            inclusive += part.inclusive
+            part_keys, part_columns = part._keys()
+            keys += part_keys
+            columns += part_columns
+        return cls(format_name, rows, (exclusive, tax, inclusive), lambda: (keys, columns))
+
     def totals(self) -> dict[str, object]:
         """`batch_totals` of these documents, from their columns."""
         return _summed(

@@ -27,11 +27,14 @@ class KeywordRecords(BatchLayout):
         if not spec.older_layouts:
             return validate_records(spec, rows, typed=typed, context=context)
         rows = rows if isinstance(rows, list) else list(rows)
-        older = [(layout, _in_layout(layout, rows)) for layout in spec.older_layouts]
+        older = [_in_layout(layout, rows) for layout in spec.older_layouts]
         batch = validate_records(spec, rows, typed=typed, context=context)
-        for layout, numbers in older:
-            if numbers:
-                _name_older_layout(batch, layout, numbers, context)
+        wide = context.batch_wide
+        if wide is None:
+            name_older_layouts(batch, dict(enumerate(older)), context)
+        else:
+            for place, numbers in enumerate(older):
+                wide.older.setdefault(place, []).extend(numbers)
         return batch
 
     def unjoined(self, spec: Spec, rows: list[FileRow]) -> tuple[list[FileRow], list[int]]:
@@ -85,6 +88,15 @@ def _in_layout(layout: OlderLayout, rows: list[Row]) -> list[int]:
         and not isinstance(cells[at], dt.date)
         and parse_date(str(cells[at]).strip()) is None
     ]
+
+
+def name_older_layouts(batch: Batch, older: dict[int, list[int]], context: Context) -> None:
+    """One finding for each of the spec's older layouts that has records (`older`: their
+    lines, by the layout's place in the spec)."""
+    for place, layout in enumerate(batch.spec.older_layouts):
+        numbers = older.get(place)
+        if numbers:
+            _name_older_layout(batch, layout, numbers, context)
 
 
 def _name_older_layout(
