@@ -180,9 +180,7 @@ def test_the_supplier_format_checked_in_slices_says_the_same(monkeypatch):
     assert_same("pastel-supplier", file_bytes(fitted), monkeypatch, (1, 4, 9))
 
 
-def test_settings_suggestions_and_the_ledger_carry_from_slice_to_slice(
-    monkeypatch, tmp_path: Path
-):
+def test_settings_suggestions_and_the_ledger_carry_from_slice_to_slice(monkeypatch, tmp_path: Path):
     """More unknown accounts than suggestions are made for: the suggestions stop at the
     same account sliced or whole. A ledger holding some documents warns on the same ones."""
     accounts = SUGGESTION_LIMIT + 150
