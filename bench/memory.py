@@ -4,11 +4,12 @@
         --format pastel-customer [--json]
 
 Runs the steps of `batchsheet check` in this process, in its order (the file's bytes read,
-parsed, its records validated, the review's totals, the report or the JSON written to
-/dev/null), and after each prints the resident memory it leaves and the peak reached while
-it ran (Linux: VmRSS and VmHWM, the peak reset between stages through /proc/self/clear_refs),
-with the CPU it took. One process, not a best of N: peaks are what a whole process reaches,
-but run it on a quiet machine for the CPU column.
+decoded, its records checked a slice at a time where the format allows (`sliced_check`) with
+the review's totals, the report or the JSON written to /dev/null), and after each prints
+the resident memory it leaves and the peak reached while it ran (Linux: VmRSS and VmHWM,
+the peak reset between stages through /proc/self/clear_refs), with the CPU it took. One
+process, not a best of N: peaks are what a whole process reaches, but run it on a quiet
+machine for the CPU column.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from addin.engine.batch import Context
-from addin.engine.csv_batch import batch_from_rows, parse_csv
+from addin.engine.csv_batch import decoded_csv
 from addin.ledger import Ledger
 from addin.report import report_lines, write_json
-from addin.review import review
+from addin.sliced_check import check_text, sliceable
 from addin.specs import get_spec
 
 
@@ -64,24 +65,19 @@ def stages(path: Path, format_name: str, as_json: bool) -> list[tuple[str, float
             else:
                 sink.write("\n".join(report_lines(held["review"], str(path), "line")))
 
-    def let_bytes_go() -> None:
-        # As `cmd_check` does once the batch is read.
-        del held["data"], held["parsed"]
+    def decode() -> None:
+        # As `cli._csv_text` does: the bytes are let go once decoded.
+        held["text"], held["read"] = decoded_csv(held.pop("data"), str(path), spec.encoding)
+
+    def check() -> None:
+        context = Context(row_word="line")
+        held["review"] = check_text(spec, held["text"], held["read"], str(path), context, ledger)
 
     steps: list[tuple[str, Callable[[], None]]] = [
         ("read the file's bytes", lambda: held.update(data=path.read_bytes())),
-        (
-            "parse (csv_read)",
-            lambda: held.update(parsed=parse_csv(held["data"], str(path), spec.encoding)),
-        ),
-        (
-            "validate the records",
-            lambda: held.update(
-                batch=batch_from_rows(spec, held["parsed"], Context(row_word="line"))
-            ),
-        ),
-        ("let the bytes and the parse go", let_bytes_go),
-        ("review: totals, ledger", lambda: held.update(review=review(held["batch"], ledger))),
+        ("decode (the bytes let go)", decode),
+        (f"check ({'a slice at a time' if sliceable(spec) else 'whole'}), review", check),
+        ("let the text go", lambda: held.pop("text")),
         ("the JSON" if as_json else "the report", show),
     ]
     out = []
