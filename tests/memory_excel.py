@@ -1310,16 +1310,14 @@ class Sheet:
             # `*`: a cell's text (`_as_text`) is empty only where it holds nothing, and its
             # formula text only where it holds no formula either: none is spelled out.
             formulas = self.formulas if look_in == FindLookIn.xlFormulas else {}
-            hits = [
-                (r, c)
-                for (r, c), v in self.grid.items()
-                if r1 <= r <= r2
-                and c1 <= c <= c2
-                and r not in hidden_rows
-                and c not in hidden_columns
-                and ((v is not None and v != "") or formulas.get((r, c)))
-            ]
-            return _next_hit(hits, after, by_rows, forward)
+
+            def hit(cell: Cell, v: Any) -> bool:
+                return (v is not None and v != "") or bool(formulas.get(cell))
+        else:
+
+            def hit(cell: Cell, v: Any) -> bool:
+                return matches(text_of(cell, v))
+
         hits = [
             (r, c)
             for (r, c), v in self.grid.items()
@@ -1327,7 +1325,7 @@ class Sheet:
             and c1 <= c <= c2
             and r not in hidden_rows
             and c not in hidden_columns
-            and matches(text_of((r, c), v))
+            and hit((r, c), v)
         ]
         return _next_hit(hits, after, by_rows, forward)
 
