@@ -605,7 +605,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings_file = _settings_file(args)
     settings = settings_file.for_spec(spec.settings) if settings_file is not None else None
     context = Context(row_word="line", settings=settings)
-    checked = check_text(spec, text, read, str(args.csv), context, _ledger(args))
+    checked = check_text(spec, text, read, context, _ledger(args))
     del text
     _show(
         checked,

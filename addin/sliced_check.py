@@ -59,7 +59,23 @@ def sliceable(spec: Spec) -> bool:
             isinstance(rule, _RECORD_RULES + SETTINGS_RULES) or type(rule) in rules.ACROSS
             for rule in spec.rules
         )
+        and _said_in_order(spec)
     )
+
+
+def _said_in_order(spec: Spec) -> bool:
+    """Whether no rule after one of `rules.ACROSS` checks the same field. Sliced, what the
+    batch-wide rules say comes after every slice's findings; the findings are sorted by row
+    and column, and two on one cell keep the order they were said in, which is the rules'
+    order when the batch is checked whole."""
+    across: set[tuple[str | None, str]] = set()
+    for rule in spec.rules:
+        field = (rule.record, rule.field)
+        if field in across:
+            return False
+        if type(rule) in rules.ACROSS:
+            across.add(field)
+    return True
 
 
 @without_cycle_collection
@@ -67,7 +83,6 @@ def check_text(
     spec: Spec,
     text: str,
     read: Parsed,
-    path: str,
     context: Context,
     ledger: Ledger | None,
     *,
@@ -132,9 +147,13 @@ def _sliced(
             documents = document_totals(batch, context.settings)
             if documents:
                 parts.append(cast(Documents, documents).settled())
-            del batch, rows
+            # The slice's records go now, not when the next slice's names are bound.
+            del batch, rows, found, documents
     finally:
         context.batch_wide = None
+    if first_row is None:
+        # No record at all: the whole batch's check says what an empty batch lacks.
+        return None
     batch = Batch(spec, [], report, context)
     rules.say_gathered(spec, wide, report, context)
     report.sort()
@@ -144,8 +163,9 @@ def _sliced(
     name_file_notes(batch, read)
     name_settings_problems(batch)
     stage("adding up the totals")
-    documents = Documents.joined(spec.name, parts) if parts else []
-    return reviewed(batch, ledger, documents, records)
+    joined = Documents.joined(spec.name, parts) if parts else []
+    del parts
+    return reviewed(batch, ledger, joined, records)
 
 
 def _last_start(rows: list[tuple[int, list[str]]], first: str | None) -> int:

@@ -71,7 +71,7 @@ def stages(path: Path, format_name: str, as_json: bool) -> list[tuple[str, float
 
     def check() -> None:
         context = Context(row_word="line")
-        held["review"] = check_text(spec, held["text"], held["read"], str(path), context, ledger)
+        held["review"] = check_text(spec, held["text"], held["read"], context, ledger)
 
     steps: list[tuple[str, Callable[[], None]]] = [
         ("read the file's bytes", lambda: held.update(data=path.read_bytes())),

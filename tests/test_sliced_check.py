@@ -11,6 +11,7 @@ from a list than suggestions are made for. Slices as small as one line are asked
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 from pathlib import Path
@@ -148,7 +149,7 @@ def sliced(
     monkeypatch.setattr(sliced_check, "rows_batch", counted)
     text, read = decoded_csv(data, "in.csv", spec.encoding)
     context = Context(row_word="line", settings=settings)
-    checked = check_text(spec, text, read, "in.csv", context, ledger, slice_lines=slice_lines)
+    checked = check_text(spec, text, read, context, ledger, slice_lines=slice_lines)
     monkeypatch.undo()
     assert context.batch_wide is None
     return shown(checked), len(calls)
@@ -240,3 +241,28 @@ def test_a_batch_of_one_long_document_is_one_slice(monkeypatch):
     expected = whole(PASTEL, data, None, None)
     got, slices = sliced(PASTEL, data, None, None, 4, monkeypatch)
     assert got == expected and slices == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "slices"),
+    # Blank lines only: no row, read whole. A row of empty fields: a slice with no record.
+    [(b"sep=,\r\n\r\n", 0), (b"\xa0\r\n", 0), (b"\r\n\r\n,,,\r\n", 1)],
+)
+def test_a_file_without_a_record_says_what_the_whole_check_says(data, slices, monkeypatch):
+    """No record to slice: the settings rules still say they did not run, as they do of an
+    empty batch checked whole."""
+    expected = whole(PASTEL, data, None, None)
+    assert "no settings given" in expected["report every=False"]
+    assert sliced(PASTEL, data, None, None, 1, monkeypatch) == (expected, slices)
+
+
+def test_a_rule_after_a_batch_wide_one_on_the_same_field_keeps_the_batch_whole():
+    """Two findings on one cell keep the order they were said in; sliced, a batch-wide
+    rule speaks after every slice, so a later rule on its field would speak first."""
+    spec = get_spec(PASTEL)
+    pattern = next(r for r in spec.rules if type(r).__name__ == "PatternWhen")
+    unique = next(r for r in spec.rules if type(r).__name__ == "UniqueInBatch")
+    later = dataclasses.replace(pattern, record=unique.record, field=unique.field)
+    earlier = dataclasses.replace(spec, rules=(later, *spec.rules))
+    assert sliceable(spec) and sliceable(earlier)
+    assert not sliceable(dataclasses.replace(spec, rules=(*spec.rules, later)))

@@ -24,12 +24,14 @@ class Gathered(Protocol):
 
 @dataclass
 class BatchWide:
-    # By the rule's id (a spec's rules live as long as the process): its records' kind, the
-    # place of its field, and what it gathered.
+    # By the rule's id (a spec's rules live as long as the process): what it gathered, with
+    # its records' kind and its field's place, which it speaks with once no slice is held.
     gathered: dict[int, tuple[RecordSpec, int, Gathered]] = field(default_factory=dict)
-    # The lines in each of the spec's older layouts, by the layout's place in the spec.
+    # The lines in each of the spec's older layouts, by the layout's place in the spec: one
+    # finding names them all, in place of what each line's fields would say.
     older: dict[int, list[int]] = field(default_factory=dict)
-    # What a company-settings rule keeps from slice to slice, by the rule's id.
+    # What a company-settings rule keeps from slice to slice, by the rule's id: its list's
+    # suggestions stop at so many a batch, not a slice.
     kept: dict[int, Any] = field(default_factory=dict)
 
     def gather(self, rule: Any, kind: RecordSpec, index: int, found: Gathered) -> None:

@@ -94,7 +94,7 @@ def apply(rule: Rule, spec: Spec, table: Records, report: Report, context) -> No
         CHECKS[type(rule)](on)
         return
     gather, say = across
-    wide: BatchWide | None = getattr(context, "batch_wide", None)
+    wide: BatchWide | None = context.batch_wide
     if wide is None:
         say(on, gather(on))
     else:
