@@ -26,6 +26,7 @@ from addin.engine.csv_write import csv_text
 from addin.engine.settings import SettingsFile
 from addin.engine.totals import document_totals
 from addin.ledger import Ledger
+from addin.refusals import ReadError
 from addin.report import report_lines, write_json
 from addin.review import Review, review
 from addin.sliced_check import check_text, sliceable
@@ -266,3 +267,34 @@ def test_a_rule_after_a_batch_wide_one_on_the_same_field_keeps_the_batch_whole()
     earlier = dataclasses.replace(spec, rules=(later, *spec.rules))
     assert sliceable(spec) and sliceable(earlier)
     assert not sliceable(dataclasses.replace(spec, rules=(*spec.rules, later)))
+
+
+DAMAGE = [b",", b'"', b"\r\n", b"\n", b"\xe9", b"\x00", b"Header,", b"Detail,", b" ", b""]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_damaged_files_checked_in_slices_say_what_the_whole_check_says(seed, monkeypatch):
+    """Bytes cut out, copied in or replaced (a comma, a quote, a line end, a keyword, a
+    byte no encoding agrees on, a NUL): refused alike, or said alike, however the file is sliced."""
+    rng = random.Random(seed)
+    data = bytearray(file_bytes(batch_lines(seed, 25, zero_share=rng.random())))
+    for _ in range(rng.randrange(1, 6)):
+        i = rng.randrange(len(data))
+        roll = rng.random()
+        if roll < 0.3:
+            data[i : i + 1] = rng.choice(DAMAGE)
+        elif roll < 0.6:
+            del data[i : i + rng.randrange(1, 40)]
+        else:
+            j = rng.randrange(len(data))
+            data[i:i] = data[j : j + rng.randrange(1, 80)]
+    damaged = bytes(data)
+    try:
+        expected = whole(PASTEL, damaged, None, None)
+    except ReadError as refused:
+        with pytest.raises(ReadError) as sliced_refusal:
+            sliced(PASTEL, damaged, None, None, 3, monkeypatch)
+        assert str(sliced_refusal.value) == str(refused)
+        return
+    for size in (1, 3, 7):
+        assert sliced(PASTEL, damaged, None, None, size, monkeypatch)[0] == expected
