@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from defusedxml import ElementTree
 
-from addin.excel.package_parts import PACKAGE_REL_NS, with_override, with_relationship
+from addin.excel.package_parts import PACKAGE_REL_NS, with_child, with_override, with_relationship
 
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
@@ -48,3 +48,15 @@ def test_a_prefixed_root_gets_its_new_element_under_the_same_prefix():
 def test_a_part_that_does_not_end_is_refused_not_written():
     with pytest.raises(ValueError, match="a <Types> part that does not end"):
         with_override(f'<Types xmlns="{TYPES_NS}">'.encode(), "xl/p.xml", "y")
+
+
+def test_a_child_goes_last_in_its_parent_under_the_parents_prefix():
+    """The workbook's list of sheets, as the Audit sheet is added to it: the last `sheets`
+    element, its own prefix; none there is refused."""
+    workbook = b'<x:workbook xmlns:x="m"><x:sheets><x:sheet name="A"/></x:sheets></x:workbook>'
+    assert with_child(workbook, "sheets", 'sheet name="Audit"') == (
+        b'<x:workbook xmlns:x="m"><x:sheets><x:sheet name="A"/><x:sheet name="Audit"/>'
+        b"</x:sheets></x:workbook>"
+    )
+    with pytest.raises(ValueError, match="a <sheets> part that does not end"):
+        with_child(b"<workbook><worksheets/></workbook>", "sheets", 'sheet name="Audit"')

@@ -47,7 +47,7 @@ from ..engine.findings import cell_place, column_index, column_letter
 from ..files import WriteRefused, in_place, shown, write_atomically
 from ..refusals import ReadError
 from .package import BLOCK, ODD_CELL, Package, greater, inspect_package, normal_part, prefixed
-from .package_parts import DECLARATION, REL_NS, with_override, with_relationship
+from .package_parts import DECLARATION, REL_NS, with_child, with_override, with_relationship
 from .readback import SHEET_CONTENT, SHEET_TYPE, read_back
 from .sheet_values import FORMULA_LIKE
 from .sheet_xml import (
@@ -728,12 +728,11 @@ def _new_sheet(
     r = prefix.group(1).decode() if prefix else "r"
     declare = "" if prefix else f' xmlns:r="{REL_NS}"'
     sheet_id = max(sheet_ids, default=0) + 1
-    entry = f'<sheet name="{escape(name)}" sheetId="{sheet_id}"{declare} {r}:id="{rid}"/>'
-    end = re.search(rb"</(\w+:)?sheets>", workbook)
-    if end is None:
-        raise ReadError("", "the workbook lists no sheets, which Batchsheet does not edit")
-    tag = (end.group(1) or b"").decode() + "sheet"
-    entry = entry.replace("<sheet ", f"<{tag} ", 1)
-    workbook = workbook[: end.start()] + entry.encode() + workbook[end.start() :]
+    entry = f'sheet name="{escape(name)}" sheetId="{sheet_id}"{declare} {r}:id="{rid}"'
+    try:
+        workbook = with_child(workbook, "sheets", entry)
+    except ValueError:
+        no_sheets = "the workbook lists no sheets, which Batchsheet does not edit"
+        raise ReadError("", no_sheets) from None
     changed.update({rels_name: rels, "xl/workbook.xml": workbook, "[Content_Types].xml": types})
     return part, xml

@@ -2,8 +2,9 @@
 
 Batchsheet edits packages part by part (`book_edit.py` adds the Audit sheet; the Lite
 templates add xlwings Lite's web extension after openpyxl, which drops parts it does not
-know). openpyxl rewrites a whole workbook and keeps only what it models, so these two small
-edits of `[Content_Types].xml` and of a relationships part are made here, once.
+know). openpyxl rewrites a whole workbook and keeps only what it models, so these small
+edits, of `[Content_Types].xml`, of a relationships part and of the workbook's list of
+sheets, are made here, once: each an element added last in another, under its prefix.
 """
 
 from __future__ import annotations
@@ -23,23 +24,24 @@ def with_relationship(rels: bytes, kind: str, target: str) -> tuple[bytes, str]:
     `target`, under the first `rId` number no relationship there holds; and that id."""
     taken = [int(n) for n in _RELATIONSHIP_ID.findall(rels)]
     rid = f"rId{max(taken, default=0) + 1}"
-    return _before_end(
+    return with_child(
         rels, "Relationships", f'Relationship Id="{rid}" Type="{kind}" Target="{target}"'
     ), rid
 
 
 def with_override(types: bytes, part: str, content: str) -> bytes:
     """`[Content_Types].xml` naming the content type of `part` (a path in the package)."""
-    return _before_end(types, "Types", f'Override PartName="/{part}" ContentType="{content}"')
+    return with_child(types, "Types", f'Override PartName="/{part}" ContentType="{content}"')
 
 
-def _before_end(data: bytes, root: str, element: str) -> bytes:
-    """`data` with the empty element `element` (its name and attributes) last in the root
-    element `root`, spelled with the root's own prefix where the writer used one: a part is
-    its namespace's, whatever prefix names it."""
-    ends = list(re.finditer(rb"</(?:(\w+):)?" + root.encode() + rb"\s*>", data))
+def with_child(data: bytes, parent: str, element: str) -> bytes:
+    """`data` with the empty element `element` (its name and attributes) last in the (last)
+    element `parent`, spelled with that element's own prefix where the writer used one: a
+    part is its namespace's, whatever prefix names it. Raises ValueError where no `parent`
+    ends."""
+    ends = list(re.finditer(rb"</(?:(\w+):)?" + parent.encode() + rb"\s*>", data))
     if not ends:
-        raise ValueError(f"a <{root}> part that does not end")
+        raise ValueError(f"a <{parent}> part that does not end")
     end = ends[-1]
     prefix = f"{end.group(1).decode()}:" if end.group(1) else ""
     return data[: end.start()] + f"<{prefix}{element}/>".encode() + data[end.start() :]
