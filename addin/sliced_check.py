@@ -155,11 +155,12 @@ def _sliced(
         # No record at all: the whole batch's check says what an empty batch lacks.
         return None
     batch = Batch(spec, [], report, context)
+    # Said in the whole batch's order; `name_file_notes` sorts the findings once, at the end
+    # (the sort is stable: an earlier one would change no order).
     rules.say_gathered(spec, wide, report, context)
-    report.sort()
     name_older_layouts(batch, wide.older, context)
     lines_read.name(batch, renumber=False)
-    read.rows = [first_row] if first_row is not None else []
+    read.rows = [first_row]
     name_file_notes(batch, read)
     name_settings_problems(batch)
     stage("adding up the totals")
