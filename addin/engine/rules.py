@@ -176,7 +176,7 @@ def _pattern_when(on: _On) -> None:
 
 
 def _not_before(on: _On) -> None:
-    table, kind = on.table, on.table.records[0].kind
+    table, kind = on.table, on.kind
     later, earlier = table.column(on.index), table.column(kind.index(on.rule.other))
     # A blank or unreadable date on either side compares as never too early.
     late = {v: parse_date(v) or dt.date.max for v in set(later)}
@@ -332,8 +332,7 @@ def _balanced(on: _On) -> None:
     """Each group of lines (and the batch) whose signed amounts do not add up to zero, on
     its first line, with its debits, credits and difference. A group with an amount that
     cannot be read is not judged: that amount's own error says what is wrong."""
-    rule, table = on.rule, on.table
-    kind = table.records[0].kind
+    rule, table, kind = on.rule, on.table, on.kind
     n = len(table.records)
     present = {f.key: i for i, f in enumerate(kind.fields)}
     contras = table.column(present[rule.unless]) if rule.unless in present else [""] * n
@@ -418,8 +417,7 @@ class _Sums:
 
 
 def _choice_by_sign(on: _On) -> None:
-    rule, table = on.rule, on.table
-    kind = table.records[0].kind
+    rule, table, kind = on.rule, on.table, on.kind
     by, amount = kind.field(rule.by), kind.field(rule.amount)
     codes = table.column(on.index)
     parties = table.column(kind.index(rule.by))
@@ -454,8 +452,7 @@ def _choice_by_sign(on: _On) -> None:
 
 
 def _set_together(on: _On) -> None:
-    rule, table = on.rule, on.table
-    kind = table.records[0].kind
+    rule, table, kind = on.rule, on.table, on.kind
     other = kind.field(rule.other)
     label = on.field.label
     for record, value, partner in zip(
