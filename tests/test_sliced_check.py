@@ -96,7 +96,7 @@ def file_bytes(lines: list[list[str]], *, sep_line: bool = False, crlf: bool = T
     return text.encode("cp1252")
 
 
-def settings_for(spec_name: str, accounts: int) -> SettingsFile:
+def settings_for(accounts: int) -> SettingsFile:
     """Company settings whose customer list lacks the batch's ZZ accounts (but for near
     misses) and whose tax table lacks 15."""
     customers = [{"code": "ABC001"}] + [{"code": f"ZZ{n:04d}X"} for n in range(0, accounts, 7)]
@@ -156,14 +156,13 @@ def sliced(
     return shown(checked), len(calls)
 
 
-def assert_same(spec_name, data, monkeypatch, sizes, settings=None, ledger=None, sliced_ok=True):
-    expected = whole(spec_name, data, settings, ledger)
+def assert_same(spec_name, data, monkeypatch, sizes):
+    expected = whole(spec_name, data, None, None)
     for size in sizes:
-        got, slices = sliced(spec_name, data, settings, ledger, size, monkeypatch)
+        got, slices = sliced(spec_name, data, None, None, size, monkeypatch)
         assert got == expected, f"slices of {size} lines"
-        if sliced_ok:
-            # One slice where it holds every line; else more than one.
-            assert (slices > 1) == (size < data.count(b"\n")), f"{slices} slices of {size}"
+        # One slice where it holds every line; else more than one.
+        assert (slices > 1) == (size < data.count(b"\n")), f"{slices} slices of {size}"
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -194,7 +193,7 @@ def test_settings_suggestions_and_the_ledger_carry_from_slice_to_slice(monkeypat
     early = batch_from_rows(spec, parse_csv(file_bytes(exported), "early.csv"), None)
     documents = document_totals(early)
     ledger.record(PASTEL, tmp_path / "early.csv", list(documents)[::2])
-    settings = settings_for(PASTEL, accounts).for_spec(spec.settings)
+    settings = settings_for(accounts).for_spec(spec.settings)
     expected = whole(PASTEL, data, settings, ledger)
     assert "ZZ" in expected["json"] and "already exported" in expected["json"]
     assert "The closest code in the list is" in expected["json"]
